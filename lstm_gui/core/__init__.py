@@ -1,0 +1,1 @@
+"""Qt-free core of lstm-gui: the cell, sessions, files, datasets, training."""

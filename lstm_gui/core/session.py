@@ -1,0 +1,171 @@
+"""The session: the one object that owns the truth of what a person works on.
+
+Weights, the free input sequence, the initial memories, the dataset, the
+training settings and the training history. Plain Python; every setter
+validates, stores an immutable value and announces the change through a
+:class:`~lstm_gui.core.events.Signal` named for what happened. Setting an
+equal value announces nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
+from lstm_gui.core.events import Signal
+from lstm_gui.core.training import TrainConfig, TrainingHistory
+
+
+def _finite(value: float, what: str) -> float:
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{what}: expected a finite number, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetItem:
+    """One named training sequence and the final short-term memory wanted."""
+
+    name: str
+    inputs: tuple[float, ...]
+    target: float
+
+    def __post_init__(self) -> None:
+        if not self.inputs:
+            raise ValueError(f"sequence {self.name!r}: needs at least one input")
+        object.__setattr__(self, "inputs", tuple(_finite(x, f"{self.name} input") for x in self.inputs))
+        object.__setattr__(self, "target", _finite(self.target, f"{self.name} target"))
+
+
+#: The video's dataset: Company A -> 0, Company B -> 1.
+COMPANIES: tuple[DatasetItem, ...] = (
+    DatasetItem("Company A", (0.0, 0.5, 0.25, 1.0), 0.0),
+    DatasetItem("Company B", (1.0, 0.5, 0.25, 1.0), 1.0),
+)
+
+
+@dataclass
+class SessionEvents:
+    weights_changed: Signal = field(default_factory=lambda: Signal("weights_changed"))
+    inputs_changed: Signal = field(default_factory=lambda: Signal("inputs_changed"))
+    memories_changed: Signal = field(default_factory=lambda: Signal("memories_changed"))
+    dataset_changed: Signal = field(default_factory=lambda: Signal("dataset_changed"))
+    training_config_changed: Signal = field(
+        default_factory=lambda: Signal("training_config_changed")
+    )
+    history_changed: Signal = field(default_factory=lambda: Signal("history_changed"))
+
+
+class Session:
+    """Everything a person edits, with change notification.
+
+    Parameters mirror the session file. ``events`` holds one
+    :class:`Signal` per kind of change; callbacks take no arguments and read
+    the new value from the session.
+    """
+
+    def __init__(
+        self,
+        params: CellParams = NOTEBOOK_PARAMS,
+        inputs: Sequence[float] = (1.0,),
+        long0: float = 2.0,
+        short0: float = 1.0,
+        dataset: Sequence[DatasetItem] = COMPANIES,
+        training: TrainConfig | None = None,
+        history: TrainingHistory | None = None,
+        name: str = "",
+    ) -> None:
+        self.events = SessionEvents()
+        self._params = params
+        self._inputs = self._check_inputs(inputs)
+        self._long0 = _finite(long0, "initial long-term memory")
+        self._short0 = _finite(short0, "initial short-term memory")
+        self._dataset = tuple(dataset)
+        self._training = training if training is not None else TrainConfig()
+        self._history = history
+        #: A display name for an unsaved session (e.g. the example's name).
+        self.name = name
+
+    # -- weights -----------------------------------------------------------
+    @property
+    def params(self) -> CellParams:
+        return self._params
+
+    def set_params(self, params: CellParams) -> None:
+        for value in params.to_flat():
+            _finite(value, "weight")
+        if params != self._params:
+            self._params = params
+            self.events.weights_changed.emit()
+
+    def set_weight(self, gate: str, role: str, value: float) -> None:
+        """Change one weight or bias; raises ``ValueError`` if not finite."""
+        self.set_params(self._params.with_value(gate, role, _finite(value, f"weights.{gate}.{role}")))
+
+    # -- the free input sequence and initial memories -----------------------
+    @staticmethod
+    def _check_inputs(inputs: Iterable[float]) -> tuple[float, ...]:
+        return tuple(_finite(x, f"inputs[{k}]") for k, x in enumerate(inputs))
+
+    @property
+    def inputs(self) -> tuple[float, ...]:
+        return self._inputs
+
+    def set_inputs(self, inputs: Sequence[float]) -> None:
+        checked = self._check_inputs(inputs)
+        if checked != self._inputs:
+            self._inputs = checked
+            self.events.inputs_changed.emit()
+
+    @property
+    def long0(self) -> float:
+        return self._long0
+
+    @property
+    def short0(self) -> float:
+        return self._short0
+
+    def set_memories(self, long0: float, short0: float) -> None:
+        long0 = _finite(long0, "initial long-term memory")
+        short0 = _finite(short0, "initial short-term memory")
+        if (long0, short0) != (self._long0, self._short0):
+            self._long0, self._short0 = long0, short0
+            self.events.memories_changed.emit()
+
+    # -- dataset, training settings, history --------------------------------
+    @property
+    def dataset(self) -> tuple[DatasetItem, ...]:
+        return self._dataset
+
+    def set_dataset(self, dataset: Sequence[DatasetItem]) -> None:
+        dataset = tuple(dataset)
+        if dataset != self._dataset:
+            self._dataset = dataset
+            self.events.dataset_changed.emit()
+
+    @property
+    def training(self) -> TrainConfig:
+        return self._training
+
+    def set_training(self, config: TrainConfig) -> None:
+        if config != self._training:
+            self._training = config
+            self.events.training_config_changed.emit()
+
+    @property
+    def history(self) -> TrainingHistory | None:
+        return self._history
+
+    def set_history(self, history: TrainingHistory | None) -> None:
+        if history is not self._history:
+            self._history = history
+            self.events.history_changed.emit()
+
+    # -- derived -------------------------------------------------------------
+    def trace(self, inputs: Sequence[float] | None = None) -> Trace:
+        """The cell's trace over ``inputs`` (default: the free input sequence)
+        from the initial memories, with the current weights."""
+        return run(self._params, self._inputs if inputs is None else inputs, self._long0, self._short0)

@@ -1,0 +1,1 @@
+"""Qt widgets: they draw the core's session and forward a person's actions."""
