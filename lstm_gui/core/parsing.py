@@ -1,0 +1,67 @@
+"""Numbers typed by people: C-locale, finite, and refused with a clear reason.
+
+Never silently clamped or rounded. Python-only spellings (``1_0``), ``nan``,
+``inf`` and overflowing literals (``1e999``) are refused.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+# A plain decimal number: optional sign, digits with an optional point (or a
+# leading point), an optional exponent. No underscores, no hex, no words.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+class NumberError(ValueError):
+    """A typed number was refused; ``str()`` is the reason for a person."""
+
+
+def parse_number(text: str, what: str = "value") -> float:
+    """Parse one number as a person types it.
+
+    Parameters
+    ----------
+    text : the typed text; surrounding spaces are fine.
+    what : what the number is, for the message ("learning rate").
+
+    Raises
+    ------
+    NumberError
+        With a message such as ``learning rate: expected a finite number, got 'abc'``.
+    """
+    if not isinstance(text, str):
+        raise NumberError(f"{what}: expected a finite number, got {text!r}")
+    stripped = text.strip()
+    if not stripped:
+        raise NumberError(f"{what}: expected a number, got nothing")
+    if not _NUMBER.fullmatch(stripped):
+        raise NumberError(f"{what}: expected a finite number, got {stripped!r}")
+    value = float(stripped)
+    if not math.isfinite(value):
+        raise NumberError(f"{what}: {stripped!r} is too large (not a finite number)")
+    return value
+
+
+def parse_number_list(text: str, what: str = "values", allow_empty: bool = False) -> list[float]:
+    """Parse comma-separated numbers (``"-1, 0.5,2"``)."""
+    stripped = text.strip()
+    if not stripped:
+        if allow_empty:
+            return []
+        raise NumberError(f"{what}: expected at least one number, got nothing")
+    return [
+        parse_number(part, f"{what}[{k}]") for k, part in enumerate(stripped.split(","))
+    ]
+
+
+def parse_int(text: str, what: str = "value", minimum: int | None = None) -> int:
+    """Parse a whole number (``5000``), refusing fractions and ``1_000``."""
+    stripped = text.strip() if isinstance(text, str) else text
+    if not isinstance(stripped, str) or not re.fullmatch(r"[+-]?\d+", stripped):
+        raise NumberError(f"{what}: expected a whole number, got {stripped!r}")
+    value = int(stripped)
+    if minimum is not None and value < minimum:
+        raise NumberError(f"{what}: must be at least {minimum}, got {value}")
+    return value
