@@ -1,0 +1,486 @@
+"""The fast training engine: analytic backpropagation through time in float64.
+
+For a 1x1 cell, numpy and torch spend almost all their time dispatching tiny
+operations, so the small case is plain Python floats with every time step
+written out inline (local variables only, no calls per gate). Full-batch
+training on many sequences switches to numpy vectorized over the batch
+(:func:`batch_loss_and_gradient`), where the arithmetic finally outweighs the
+dispatch.
+
+The optimizers update a flat list of the 12 weights (:data:`PARAM_KEYS`
+order) with the formulas and the order of operations of ``torch.optim``
+(``_single_tensor_*`` in torch 2.x), so one update here equals one
+``optimizer.step()`` there to rounding. Tested against torch autograd and
+``torch.optim`` in ``tests/core/test_training_engines.py``.
+
+Loss of one sequence: ``(final short - target)^2``, memories start at 0.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+#: Above this many sequences, full-batch epochs use the numpy batch engine.
+#: Measured with benchmarks/bench_training.py: numpy wins from about 8-16
+#: sequences on; per-sample updates always use scalar Python.
+BATCH_THRESHOLD = 12
+
+_exp = math.exp
+_tanh = math.tanh
+
+
+def forward_output(w: Sequence[float], xs: Sequence[float]) -> float:
+    """The final short-term memory of one sequence from memories 0."""
+    fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = w
+    exp, tanh = _exp, _tanh
+    c = h = 0.0
+    for x in xs:
+        z = fs * h + fx * x + fb
+        if z >= 0.0:
+            f = 1.0 / (1.0 + exp(-z))
+        else:
+            e = exp(z)
+            f = e / (1.0 + e)
+        z = is_ * h + ix * x + ib
+        if z >= 0.0:
+            i = 1.0 / (1.0 + exp(-z))
+        else:
+            e = exp(z)
+            i = e / (1.0 + e)
+        z = os_ * h + ox * x + ob
+        if z >= 0.0:
+            o = 1.0 / (1.0 + exp(-z))
+        else:
+            e = exp(z)
+            o = e / (1.0 + e)
+        c = f * c + i * tanh(gs * h + gx * x + gb)
+        h = o * tanh(c)
+    return h
+
+
+def forward_backward(
+    w: Sequence[float], xs: Sequence[float], target: float, grad: list[float]
+) -> float:
+    """Add d(loss)/d(weights) of one sequence to ``grad``; return its output.
+
+    ``loss = (h_T - target)^2``. The forward pass records per step what the
+    backward pass needs (input, previous memories, the four gates and
+    tanh(long)); the backward pass walks it in reverse.
+    """
+    fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = w
+    exp, tanh = _exp, _tanh
+    tape = []
+    push = tape.append
+    c = h = 0.0
+    for x in xs:
+        z = fs * h + fx * x + fb
+        if z >= 0.0:
+            f = 1.0 / (1.0 + exp(-z))
+        else:
+            e = exp(z)
+            f = e / (1.0 + e)
+        z = is_ * h + ix * x + ib
+        if z >= 0.0:
+            i = 1.0 / (1.0 + exp(-z))
+        else:
+            e = exp(z)
+            i = e / (1.0 + e)
+        z = os_ * h + ox * x + ob
+        if z >= 0.0:
+            o = 1.0 / (1.0 + exp(-z))
+        else:
+            e = exp(z)
+            o = e / (1.0 + e)
+        g = tanh(gs * h + gx * x + gb)
+        long = f * c + i * g
+        tc = tanh(long)
+        push((x, c, h, f, i, g, o, tc))
+        c = long
+        h = o * tc
+    output = h
+    d_short = 2.0 * (h - target)
+    d_long = 0.0
+    gfs = gfx = gfb = gis = gix = gib = ggs = ggx = ggb = gos = gox = gob = 0.0
+    for x, c_prev, h_prev, f, i, g, o, tc in reversed(tape):
+        d_long += d_short * o * (1.0 - tc * tc)
+        d_o = d_short * tc * o * (1.0 - o)
+        d_f = d_long * c_prev * f * (1.0 - f)
+        d_i = d_long * g * i * (1.0 - i)
+        d_g = d_long * i * (1.0 - g * g)
+        d_long *= f
+        gfs += d_f * h_prev
+        gfx += d_f * x
+        gfb += d_f
+        gis += d_i * h_prev
+        gix += d_i * x
+        gib += d_i
+        ggs += d_g * h_prev
+        ggx += d_g * x
+        ggb += d_g
+        gos += d_o * h_prev
+        gox += d_o * x
+        gob += d_o
+        d_short = d_f * fs + d_i * is_ + d_g * gs + d_o * os_
+    grad[0] += gfs
+    grad[1] += gfx
+    grad[2] += gfb
+    grad[3] += gis
+    grad[4] += gix
+    grad[5] += gib
+    grad[6] += ggs
+    grad[7] += ggx
+    grad[8] += ggb
+    grad[9] += gos
+    grad[10] += gox
+    grad[11] += gob
+    return output
+
+
+def loss_and_gradient(
+    w: Sequence[float], sequences: Sequence[tuple[Sequence[float], float]]
+) -> tuple[float, list[float], list[float]]:
+    """Summed loss, per-sequence outputs and the gradient (12) at ``w``."""
+    grad = [0.0] * 12
+    outputs = [forward_backward(w, xs, y, grad) for xs, y in sequences]
+    loss = sum((h - y) * (h - y) for h, (_, y) in zip(outputs, sequences))
+    return loss, outputs, grad
+
+
+# -- numpy, vectorized over the batch ---------------------------------------
+
+def _sigmoid_np(z: np.ndarray) -> np.ndarray:
+    # exp of a non-positive number only: never overflows.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+class BatchData:
+    """Sequences grouped by length as (inputs[T, n], targets[n], index[n])."""
+
+    def __init__(self, sequences: Sequence[tuple[Sequence[float], float]]) -> None:
+        by_length: dict[int, list[int]] = {}
+        for k, (xs, _) in enumerate(sequences):
+            by_length.setdefault(len(xs), []).append(k)
+        self.count = len(sequences)
+        self.groups = [
+            (
+                np.array([sequences[k][0] for k in idx], dtype=np.float64).T.copy(),
+                np.array([sequences[k][1] for k in idx], dtype=np.float64),
+                np.array(idx, dtype=np.intp),
+            )
+            for _, idx in sorted(by_length.items())
+        ]
+
+
+def batch_loss_and_gradient(
+    w: Sequence[float], data: BatchData, want_grad: bool = True
+) -> tuple[float, np.ndarray, list[float]]:
+    """Like :func:`loss_and_gradient`, vectorized over the sequences with numpy."""
+    fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = (float(v) for v in w)
+    outputs = np.empty(data.count)
+    grad = np.zeros(12)
+    loss = 0.0
+    for inputs, targets, index in data.groups:
+        steps, n = inputs.shape
+        c = np.zeros(n)
+        h = np.zeros(n)
+        tape = []
+        for t in range(steps):
+            x = inputs[t]
+            f = _sigmoid_np(fs * h + fx * x + fb)
+            i = _sigmoid_np(is_ * h + ix * x + ib)
+            g = np.tanh(gs * h + gx * x + gb)
+            o = _sigmoid_np(os_ * h + ox * x + ob)
+            c_new = f * c + i * g
+            tc = np.tanh(c_new)
+            tape.append((x, c, h, f, i, g, o, tc))
+            c = c_new
+            h = o * tc
+        outputs[index] = h
+        err = h - targets
+        loss += float(err @ err)
+        if not want_grad:
+            continue
+        d_short = 2.0 * err
+        d_long = np.zeros(n)
+        # Per-step pre-activation gradients, summed against the inputs at the end.
+        acc = np.zeros((12,))
+        for x, c_prev, h_prev, f, i, g, o, tc in reversed(tape):
+            d_long = d_long + d_short * o * (1.0 - tc * tc)
+            d_o = d_short * tc * o * (1.0 - o)
+            d_f = d_long * c_prev * f * (1.0 - f)
+            d_i = d_long * g * i * (1.0 - i)
+            d_g = d_long * i * (1.0 - g * g)
+            d_long = d_long * f
+            pre = np.stack((d_f, d_i, d_g, d_o))  # 4 x n
+            acc += (pre @ np.stack((h_prev, x, np.ones(n)), axis=1)).ravel()
+            d_short = d_f * fs + d_i * is_ + d_g * gs + d_o * os_
+        grad += acc
+    return loss, outputs, grad.tolist()
+
+
+# -- optimizers (torch.optim's single-tensor formulas on a flat list) --------
+
+class Optimizer:
+    """Updates a list of weights in place from a gradient, like ``torch.optim``."""
+
+    name = ""
+
+    def step(self, w: list[float], grad: Sequence[float], lr: float) -> None:
+        raise NotImplementedError
+
+
+class Adam(Optimizer):
+    """``torch.optim.Adam`` defaults: betas (0.9, 0.999), eps 1e-8, no decay."""
+
+    name = "adam"
+
+    def __init__(self, size: int = 12, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.exp_avg = [0.0] * size
+        self.exp_avg_sq = [0.0] * size
+        self.steps = 0.0
+
+    def step(self, w: list[float], grad: Sequence[float], lr: float) -> None:
+        beta1, beta2, eps = self.beta1, self.beta2, self.eps
+        self.steps += 1.0
+        step = self.steps
+        # torch: exp_avg.lerp_(grad, 1 - beta1); weight < 0.5 -> a + wt * (b - a)
+        one_minus_beta1 = 1 - beta1
+        one_minus_beta2 = 1 - beta2
+        bias_correction1 = 1 - beta1**step
+        bias_correction2 = 1 - beta2**step
+        step_size = lr / bias_correction1
+        neg_step_size = -step_size
+        bias_correction2_sqrt = bias_correction2**0.5
+        m, v = self.exp_avg, self.exp_avg_sq
+        sqrt = math.sqrt
+        for k in range(len(w)):
+            g = grad[k]
+            mk = m[k]
+            mk = mk + one_minus_beta1 * (g - mk)
+            vk = v[k] * beta2 + one_minus_beta2 * g * g
+            m[k] = mk
+            v[k] = vk
+            w[k] += neg_step_size * mk / (sqrt(vk) / bias_correction2_sqrt + eps)
+
+
+class SGD(Optimizer):
+    """``torch.optim.SGD`` with momentum (dampening 0, no Nesterov, no decay)."""
+
+    name = "sgd"
+
+    def __init__(self, size: int = 12, momentum: float = 0.0):
+        self.momentum = momentum
+        self.buffer: list[float] | None = None
+
+    def step(self, w: list[float], grad: Sequence[float], lr: float) -> None:
+        neg_lr = -lr
+        momentum = self.momentum
+        if momentum != 0.0:
+            buf = self.buffer
+            if buf is None:
+                # torch: the first buffer is a copy of the gradient.
+                buf = self.buffer = list(grad)
+            else:
+                for k in range(len(w)):
+                    buf[k] = buf[k] * momentum + grad[k]
+            grad = buf
+        for k in range(len(w)):
+            w[k] += neg_lr * grad[k]
+
+
+class RMSprop(Optimizer):
+    """``torch.optim.RMSprop`` defaults: alpha 0.99, eps 1e-8, not centered, momentum 0."""
+
+    name = "rmsprop"
+
+    def __init__(self, size: int = 12, alpha: float = 0.99, eps: float = 1e-8):
+        self.alpha, self.eps = alpha, eps
+        self.square_avg = [0.0] * size
+        self.steps = 0
+
+    def step(self, w: list[float], grad: Sequence[float], lr: float) -> None:
+        self.steps += 1
+        alpha, eps = self.alpha, self.eps
+        one_minus_alpha = 1 - alpha
+        neg_lr = -lr
+        sq = self.square_avg
+        sqrt = math.sqrt
+        for k in range(len(w)):
+            g = grad[k]
+            s = sq[k] * alpha + one_minus_alpha * g * g
+            sq[k] = s
+            w[k] += neg_lr * g / (sqrt(s) + eps)
+
+
+class Adagrad(Optimizer):
+    """``torch.optim.Adagrad`` defaults: lr_decay 0, initial accumulator 0, eps 1e-10."""
+
+    name = "adagrad"
+
+    def __init__(self, size: int = 12, eps: float = 1e-10, lr_decay: float = 0.0):
+        self.eps, self.lr_decay = eps, lr_decay
+        self.sum = [0.0] * size
+        self.steps = 0.0
+
+    def step(self, w: list[float], grad: Sequence[float], lr: float) -> None:
+        self.steps += 1.0
+        eps = self.eps
+        clr = lr / (1 + (self.steps - 1) * self.lr_decay)
+        neg_clr = -clr
+        acc = self.sum
+        sqrt = math.sqrt
+        for k in range(len(w)):
+            g = grad[k]
+            s = acc[k] + g * g
+            acc[k] = s
+            w[k] += neg_clr * g / (sqrt(s) + eps)
+
+
+def make_optimizer(name: str, momentum: float = 0.0, size: int = 12) -> Optimizer:
+    """A fresh optimizer state by name (``adam``, ``sgd``, ``rmsprop``, ``adagrad``)."""
+    if name == "adam":
+        return Adam(size)
+    if name == "sgd":
+        return SGD(size, momentum)
+    if name == "rmsprop":
+        return RMSprop(size)
+    if name == "adagrad":
+        return Adagrad(size)
+    raise ValueError(f"unknown optimizer {name!r}; expected adam, sgd, rmsprop or adagrad")
+
+
+# -- the engine ---------------------------------------------------------------
+
+class FastEngine:
+    """Trains 12 weights on a dataset; keeps weights and optimizer state.
+
+    ``run_epochs`` returns per-epoch records (loss, outputs and weights after
+    each epoch) as flat Python lists, which the caller turns into numpy rows
+    once per chunk instead of once per epoch.
+    """
+
+    name = "fast"
+
+    def __init__(
+        self,
+        weights: Sequence[float],
+        sequences: Sequence[tuple[Sequence[float], float]],
+        optimizer: str,
+        per_sample: bool,
+        momentum: float = 0.0,
+    ) -> None:
+        self.weights = [float(v) for v in weights]
+        self.sequences = [(tuple(float(x) for x in xs), float(y)) for xs, y in sequences]
+        self.optimizer = make_optimizer(optimizer, momentum)
+        self.per_sample = per_sample
+        self.batch = (
+            BatchData(self.sequences)
+            if not per_sample and len(self.sequences) >= BATCH_THRESHOLD
+            else None
+        )
+
+    def evaluate(self) -> tuple[float, list[float]]:
+        """(summed loss, outputs) at the current weights."""
+        w = self.weights
+        outputs = [forward_output(w, xs) for xs, _ in self.sequences]
+        loss = 0.0
+        for h, (_, y) in zip(outputs, self.sequences):
+            loss += (h - y) * (h - y)
+        return loss, outputs
+
+    def run_epochs(
+        self, epochs: int, lr: float, stop_below: float | None = None
+    ) -> tuple[int, list[float], list[float], list[float]]:
+        """Train up to ``epochs`` epochs.
+
+        Stops early after an epoch whose loss is below ``stop_below`` (that
+        epoch is recorded) or is not finite (that epoch is not recorded; the
+        weights are then no longer trustworthy).
+
+        Returns
+        -------
+        (epochs recorded, losses, outputs flattened, weights flattened), all
+        at the weights after each recorded epoch.
+        """
+        if self.per_sample:
+            return self._per_sample(epochs, lr, stop_below)
+        return self._full_batch(epochs, lr, stop_below)
+
+    def _per_sample(self, epochs, lr, stop_below):
+        w = self.weights
+        sequences = self.sequences
+        step = self.optimizer.step
+        fb = forward_backward
+        fwd = forward_output
+        isfinite = math.isfinite
+        below = -math.inf if stop_below is None else stop_below
+        losses: list[float] = []
+        outs: list[float] = []
+        weights: list[float] = []
+        add_loss, add_outs, add_weights = losses.append, outs.extend, weights.extend
+        done = 0
+        for _ in range(epochs):
+            for xs, y in sequences:
+                grad = [0.0] * 12
+                fb(w, xs, y, grad)
+                step(w, grad, lr)
+            # Outputs and loss after the epoch's updates (what the history shows).
+            loss = 0.0
+            epoch_outs = []
+            for xs, y in sequences:
+                h = fwd(w, xs)
+                epoch_outs.append(h)
+                loss += (h - y) * (h - y)
+            if not isfinite(loss):
+                break
+            add_loss(loss)
+            add_outs(epoch_outs)
+            add_weights(w)
+            done += 1
+            if loss < below:
+                break
+        return done, losses, outs, weights
+
+    def _full_batch(self, epochs, lr, stop_below):
+        w = self.weights
+        sequences = self.sequences
+        step = self.optimizer.step
+        fb = forward_backward
+        batch = self.batch
+        isfinite = math.isfinite
+        below = -math.inf if stop_below is None else stop_below
+        losses: list[float] = []
+        outs: list[float] = []
+        weights: list[float] = []
+        done = 0
+        # The forward pass of epoch e+1 runs at the weights after epoch e, so
+        # its loss and outputs are epoch e's record: no extra forward pass.
+        for e in range(epochs + 1):
+            if batch is not None:
+                loss, epoch_outs, grad = batch_loss_and_gradient(w, batch, e < epochs)
+                epoch_outs = epoch_outs.tolist()
+            else:
+                grad = [0.0] * 12
+                if e < epochs:
+                    epoch_outs = [fb(w, xs, y, grad) for xs, y in sequences]
+                else:
+                    epoch_outs = [forward_output(w, xs) for xs, _ in sequences]
+                loss = 0.0
+                for h, (_, y) in zip(epoch_outs, sequences):
+                    loss += (h - y) * (h - y)
+            if e > 0:
+                if not isfinite(loss):
+                    break
+                losses.append(loss)
+                outs.extend(epoch_outs)
+                weights.extend(w)
+                done += 1
+                if loss < below or e == epochs:
+                    break
+            step(w, grad, lr)
+        return done, losses, outs, weights

@@ -1,0 +1,124 @@
+"""The reference training engine: torch autograd + ``torch.optim`` in float64.
+
+Slow (every scalar operation is a dispatched tensor operation) but written the
+obvious way, so it is the oracle the fast engine is checked against and stays
+selectable (``--engine torch``). Importing this module imports torch; import it
+lazily, only when this engine is chosen.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import torch
+
+
+def cell_output(w: torch.Tensor, xs: Sequence[float]) -> torch.Tensor:
+    """Final short-term memory of one sequence from memories 0, differentiable in ``w``."""
+    fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = w.unbind()
+    long = torch.zeros((), dtype=w.dtype)
+    short = torch.zeros((), dtype=w.dtype)
+    for x in xs:
+        forget = torch.sigmoid(fs * short + fx * x + fb)
+        input_ = torch.sigmoid(is_ * short + ix * x + ib)
+        candidate = torch.tanh(gs * short + gx * x + gb)
+        output = torch.sigmoid(os_ * short + ox * x + ob)
+        long = forget * long + input_ * candidate
+        short = output * torch.tanh(long)
+    return short
+
+
+def make_torch_optimizer(
+    name: str, params: list[torch.Tensor], lr: float, momentum: float = 0.0
+) -> torch.optim.Optimizer:
+    """``torch.optim`` with its defaults; the single-tensor code path (as on CPU)."""
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr, foreach=False)
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=momentum, foreach=False)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, foreach=False)
+    if name == "adagrad":
+        return torch.optim.Adagrad(params, lr=lr, foreach=False)
+    raise ValueError(f"unknown optimizer {name!r}; expected adam, sgd, rmsprop or adagrad")
+
+
+def loss_and_gradient(
+    weights: Sequence[float], sequences: Sequence[tuple[Sequence[float], float]]
+) -> tuple[float, list[float], list[float]]:
+    """Summed loss, outputs and gradient by autograd (the oracle for tests)."""
+    w = torch.tensor(list(weights), dtype=torch.float64, requires_grad=True)
+    outputs = [cell_output(w, xs) for xs, _ in sequences]
+    loss = sum((h - y) ** 2 for h, (_, y) in zip(outputs, sequences))
+    loss.backward()
+    return float(loss.detach()), [float(h.detach()) for h in outputs], w.grad.tolist()
+
+
+class TorchEngine:
+    """Same interface as :class:`lstm_gui.core.fast_engine.FastEngine`."""
+
+    name = "torch"
+
+    def __init__(
+        self,
+        weights: Sequence[float],
+        sequences: Sequence[tuple[Sequence[float], float]],
+        optimizer: str,
+        per_sample: bool,
+        momentum: float = 0.0,
+    ) -> None:
+        self.param = torch.tensor([float(v) for v in weights], dtype=torch.float64, requires_grad=True)
+        self.sequences = [(tuple(float(x) for x in xs), float(y)) for xs, y in sequences]
+        self.optimizer = make_torch_optimizer(optimizer, [self.param], 0.001, momentum)
+        self.per_sample = per_sample
+
+    @property
+    def weights(self) -> list[float]:
+        return self.param.detach().tolist()
+
+    @weights.setter
+    def weights(self, values: Sequence[float]) -> None:
+        with torch.no_grad():
+            self.param.copy_(torch.tensor(list(values), dtype=torch.float64))
+
+    def evaluate(self) -> tuple[float, list[float]]:
+        with torch.no_grad():
+            outputs = [float(cell_output(self.param, xs)) for xs, _ in self.sequences]
+        loss = 0.0
+        for h, (_, y) in zip(outputs, self.sequences):
+            loss += (h - y) * (h - y)
+        return loss, outputs
+
+    def _update(self, sequences, lr: float) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        self.optimizer.zero_grad()
+        loss = sum((cell_output(self.param, xs) - y) ** 2 for xs, y in sequences)
+        loss.backward()
+        self.optimizer.step()
+
+    def run_epochs(
+        self, epochs: int, lr: float, stop_below: float | None = None
+    ) -> tuple[int, list[float], list[float], list[float]]:
+        below = -math.inf if stop_below is None else stop_below
+        losses: list[float] = []
+        outs: list[float] = []
+        weights: list[float] = []
+        done = 0
+        for _ in range(epochs):
+            if self.per_sample:
+                for item in self.sequences:
+                    self._update([item], lr)
+            else:
+                self._update(self.sequences, lr)
+            loss, epoch_outs = self.evaluate()
+            if not math.isfinite(loss):
+                break
+            losses.append(loss)
+            outs.extend(epoch_outs)
+            weights.extend(self.weights)
+            done += 1
+            if loss < below:
+                break
+        return done, losses, outs, weights
