@@ -1,0 +1,106 @@
+"""``lstm-gui train``: the same engine without a window."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lstm_gui import cli_train
+from lstm_gui.core.cell import NOTEBOOK_PARAMS
+from lstm_gui.core.session import DatasetItem, Session
+
+
+def train(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli_train.main(["train", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_statquest_run_prints_published_outputs_as_json(capsys):
+    code, out, err = train(
+        capsys, "--example", "companies", "--init", "statquest", "--optimizer", "adam",
+        "--lr", "0.001", "--epochs", "5000", "--per-sample", "--format", "json",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["status"] == "finished" and data["epochs"] == 5000
+    assert [round(v, 4) for v in data["outputs"]] == [0.0022, 0.9693]
+    assert [round(v, 2) for v in data["weights"]] == list(NOTEBOOK_PARAMS.to_flat())
+    assert data["weight_keys"][0] == "forget.w_short" and len(data["weights"]) == 12
+    expected_loss = sum((h - y) ** 2 for h, y in zip(data["outputs"], data["targets"]))
+    assert data["loss"] == pytest.approx(expected_loss, rel=1e-12)
+    assert err == ""  # stderr is not a terminal in tests: no progress unless asked
+
+
+def test_table_format_and_progress_on_stderr(capsys):
+    code, out, err = train(
+        capsys, "--example", "companies", "--init", "zeros", "--optimizer", "sgd", "--momentum", "0.9",
+        "--lr", "0.1", "--epochs", "200", "--full-batch", "--format", "table", "--progress",
+    )
+    assert code == 0
+    assert "status: finished after 200 epochs" in out and "Company B" in out and "wlr1" in out
+    assert "epoch 200/200" in err
+
+
+def test_torch_engine_gives_the_same_weights(capsys):
+    pytest.importorskip("torch")
+    args = ["--example", "companies", "--init", "random:3", "--optimizer", "rmsprop", "--lr", "0.01", "--epochs", "30"]
+    _, fast, _ = train(capsys, *args)
+    _, reference, _ = train(capsys, *args, "--engine", "torch")
+    for a, b in zip(json.loads(fast)["weights"], json.loads(reference)["weights"]):
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-12)
+
+
+def test_out_saves_the_trained_session_with_its_history(capsys, tmp_path):
+    from lstm_gui.core.fileformat import load_session
+
+    path = tmp_path / "trained.json"
+    code, out, err = train(
+        capsys, "--example", "companies", "--init", "statquest", "--epochs", "300", "--lr", "0.01",
+        "--out", str(path),
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    session = load_session(path)
+    assert list(session.params.to_flat()) == data["weights"]
+    assert session.training.epochs == 300 and session.training.init == "statquest"
+    if session.history is not None:  # saved once the session file carries histories
+        assert len(session.history) == 301
+
+
+def test_stop_below(capsys):
+    code, out, _ = train(capsys, "--init", "statquest", "--lr", "0.01", "--epochs", "100000", "--stop-below", "0.05")
+    data = json.loads(out)
+    assert code == 0 and data["status"] == "stopped_below" and data["loss"] < 0.05 and data["epochs"] < 100000
+
+
+def test_diverging_run_exits_3_and_writes_nothing(capsys, tmp_path):
+    from lstm_gui.core.fileformat import save_session
+
+    source = tmp_path / "huge.json"
+    save_session(Session(dataset=(DatasetItem("far", (1.0, 0.5), 1e10),)), source)
+    out_path = tmp_path / "out.json"
+    code, out, err = train(
+        capsys, str(source), "--optimizer", "sgd", "--lr", "1e300", "--epochs", "50", "--out", str(out_path)
+    )
+    assert code == 3
+    assert out == "" and not out_path.exists()
+    assert "diverged" in err and "nothing written" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--lr", "abc"], "--lr: expected a finite number"),
+        (["--lr", "nan"], "--lr"),
+        (["--lr", "-0.1"], "--lr: expected a positive learning rate"),
+        (["--epochs", "1.5"], "--epochs"),
+        (["--init", "ones"], "--init: expected current, statquest, zeros or random:SEED"),
+        (["--stop-below", "inf"], "--stop-below"),
+    ],
+)
+def test_bad_flags_exit_2_with_one_line(capsys, argv, message):
+    code, out, err = train(capsys, *argv)
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1
