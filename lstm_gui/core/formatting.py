@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lstm_gui.core.cell import Trace
+
 #: Decimals shown for gate values and memories on the diagram and in tables.
 DISPLAY_DECIMALS = 4
 
@@ -17,3 +23,91 @@ def format_number(value: float, decimals: int = DISPLAY_DECIMALS) -> str:
 def format_full(value: float) -> str:
     """The shortest text that round-trips to exactly ``value`` (for editing)."""
     return repr(float(value))
+
+
+# -- a whole trace as text (command line, copy and export) ----------------------
+
+#: The columns a person reads first: the memories before, each gate, the
+#: memories after. The wide table and CSV/JSON add the pre-activations and the
+#: two products that make up the new long-term memory.
+TRACE_TABLE_COLUMNS: tuple[str, ...] = (
+    "step", "x", "long_prev", "short_prev", "forget", "input", "candidate", "output", "long", "short",
+)
+
+# Fixed-point text of a value like 1e300 would be 300 digits wide.
+_FIXED_LIMIT = 1e9
+
+
+def format_cell(value: float, decimals: int = DISPLAY_DECIMALS) -> str:
+    """:func:`format_number` for a table cell: huge values in exponent form."""
+    if not math.isfinite(value):
+        return str(value)
+    if abs(value) >= _FIXED_LIMIT:
+        return f"{value:.{decimals}e}"
+    return format_number(value, decimals)
+
+
+def trace_table_text(
+    trace: "Trace",
+    columns: Sequence[str] = TRACE_TABLE_COLUMNS,
+    header_lines: Sequence[str] = (),
+    decimals: int = DISPLAY_DECIMALS,
+) -> str:
+    """An aligned plain-text table, one row per step (numbers rounded).
+
+    ``header_lines`` are printed first, each prefixed with ``# `` so that the
+    table stays easy to read back with tools that skip comments.
+    """
+    cells = [
+        [str(v) if name == "step" else format_cell(v, decimals) for v in trace.column(name)]
+        for name in columns
+    ]
+    widths = [max([len(name)] + [len(text) for text in column]) for name, column in zip(columns, cells)]
+    lines = [f"# {line}" for line in header_lines]
+    lines.append("  ".join(name.rjust(w) for name, w in zip(columns, widths)).rstrip())
+    for row in range(len(trace)):
+        lines.append("  ".join(cells[c][row].rjust(widths[c]) for c in range(len(columns))))
+    return "\n".join(lines) + "\n"
+
+
+def trace_csv_text(trace: "Trace", columns: Sequence[str] | None = None) -> str:
+    """CSV with a header row; numbers at full precision (they read back exactly)."""
+    import csv
+    import io
+
+    from lstm_gui.core.cell import TRACE_FIELDS
+
+    columns = TRACE_FIELDS if columns is None else tuple(columns)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    data = [trace.column(name) for name in columns]
+    for row in range(len(trace)):
+        writer.writerow([str(col[row]) if name == "step" else format_full(col[row]) for name, col in zip(columns, data)])
+    return out.getvalue()
+
+
+def trace_json_data(trace: "Trace") -> list[dict[str, float | int | None]]:
+    """One object per step with every :data:`~lstm_gui.core.cell.TRACE_FIELDS` key.
+
+    A non-finite value (only possible when the weights times the inputs
+    overflow) becomes ``None`` (JSON ``null``): JSON has no NaN.
+    """
+    from lstm_gui.core.cell import TRACE_FIELDS
+
+    data = {name: trace.column(name) for name in TRACE_FIELDS}
+    steps = []
+    for row in range(len(trace)):
+        record: dict[str, float | int | None] = {}
+        for name in TRACE_FIELDS:
+            value = data[name][row]
+            record[name] = value if name == "step" or math.isfinite(value) else None
+        steps.append(record)
+    return steps
+
+
+def trace_json_text(trace: "Trace") -> str:
+    """:func:`trace_json_data` as indented JSON text (exact numbers)."""
+    import json
+
+    return json.dumps(trace_json_data(trace), indent=2, allow_nan=False) + "\n"

@@ -77,6 +77,7 @@ class Session:
         training: TrainConfig | None = None,
         history: TrainingHistory | None = None,
         name: str = "",
+        description: str = "",
     ) -> None:
         self.events = SessionEvents()
         self._params = params
@@ -88,6 +89,8 @@ class Session:
         self._history = history
         #: A display name for an unsaved session (e.g. the example's name).
         self.name = name
+        #: Free text saved with the session (what it shows, where it came from).
+        self.description = description
 
     # -- weights -----------------------------------------------------------
     @property
@@ -163,6 +166,18 @@ class Session:
         if history is not self._history:
             self._history = history
             self.events.history_changed.emit()
+
+    def update_from(self, other: "Session") -> None:
+        """Take over every value of ``other`` (e.g. a file just opened),
+        announcing only what changed; ``events`` keeps its connections."""
+        self.set_params(other.params)
+        self.set_inputs(other.inputs)
+        self.set_memories(other.long0, other.short0)
+        self.set_dataset(other.dataset)
+        self.set_training(other.training)
+        self.set_history(other.history)
+        self.name = other.name
+        self.description = other.description
 
     # -- derived -------------------------------------------------------------
     def trace(self, inputs: Sequence[float] | None = None) -> Trace:

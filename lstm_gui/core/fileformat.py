@@ -1,0 +1,489 @@
+"""Session files: JSON with a ``format_version``, validated on load, written atomically.
+
+Layout (``format_version`` 1)::
+
+    {
+      "format_version": 1,
+      "name": "notebook",                      (optional)
+      "description": "...",                    (optional)
+      "weights": {"forget": {"w_short": 2.7, "w_input": 1.63, "bias": 1.62},
+                  "input": {...}, "candidate": {...}, "output": {...}},
+      "inputs": [1.0],                         the free input sequence
+      "memories": {"long": 2.0, "short": 1.0}, initial memories
+      "dataset": [{"name": "Company A", "inputs": [0, 0.5, 0.25, 1], "target": 0}],
+      "training": {...TrainConfig fields...},
+      "history": {...}                         (optional, TrainingHistory)
+    }
+
+Numbers are written with ``repr`` precision, so save -> load gives back exactly
+the same floats. NaN and Infinity are neither written nor accepted. Every
+problem is reported as a :class:`SessionFileError` naming the exact place,
+e.g. ``weights.forget.bias: expected a finite number, got 'abc'``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from lstm_gui.core.cell import GATES, ROLES, CellParams, GateParams
+from lstm_gui.core.session import DatasetItem, Session
+from lstm_gui.core.training import TrainConfig
+
+#: The version this code writes; files with a larger number are refused.
+FORMAT_VERSION = 1
+
+#: Largest session (or dataset) file read, in bytes. A session with a long
+#: training history saves to a few MB (the history is thinned out when saved).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+_REQUIRED_KEYS = ("format_version", "weights", "inputs", "memories")
+_OPTIONAL_KEYS = ("name", "description", "dataset", "training", "history")
+
+
+class SessionFileError(ValueError):
+    """A session file (or text) could not be read; ``str()`` is for a person.
+
+    ``where`` is the place inside the data (``weights.forget.bias``), empty
+    for problems with the file as a whole; ``source`` is the file name or a
+    description such as ``example 'notebook'``.
+    """
+
+    def __init__(self, message: str, where: str = "", source: str = "") -> None:
+        self.where = where
+        self.source = source
+        self.reason = message
+        text = f"{where}: {message}" if where else message
+        super().__init__(f"{source}: {text}" if source else text)
+
+
+# -- reading and writing files (shared with datasets.py and torch_bridge.py) ----
+
+
+def read_text_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES, what: str = "file") -> str:
+    """The UTF-8 text of a file no larger than ``limit`` bytes.
+
+    A larger file is refused without being read whole (size from ``fstat``,
+    then at most ``limit + 1`` bytes, for files whose size the system does not
+    know in advance).
+
+    Raises
+    ------
+    SessionFileError
+        Missing, unreadable, too large or not UTF-8 text.
+    """
+    data = read_bytes_limited(path, limit, what)
+    try:
+        # utf-8-sig: a BOM written by some Windows editors is not an error.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SessionFileError(
+            f"not a text file (not UTF-8 at byte {exc.start})", source=str(path)
+        ) from None
+
+
+def read_bytes_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
+    """The bytes of a file no larger than ``limit`` (see :func:`read_text_limited`)."""
+    source = str(path)
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise SessionFileError(_too_large(size, limit, what), source=source)
+            data = handle.read(limit + 1)
+    except SessionFileError:
+        raise
+    except FileNotFoundError:
+        raise SessionFileError(f"no such {what}", source=source) from None
+    except IsADirectoryError:
+        raise SessionFileError(f"is a folder, not a {what}", source=source) from None
+    except PermissionError:
+        raise SessionFileError(f"cannot read the {what}: permission denied", source=source) from None
+    except OSError as exc:
+        raise SessionFileError(f"cannot read the {what}: {exc.strerror or exc}", source=source) from None
+    if len(data) > limit:
+        raise SessionFileError(_too_large(len(data), limit, what, at_least=True), source=source)
+    return data
+
+
+def _too_large(size: int, limit: int, what: str, at_least: bool = False) -> str:
+    more = "more than " if at_least else ""
+    return (
+        f"{what} too large ({more}{size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB)"
+    )
+
+
+_umask_lock = threading.Lock()
+
+
+def _default_mode() -> int:
+    # tempfile creates files readable by the owner only; a saved session should
+    # get the usual permissions (0666 minus the umask), as a plain open() would.
+    with _umask_lock:
+        umask = os.umask(0)
+        os.umask(umask)
+    return 0o666 & ~umask
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` so that ``path`` holds either the old or the new content.
+
+    A temporary file in the same folder is written, flushed to disk and then
+    renamed over ``path``; a failure leaves the old file untouched.
+
+    Raises
+    ------
+    OSError
+        If the folder is missing or not writable, the disk is full, ...
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        mode = os.stat(target).st_mode & 0o777
+    except OSError:
+        mode = _default_mode()
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, target)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except OSError:
+            pass
+        raise
+    # Make the rename itself durable; not possible everywhere (e.g. Windows).
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """:func:`atomic_write_bytes` for UTF-8 text."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+# -- JSON values ------------------------------------------------------------------
+
+
+class _Overflowed(float):
+    """A JSON number too large for a float (``1e999``), remembered as typed."""
+
+    text: str
+
+    def __new__(cls, text: str) -> "_Overflowed":
+        value = super().__new__(cls, float(text))
+        value.text = text
+        return value
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    return value if math.isfinite(value) else _Overflowed(text)
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not allowed (numbers must be finite)")
+
+
+def parse_json_text(text: str, source: str = "") -> Any:
+    """JSON text to Python data, refusing NaN/Infinity; errors name the line."""
+    try:
+        return json.loads(text, parse_float=_parse_float, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise SessionFileError(
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", source=source
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        # parse_constant's refusal, or an integer literal with thousands of digits.
+        raise SessionFileError(f"not valid JSON: {exc}", source=source) from None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SessionFileError(f"expected a finite number, got {_describe(value)}", where)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise SessionFileError(f"expected a finite number, got {value!r}", where)
+    return number
+
+
+def _object(value: Any, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+    if not isinstance(value, dict):
+        raise SessionFileError(f"expected an object, got {_describe(value)}", where)
+    missing = [key for key in required if key not in value]
+    if missing:
+        raise SessionFileError(f"missing {', '.join(repr(k) for k in missing)}", where)
+    unknown = sorted(set(value) - set(required) - set(optional))
+    if unknown:
+        allowed = ", ".join(required + optional)
+        raise SessionFileError(
+            f"unknown key {', '.join(repr(k) for k in unknown)} (expected {allowed})", where
+        )
+    return value
+
+
+def _number_list(value: Any, where: str, allow_empty: bool = True) -> tuple[float, ...]:
+    if not isinstance(value, list):
+        raise SessionFileError(f"expected a list of numbers, got {_describe(value)}", where)
+    if not value and not allow_empty:
+        raise SessionFileError("expected at least one number, got an empty list", where)
+    return tuple(_number(v, f"{where}[{k}]") for k, v in enumerate(value))
+
+
+def _string(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise SessionFileError(f"expected a string, got {_describe(value)}", where)
+    return value
+
+
+# -- session <-> plain data --------------------------------------------------------
+
+
+def params_to_dict(params: CellParams) -> dict[str, dict[str, float]]:
+    """The ``weights`` object: ``{gate: {w_short, w_input, bias}}``."""
+    return params.to_nested()
+
+
+def params_from_dict(data: Any, where: str = "weights") -> CellParams:
+    """Validate a ``weights`` object (see :func:`params_to_dict`)."""
+    weights = _object(data, where, GATES)
+    gates = []
+    for gate in GATES:
+        block = _object(weights[gate], f"{where}.{gate}", ROLES)
+        gates.append(GateParams(*(_number(block[role], f"{where}.{gate}.{role}") for role in ROLES)))
+    return CellParams(*gates)
+
+
+def dataset_to_list(items: tuple[DatasetItem, ...] | list[DatasetItem]) -> list[dict[str, Any]]:
+    return [{"name": item.name, "inputs": list(item.inputs), "target": item.target} for item in items]
+
+
+def dataset_from_list(data: Any, where: str = "dataset") -> tuple[DatasetItem, ...]:
+    if not isinstance(data, list):
+        raise SessionFileError(f"expected a list of sequences, got {_describe(data)}", where)
+    items = []
+    for k, entry in enumerate(data):
+        here = f"{where}[{k}]"
+        entry = _object(entry, here, ("name", "inputs", "target"))
+        name = _string(entry["name"], f"{here}.name")
+        inputs = _number_list(entry["inputs"], f"{here}.inputs", allow_empty=False)
+        target = _number(entry["target"], f"{here}.target")
+        items.append(DatasetItem(name, inputs, target))
+    return tuple(items)
+
+
+def session_to_dict(session: Session) -> dict[str, Any]:
+    """The session as plain JSON-ready data (see the module docstring)."""
+    data: dict[str, Any] = {"format_version": FORMAT_VERSION}
+    if session.name:
+        data["name"] = session.name
+    if session.description:
+        data["description"] = session.description
+    data["weights"] = params_to_dict(session.params)
+    data["inputs"] = list(session.inputs)
+    data["memories"] = {"long": session.long0, "short": session.short0}
+    data["dataset"] = dataset_to_list(session.dataset)
+    data["training"] = _training_to_dict(session.training)
+    history = session.history
+    if history is not None and hasattr(history, "to_json_dict") and len(history):
+        data["history"] = history.to_json_dict()
+    return data
+
+
+def _training_to_dict(config: TrainConfig) -> dict[str, Any]:
+    if hasattr(config, "to_json_dict"):
+        return config.to_json_dict()
+    return {name: getattr(config, name) for name in TrainConfig.__dataclass_fields__}
+
+
+def _training_from_dict(data: Any, where: str = "training") -> TrainConfig:
+    _object(data, where, (), tuple(TrainConfig.__dataclass_fields__))
+    try:
+        if hasattr(TrainConfig, "from_json_dict"):
+            return TrainConfig.from_json_dict(data, where)
+        return TrainConfig(**data)
+    except SessionFileError:
+        raise
+    except (ValueError, TypeError) as exc:
+        raise SessionFileError(_strip_where(str(exc), where), where) from None
+
+
+def _strip_where(message: str, where: str) -> str:
+    # The training module's messages already start with the path ("training.lr: ...");
+    # keep the path in SessionFileError.where and the rest as the reason.
+    prefix = f"{where}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+def _history_from_dict(data: Any, where: str = "history"):
+    from lstm_gui.core import training
+
+    history_class = training.TrainingHistory
+    if not hasattr(history_class, "from_json_dict"):
+        return None  # an older core without saved histories: ignore it
+    try:
+        return history_class.from_json_dict(data, where)
+    except (ValueError, TypeError) as exc:
+        message = str(exc)
+        # Split "history.loss[3]: expected ..." into place and reason.
+        place, sep, reason = message.partition(": ")
+        if sep and place.startswith(where):
+            raise SessionFileError(reason, place) from None
+        raise SessionFileError(message, where) from None
+
+
+def session_from_dict(data: Any, source: str = "") -> Session:
+    """Validate plain data (a parsed session file) and build a :class:`Session`.
+
+    Raises
+    ------
+    SessionFileError
+        Naming the place (``weights.forget.bias``) and the problem.
+    """
+    try:
+        return _session_from_dict(data)
+    except SessionFileError as exc:
+        if source and not exc.source:
+            raise SessionFileError(exc.reason, exc.where, source) from None
+        raise
+
+
+def _session_from_dict(data: Any) -> Session:
+    if not isinstance(data, dict) or "format_version" not in data:
+        raise SessionFileError("not an lstm-gui session (no 'format_version' in a JSON object)")
+    version = data["format_version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise SessionFileError(f"expected a whole number, got {_describe(version)}", "format_version")
+    if version > FORMAT_VERSION:
+        raise SessionFileError(
+            f"session format version {version} is newer than this lstm-gui understands "
+            f"(up to {FORMAT_VERSION}); please update lstm-gui"
+        )
+    if version < 1:
+        raise SessionFileError(f"unknown session format version {version}", "format_version")
+    _object(data, "", _REQUIRED_KEYS, _OPTIONAL_KEYS)
+    name = _string(data.get("name", ""), "name")
+    description = _string(data.get("description", ""), "description")
+    params = params_from_dict(data["weights"])
+    inputs = _number_list(data["inputs"], "inputs")
+    memories = _object(data["memories"], "memories", ("long", "short"))
+    long0 = _number(memories["long"], "memories.long")
+    short0 = _number(memories["short"], "memories.short")
+    dataset = dataset_from_list(data.get("dataset", []))
+    training = _training_from_dict(data["training"]) if "training" in data else TrainConfig()
+    history = _history_from_dict(data["history"]) if data.get("history") is not None else None
+    return Session(
+        params, inputs, long0, short0, dataset, training, history, name=name, description=description
+    )
+
+
+# -- text and files ----------------------------------------------------------------
+
+
+def dumps_session(session: Session) -> str:
+    """The session file's text (pretty-printed JSON, ends with a newline)."""
+    data = session_to_dict(session)
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:  # a non-finite number slipped into the history
+        raise SessionFileError(f"cannot save: {exc}") from None
+    return _compact_number_lists(text) + "\n"
+
+
+def _compact_number_lists(text: str) -> str:
+    # json's indent puts every number of a list on its own line; a history of
+    # thousands of rows becomes unreadable. Put lists of plain numbers on one line.
+    import re
+
+    number = r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"
+    pattern = re.compile(r"\[\s*(" + number + r"(?:,\s*" + number + r")*)\s*\]")
+    return pattern.sub(lambda m: "[" + ", ".join(p.strip() for p in m.group(1).split(",")) + "]", text)
+
+
+def loads_session(text: str, source: str = "") -> Session:
+    """Parse and validate session JSON text (e.g. a packaged example)."""
+    return session_from_dict(parse_json_text(text, source), source)
+
+
+def load_session(path: str | os.PathLike[str]) -> Session:
+    """Read and validate a session file.
+
+    Raises
+    ------
+    SessionFileError
+        Missing or unreadable file, over :data:`MAX_FILE_BYTES`, broken JSON,
+        not a session, or an invalid value (the message names it).
+    """
+    text = read_text_limited(path, MAX_FILE_BYTES, "session file")
+    session = loads_session(text, str(path))
+    if not session.name:
+        session.name = Path(path).stem
+    return session
+
+
+def save_session(session: Session, path: str | os.PathLike[str]) -> None:
+    """Write the session to ``path`` atomically (old content kept on failure).
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written.
+    """
+    atomic_write_text(path, dumps_session(session))
+
+
+def load_example(name: str) -> Session:
+    """A shipped example session (``notebook``, ``companies``).
+
+    Raises
+    ------
+    KeyError
+        If there is no example of that name (the message lists the names).
+    """
+    from lstm_gui.core.resources import example_text
+
+    session = loads_session(example_text(name), f"example {name!r}")
+    session.name = session.name or name
+    return session
+
+
+def example_names() -> list[str]:
+    """Names of the shipped examples."""
+    from lstm_gui.core.resources import list_examples
+
+    return list_examples()
