@@ -1,0 +1,139 @@
+"""Datasets as CSV: one named sequence per row, for spreadsheets and scripts.
+
+Columns ``name``, ``target``, ``inputs`` (in any order, header required);
+``inputs`` holds the whole sequence in one cell, numbers separated by spaces
+or semicolons::
+
+    name,target,inputs
+    Company A,0,0 0.5 0.25 1
+    Company B,1,1;0.5;0.25;1
+
+Numbers are C-locale and finite (:func:`lstm_gui.core.parsing.parse_number`);
+a problem is reported with its row and column. Written numbers read back
+exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from typing import Iterable
+
+from lstm_gui.core.fileformat import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
+from lstm_gui.core.formatting import format_full
+from lstm_gui.core.parsing import NumberError, parse_number
+from lstm_gui.core.session import DatasetItem
+
+COLUMNS: tuple[str, ...] = ("name", "target", "inputs")
+
+_SEPARATORS = re.compile(r"[;\s]+")
+
+
+class DatasetFileError(ValueError):
+    """A dataset CSV could not be read; ``str()`` names the row and column."""
+
+
+def format_inputs(inputs: Iterable[float]) -> str:
+    """A sequence as one cell: exact numbers separated by spaces."""
+    return " ".join(format_full(x) for x in inputs)
+
+
+def parse_inputs(text: str, what: str = "inputs") -> tuple[float, ...]:
+    """Numbers separated by spaces or semicolons (at least one).
+
+    Raises
+    ------
+    NumberError
+        ``inputs[2]: expected a finite number, got 'x'``.
+    """
+    parts = [part for part in _SEPARATORS.split(text.strip()) if part]
+    if not parts:
+        raise NumberError(f"{what}: expected at least one number, got nothing")
+    return tuple(parse_number(part, f"{what}[{k}]") for k, part in enumerate(parts))
+
+
+def dataset_to_csv_text(items: Iterable[DatasetItem]) -> str:
+    """The dataset as CSV text with a header row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for item in items:
+        writer.writerow([item.name, format_full(item.target), format_inputs(item.inputs)])
+    return out.getvalue()
+
+
+def dataset_from_csv_text(text: str) -> tuple[DatasetItem, ...]:
+    """Parse and validate dataset CSV text (blank lines are skipped).
+
+    Raises
+    ------
+    DatasetFileError
+        E.g. ``row 3, column inputs: inputs[1]: expected a finite number, got 'x'``
+        (rows count from 1 at the header, as a spreadsheet shows them).
+    """
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise DatasetFileError(f"not valid CSV: {exc}") from None
+    numbered = [(k, row) for k, row in enumerate(rows, start=1) if any(cell.strip() for cell in row)]
+    if not numbered:
+        raise DatasetFileError(f"empty file: expected a header row {','.join(COLUMNS)}")
+    header_row, header = numbered[0]
+    names = [cell.strip().lower() for cell in header]
+    missing = [c for c in COLUMNS if c not in names]
+    unknown = [c for c in names if c not in COLUMNS]
+    if missing or unknown or len(set(names)) != len(names):
+        raise DatasetFileError(
+            f"row {header_row}: expected the header {','.join(COLUMNS)} (any order), got {','.join(header)}"
+        )
+    index = {name: names.index(name) for name in COLUMNS}
+    items = []
+    for row_number, row in numbered[1:]:
+        if len(row) != len(names):
+            raise DatasetFileError(
+                f"row {row_number}: expected {len(names)} cells ({','.join(header)}), got {len(row)}"
+                + (" (separate the inputs with spaces or semicolons, not commas)" if len(row) > len(names) else "")
+            )
+        name = row[index["name"]].strip()
+        try:
+            target = parse_number(row[index["target"]], "target")
+        except NumberError as exc:
+            raise DatasetFileError(f"row {row_number}, column target: {_reason(exc)}") from None
+        try:
+            inputs = parse_inputs(row[index["inputs"]])
+        except NumberError as exc:
+            raise DatasetFileError(f"row {row_number}, column inputs: {exc}") from None
+        items.append(DatasetItem(name, inputs, target))
+    return tuple(items)
+
+
+def _reason(exc: NumberError) -> str:
+    # "target: expected ..." -> "expected ...": the column is named already.
+    text = str(exc)
+    return text.split(": ", 1)[1] if text.startswith("target: ") else text
+
+
+def read_dataset_csv(path: str | os.PathLike[str]) -> tuple[DatasetItem, ...]:
+    """Read a dataset CSV file (at most :data:`~lstm_gui.core.fileformat.MAX_FILE_BYTES`).
+
+    Raises
+    ------
+    DatasetFileError
+        Missing, unreadable or too large file, or invalid content; the
+        message starts with the file name.
+    """
+    try:
+        text = read_text_limited(path, MAX_FILE_BYTES, "dataset file")
+    except SessionFileError as exc:
+        raise DatasetFileError(str(exc)) from None
+    try:
+        return dataset_from_csv_text(text)
+    except DatasetFileError as exc:
+        raise DatasetFileError(f"{path}: {exc}") from None
+
+
+def write_dataset_csv(items: Iterable[DatasetItem], path: str | os.PathLike[str]) -> None:
+    """Write the dataset as CSV atomically (``OSError`` if it cannot be written)."""
+    atomic_write_text(path, dataset_to_csv_text(items))
