@@ -41,7 +41,7 @@ class LSTMbyHand(nn.Module):
         return short_memory
 
     def weights(self) -> list[float]:
-        return [float(p) for p in self.parameters()]
+        return [float(p.detach()) for p in self.parameters()]
 
 
 def train_notebook_loop(start: list[float], epochs: int, lr: float = 0.001) -> list[float]:

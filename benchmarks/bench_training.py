@@ -21,15 +21,18 @@ from lstm_gui.core.session import COMPANIES, DatasetItem
 from lstm_gui.core.training import STATQUEST_PARAMS, TrainConfig, TrainingRun, dataset_sequences
 
 
-def _rate(func, epochs: int, repeats: int) -> tuple[float, object]:
-    """Median epochs per second over ``repeats`` calls of ``func(epochs)``."""
-    rates = []
-    result = None
+def _rates(funcs: dict[str, tuple], repeats: int) -> dict[str, tuple[float, object]]:
+    """Median epochs per second of each ``func(epochs)`` over ``repeats``
+    rounds; the functions take turns within a round, so that load from
+    elsewhere on the machine hits the baseline and the engine alike."""
+    rates: dict[str, list[float]] = {name: [] for name in funcs}
+    results: dict[str, object] = {}
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = func(epochs)
-        rates.append(epochs / (time.perf_counter() - t0))
-    return statistics.median(rates), result
+        for name, (func, epochs) in funcs.items():
+            t0 = time.perf_counter()
+            results[name] = func(epochs)
+            rates[name].append(epochs / (time.perf_counter() - t0))
+    return {name: (statistics.median(rates[name]), results[name]) for name in funcs}
 
 
 def companies_throughput(repeats: int) -> list[str]:
@@ -52,10 +55,19 @@ def companies_throughput(repeats: int) -> list[str]:
         return TrainingRun(STATQUEST_PARAMS, COMPANIES, TrainConfig(epochs=epochs, engine="torch")).run()
 
     base_epochs = 300
-    base_rate, base_weights = _rate(lambda e: train_notebook_loop(start, e), base_epochs, repeats)
-    app_rate, result = _rate(app_run, 5000, repeats)
-    raw_rate, _ = _rate(raw_engine, 5000, repeats)
-    ref_rate, _ = _rate(torch_reference, 200, max(1, min(repeats, 3)))
+    measured = _rates(
+        {
+            "notebook": (lambda e: train_notebook_loop(start, e), base_epochs),
+            "app": (app_run, 5000),
+            "raw": (raw_engine, 5000),
+            "torch": (torch_reference, 200),
+        },
+        repeats,
+    )
+    base_rate, base_weights = measured["notebook"]
+    app_rate, result = measured["app"]
+    raw_rate, _ = measured["raw"]
+    ref_rate, _ = measured["torch"]
     # Same results: the float32 notebook loop and the float64 engine agree to
     # float32 precision after the same epochs; StatQuest's outputs at 5000.
     same = TrainingRun(STATQUEST_PARAMS, COMPANIES, TrainConfig(epochs=base_epochs)).run()
@@ -120,8 +132,11 @@ def large_batch(repeats: int) -> list[str]:
         engine.run_epochs(e, lr)
         return engine.weights
 
-    base_rate, base_weights = _rate(lambda e: torch_batched_loop(start, dataset, e, lr), epochs, repeats)
-    fast_rate, fast_weights = _rate(fast, epochs, repeats)
+    measured = _rates(
+        {"torch": (lambda e: torch_batched_loop(start, dataset, e, lr), epochs), "fast": (fast, epochs)}, repeats
+    )
+    base_rate, base_weights = measured["torch"]
+    fast_rate, fast_weights = measured["fast"]
     rel = max(abs(a - b) / max(abs(b), 1e-12) for a, b in zip(fast_weights, base_weights))
     return [
         f"256 sequences x 50 steps, full-batch Adam lr {lr}: torch batched autograd loop {base_rate:.1f} epochs/s",
