@@ -1,0 +1,61 @@
+"""``run_app``: the application object, the main window, the event loop."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from lstm_gui.ui.settings import APPLICATION, ORGANIZATION
+
+
+def app_icon() -> QIcon:
+    from lstm_gui.core.resources import resource
+
+    icon = QIcon()
+    for name in ("icon.svg", "icon.png"):
+        node = resource("icons", name)
+        if node.is_file():
+            icon.addFile(str(node))
+    return icon
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The one ``QApplication`` (created if needed) with names for QSettings."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1] if argv is None else argv)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("lstm-gui")
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+    return app
+
+
+def build_window(session_path: str | None = None, example: str | None = None):
+    """A :class:`MainWindow` for a session file or an example.
+
+    A file or example that cannot be opened leaves the default session open
+    and says why once the window is shown.
+    """
+    from lstm_gui.ui.main_window import MainWindow
+
+    window = MainWindow()
+    if session_path:
+        QTimer.singleShot(0, lambda: window.open_path(session_path, ask=False))
+    elif example:
+        QTimer.singleShot(0, lambda: window.open_example(example, ask=False))
+    return window
+
+
+def run_app(session_path: str | None = None, example: str | None = None) -> int:
+    """Open the window (on ``session_path`` or the example ``example``) and run
+    until it closes; returns the exit code."""
+    app = make_app()
+    window = build_window(session_path, example)
+    window.show()
+    return app.exec()

@@ -1,0 +1,108 @@
+"""Undo commands: each one calls a session method for redo and for undo.
+
+:class:`SetValueCommand` is the general shape (a setter, the value before and
+after); the helpers below build it for each session attribute, and the
+training panel can reuse them. Commands with the same ``merge_key`` pushed in
+a row merge into one undo step (typing into the same field); weight edits do
+not merge: every committed edit is its own step.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any, Callable, Sequence
+
+from PySide6.QtGui import QUndoCommand
+
+from lstm_gui.core.cell import CellParams
+from lstm_gui.core.formatting import format_full
+from lstm_gui.core.session import DatasetItem, Session
+from lstm_gui.core.training import TrainConfig
+
+GATE_WORDS: dict[str, str] = {
+    "forget": "forget gate",
+    "input": "input gate",
+    "candidate": "candidate (potential memory)",
+    "output": "output gate",
+}
+ROLE_WORDS: dict[str, str] = {
+    "w_short": "weight on the short-term memory",
+    "w_input": "weight on the input",
+    "bias": "bias",
+}
+
+
+class SetValueCommand(QUndoCommand):
+    """Set one thing through ``setter``: ``redo`` sets ``after``, ``undo`` ``before``.
+
+    Parameters
+    ----------
+    text : what the Edit menu says ("Set forget gate bias").
+    setter : called with the value; normally a bound session method.
+    before, after : immutable values.
+    merge_key : commands with the same key pushed in a row become one step.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        setter: Callable[[Any], None],
+        before: Any,
+        after: Any,
+        merge_key: str | None = None,
+    ) -> None:
+        super().__init__(text)
+        self._setter = setter
+        self.before = before
+        self.after = after
+        self._merge_key = merge_key
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        if self._merge_key is None:
+            return -1
+        return zlib.crc32(self._merge_key.encode()) & 0x7FFFFFFF
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, SetValueCommand) or other._merge_key != self._merge_key:
+            return False
+        self.after = other.after
+        return True
+
+    def redo(self) -> None:
+        self._setter(self.after)
+
+    def undo(self) -> None:
+        self._setter(self.before)
+
+
+def params_command(session: Session, params: CellParams, text: str = "Set weights") -> SetValueCommand:
+    return SetValueCommand(text, session.set_params, session.params, params)
+
+
+def weight_command(session: Session, gate: str, role: str, value: float) -> SetValueCommand:
+    """One weight or bias edit (one undo step)."""
+    text = f"Set {GATE_WORDS[gate]} {ROLE_WORDS[role]} to {format_full(value)}"
+    return params_command(session, session.params.with_value(gate, role, value), text)
+
+
+def inputs_command(session: Session, inputs: Sequence[float], text: str = "Edit inputs") -> SetValueCommand:
+    return SetValueCommand(text, session.set_inputs, session.inputs, tuple(float(x) for x in inputs))
+
+
+def memories_command(session: Session, long0: float, short0: float, text: str = "Set initial memories") -> SetValueCommand:
+    return SetValueCommand(
+        text,
+        lambda pair: session.set_memories(*pair),
+        (session.long0, session.short0),
+        (float(long0), float(short0)),
+    )
+
+
+def dataset_command(session: Session, dataset: Sequence[DatasetItem], text: str = "Edit dataset") -> SetValueCommand:
+    return SetValueCommand(text, session.set_dataset, session.dataset, tuple(dataset))
+
+
+def training_command(
+    session: Session, config: TrainConfig, text: str = "Change training settings", merge_key: str | None = None
+) -> SetValueCommand:
+    return SetValueCommand(text, session.set_training, session.training, config, merge_key)

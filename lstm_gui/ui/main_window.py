@@ -1,0 +1,937 @@
+"""The main window: the cell diagram, the stepper, the trace table, the
+over-time plot, the training dock, files, undo, settings and themes.
+
+The session (core) owns the truth; :class:`SessionAdapter` turns its
+callbacks into Qt signals; every widget redraws from the session and the
+cached trace. The current step, the sequence being stepped, the zoom and the
+theme are view state and live here, never in the file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSlider,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lstm_gui import __version__
+from lstm_gui.core.cell import CellParams, Trace, run
+from lstm_gui.core.session import Session
+from lstm_gui.ui.adapter import SessionAdapter
+from lstm_gui.ui.commands import inputs_command, memories_command, params_command, weight_command
+from lstm_gui.ui.diagram import DiagramScene, DiagramState, DiagramView
+from lstm_gui.ui.input_strip import FREE_SOURCE, InputStrip
+from lstm_gui.ui.over_time_plot import OverTimePlot
+from lstm_gui.ui.settings import add_recent_file, app_settings, recent_files, remove_recent_file
+from lstm_gui.ui.theme import THEMES, apply_theme, diagram_colors
+from lstm_gui.ui.trace_table import TraceTable
+
+APP_TITLE = "lstm-gui"
+#: Run speeds offered (steps per second).
+SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 10.0, 30.0)
+DEFAULT_SPEED = 2.0
+DEFAULT_SIZE = QSize(1440, 900)
+
+HOW_TO_READ = """<h3>How to read the diagram</h3>
+<p>The <b style="color:#2e9e4f">green line</b> at the top is the <b>long-term memory</b> (the cell state);
+the <b style="color:#e0457b">pink line</b> at the bottom is the <b>short-term memory</b> (the hidden state,
+also the cell's output); the grey line below it is the <b>input</b>.</p>
+<p>Each block is a gate: it adds <i>weight x short-term memory</i> + <i>weight x input</i> + <i>bias</i> and
+squashes the sum: <b style="color:#2f6fd6">blue</b> blocks with a sigmoid (0 to 1, a percentage),
+the <b style="color:#ef8a17">orange</b> block with tanh (-1 to 1, a potential memory).
+The numbers on the arrows are the weights, the one inside the block is its bias: type a new value and press Enter.</p>
+<ol><li><b>Forget</b>: the forget gate says what % of the long-term memory to keep.</li>
+<li><b>Remember something new</b>: the candidate proposes a potential long-term memory; the input gate
+says what % of it to add.</li>
+<li><b>Output</b>: tanh of the new long-term memory is a potential short-term memory; the output gate says
+what % of it becomes the new short-term memory.</li></ol>
+<p>The fill of each block shows its value (legend at the bottom right). Hover a block for its formula with
+the numbers filled in. Step through the inputs with the toolbar or the arrow keys.</p>"""
+
+
+class MainWindow(QMainWindow):
+    """The lstm-gui window around one :class:`Session`.
+
+    Signals
+    -------
+    session_replaced : New, Open or an example replaced ``self.session``.
+    step_changed(int) : the current step changed (0 = before the first input).
+    """
+
+    session_replaced = Signal()
+    step_changed = Signal(int)
+
+    def __init__(self, session: Session | None = None, path: str | None = None) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.session: Session = session if session is not None else Session()
+        self._path: str | None = str(path) if path else None
+        self.settings = app_settings()
+        self.theme = str(self.settings.value("theme", "light"))
+        if self.theme not in THEMES:
+            self.theme = "light"
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._update_title)
+        self.adapter = SessionAdapter(self.session, self)
+        self._extra_modified = False
+        self._step = 0
+        self._source = FREE_SOURCE
+        self._preview: CellParams | None = None
+        self._trace: Trace = run(self.session.params, ())
+        self._run_timer = QTimer(self)
+        self._run_timer.timeout.connect(self._on_run_tick)
+        self._speed = DEFAULT_SPEED
+
+        self._build_central()
+        self._build_actions()
+        self._build_toolbar()
+        self._build_docks()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect_adapter()
+
+        self.resize(DEFAULT_SIZE)
+        self._restore_settings()
+        self._apply_theme(self.theme, save=False)
+        self._recompute()
+        self._update_title()
+
+    # -- construction ------------------------------------------------------------
+    def _build_central(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.input_strip = InputStrip()
+        self.input_strip.source_selected.connect(self._on_source_selected)
+        self.input_strip.input_edited.connect(self._on_input_edited)
+        self.input_strip.input_added.connect(self._on_input_added)
+        self.input_strip.input_removed.connect(self._on_input_removed)
+        self.input_strip.memories_edited.connect(self._on_memories_edited)
+        self.input_strip.step_clicked.connect(self.set_step)
+        self.input_strip.refused.connect(self._on_refused)
+        layout.addWidget(self.input_strip)
+        self.scene = DiagramScene(diagram_colors(self.theme), self)
+        self.scene.weight_committed.connect(self._on_weight_committed)
+        self.scene.refused.connect(self._on_refused)
+        self.diagram = DiagramView(self.scene)
+        layout.addWidget(self.diagram, 1)
+        self.setCentralWidget(central)
+
+    def _action(self, text: str, name: str, slot, shortcut=None, tip: str = "",
+                context: Qt.ShortcutContext | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        if context is not None:
+            action.setShortcutContext(context)
+        if tip:
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip} ({keys})" if keys else tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        # Stepper keys are plain keys: a focused text field gets them first
+        # (QLineEdit accepts the ShortcutOverride for Left/Right/Home/End/Space).
+        self.action_reset = self._action("Reset", "action_reset", self.reset, "Home",
+                                         "Back to step 0, before the first input")
+        self.action_step_back = self._action("Step back", "action_step_back", self.step_back, "Left",
+                                             "One step back")
+        self.action_step_forward = self._action("Step forward", "action_step_forward", self.step_forward,
+                                                "Right", "One step forward")
+        self.action_run = self._action("Run", "action_run", self.toggle_run, "Space",
+                                       "Step through the inputs one by one; press again to pause")
+        self.action_run.setCheckable(True)
+        self.action_go_to_end = self._action("Go to end", "action_go_to_end", self.go_to_end, "End",
+                                             "Jump to the last step")
+
+        self.action_new = self._action("&New", "action_new", self.new_session, QKeySequence.StandardKey.New,
+                                       "Start a new session with the notebook's weights")
+        self.action_open = self._action("&Open...", "action_open", self.open_dialog, QKeySequence.StandardKey.Open,
+                                        "Open a session file")
+        self.action_save = self._action("&Save", "action_save", self.save, QKeySequence.StandardKey.Save,
+                                        "Save the session")
+        self.action_save_as = self._action("Save &As...", "action_save_as", self.save_as_dialog,
+                                           QKeySequence.StandardKey.SaveAs, "Save the session under a new name")
+        self.action_export_png = self._action("Export Diagram as &PNG...", "action_export_png",
+                                              lambda: self._export_dialog("png"), None, "Save a picture of the diagram")
+        self.action_export_svg = self._action("Export Diagram as &SVG...", "action_export_svg",
+                                              lambda: self._export_dialog("svg"), None, "Save the diagram as vector graphics")
+        self.action_export_csv = self._action("Export Trace as &CSV...", "action_export_csv",
+                                              lambda: self._export_dialog("csv"), None, "Save the trace table as CSV")
+        self.action_export_torch = self._action("Export PyTorch state_dict...", "action_export_torch",
+                                                lambda: self._export_dialog("pt"), None,
+                                                "Save the weights as the state_dict of nn.LSTM(1, 1)")
+        self.action_import_torch = self._action("Import PyTorch state_dict...", "action_import_torch",
+                                                self.import_torch_dialog, None,
+                                                "Read the weights from an nn.LSTM(1, 1) state_dict")
+        self.action_quit = self._action("&Quit", "action_quit", self.close, QKeySequence.StandardKey.Quit,
+                                        "Close the window")
+
+        self.action_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.action_undo.setObjectName("action_undo")
+        self.action_undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.action_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.action_redo.setObjectName("action_redo")
+        self.action_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.addAction(self.action_undo)
+        self.addAction(self.action_redo)
+
+        self.action_zoom_in = self._action("Zoom &In", "action_zoom_in", self.diagram.zoom_in,
+                                           ["Ctrl+=", "Ctrl++"], "Make the diagram bigger")
+        self.action_zoom_out = self._action("Zoom &Out", "action_zoom_out", self.diagram.zoom_out,
+                                            ["Ctrl+-"], "Make the diagram smaller")
+        self.action_zoom_fit = self._action("&Fit to Window", "action_zoom_fit", lambda: self.diagram.set_zoom(1.0),
+                                            "Ctrl+0", "Fit the whole diagram in the window")
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Stepper")
+        bar.setObjectName("toolbar_stepper")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        style = self.style()
+        from PySide6.QtWidgets import QStyle
+
+        for action, icon in (
+            (self.action_reset, QStyle.StandardPixmap.SP_MediaSkipBackward),
+            (self.action_step_back, QStyle.StandardPixmap.SP_MediaSeekBackward),
+            (self.action_run, QStyle.StandardPixmap.SP_MediaPlay),
+            (self.action_step_forward, QStyle.StandardPixmap.SP_MediaSeekForward),
+            (self.action_go_to_end, QStyle.StandardPixmap.SP_MediaSkipForward),
+        ):
+            action.setIcon(style.standardIcon(icon))
+            bar.addAction(action)
+        self._icon_play = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._icon_pause = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        bar.addSeparator()
+        self.step_slider = QSlider(Qt.Orientation.Horizontal)
+        self.step_slider.setObjectName("step_slider")
+        self.step_slider.setToolTip("The current step (0 = before the first input)")
+        self.step_slider.setMinimumWidth(160)
+        self.step_slider.valueChanged.connect(self.set_step)
+        bar.addWidget(self.step_slider)
+        self.step_label = QLabel("step 0 of 0")
+        self.step_label.setObjectName("step_label")
+        self.step_label.setMinimumWidth(110)
+        self.step_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        bar.addWidget(self.step_label)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Speed "))
+        self.speed_combo = QComboBox()
+        self.speed_combo.setObjectName("run_speed")
+        self.speed_combo.setToolTip("Steps per second while running")
+        for speed in SPEEDS:
+            self.speed_combo.addItem(f"{speed:g} steps/s", speed)
+        self.speed_combo.currentIndexChanged.connect(
+            lambda i: self.set_speed(float(self.speed_combo.itemData(i))))
+        bar.addWidget(self.speed_combo)
+        self.stepper_toolbar = bar
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _build_docks(self) -> None:
+        self.trace_table = TraceTable()
+        self.trace_table.step_clicked.connect(self.set_step)
+        self.dock_trace = self._dock("Trace table", "dock_trace", self.trace_table, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.plot = OverTimePlot(colors=diagram_colors(self.theme))
+        self.plot.step_clicked.connect(self.set_step)
+        self.dock_plot = self._dock("Over time", "dock_plot", self.plot, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.dock_trace, self.dock_plot, Qt.Orientation.Horizontal)
+        from lstm_gui.ui.training_panel import TrainingPanel
+
+        self.training_panel = TrainingPanel(self)
+        # In a scroll area: the panel needs ~600x530 and would otherwise force
+        # the whole bottom dock area (and the window) to that size.
+        scroll = QScrollArea()
+        scroll.setObjectName("training_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.training_panel)
+        self.dock_training = self._dock("Training", "dock_training", scroll,
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.dock_plot, self.dock_training)
+        self.dock_plot.raise_()
+        self._docks_sized = False
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.action_new)
+        file_menu.addAction(self.action_open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("menu_recent")
+        self.examples_menu = file_menu.addMenu("&Examples")
+        self.examples_menu.setObjectName("menu_examples")
+        self._fill_examples_menu()
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_save)
+        file_menu.addAction(self.action_save_as)
+        file_menu.addSeparator()
+        for action in (self.action_export_png, self.action_export_svg, self.action_export_csv):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_export_torch)
+        file_menu.addAction(self.action_import_torch)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_quit)
+        self._update_recent_menu()
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.action_undo)
+        edit_menu.addAction(self.action_redo)
+        edit_menu.addSeparator()
+        self.action_copy_trace = self._action("Copy Trace Rows", "action_copy_trace",
+                                              self.trace_table.copy_selection, None,
+                                              "Copy the selected trace rows (all if none) as text")
+        edit_menu.addAction(self.action_copy_trace)
+
+        step_menu = bar.addMenu("&Step")
+        for action in (self.action_reset, self.action_step_back, self.action_run,
+                       self.action_step_forward, self.action_go_to_end):
+            step_menu.addAction(action)
+
+        view_menu = bar.addMenu("&View")
+        theme_menu = view_menu.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for theme in THEMES:
+            action = QAction(theme.capitalize(), self, checkable=True)
+            action.setObjectName(f"action_theme_{theme}")
+            action.setChecked(theme == self.theme)
+            action.triggered.connect(lambda _=False, t=theme: self._apply_theme(t))
+            group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[theme] = action
+        view_menu.addSeparator()
+        for dock in (self.dock_trace, self.dock_plot, self.dock_training):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        for action in (self.action_zoom_in, self.action_zoom_out, self.action_zoom_fit):
+            view_menu.addAction(action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("How to Read the Diagram", "action_how_to_read", self.show_how_to_read,
+                                         QKeySequence.StandardKey.HelpContents, "What the lines, blocks and numbers mean"))
+        help_menu.addAction(self._action("&About lstm-gui", "action_about", self.show_about, None,
+                                         "Version and credits"))
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.status_step = QLabel("")
+        self.status_step.setObjectName("status_step")
+        status.addPermanentWidget(self.status_step)
+
+    def _connect_adapter(self) -> None:
+        a = self.adapter
+        a.weights_changed.connect(self._recompute)
+        a.inputs_changed.connect(self._recompute)
+        a.memories_changed.connect(self._recompute)
+        a.dataset_changed.connect(self._on_dataset_changed)
+
+    def _fill_examples_menu(self) -> None:
+        from lstm_gui.core.fileformat import example_names
+
+        self.examples_menu.clear()
+        for name in example_names():
+            action = self.examples_menu.addAction(name.replace("_", " ").capitalize())
+            action.setObjectName(f"action_example_{name}")
+            action.triggered.connect(lambda _=False, n=name: self.open_example(n))
+
+    # -- the trace and the current step -----------------------------------------------
+    @property
+    def step(self) -> int:
+        return self._step
+
+    @property
+    def trace(self) -> Trace:
+        return self._trace
+
+    @property
+    def path(self) -> str | None:
+        return self._path
+
+    def _sequence(self) -> tuple[tuple[float, ...], float, float, bool]:
+        """(inputs, long0, short0, free) of what the stepper runs."""
+        session = self.session
+        if self._source != FREE_SOURCE and 0 <= self._source < len(session.dataset):
+            item = session.dataset[self._source]
+            return item.inputs, 0.0, 0.0, False
+        self._source = FREE_SOURCE
+        return session.inputs, session.long0, session.short0, True
+
+    def current_params(self) -> CellParams:
+        return self._preview if self._preview is not None else self.session.params
+
+    @Slot()
+    def _recompute(self) -> None:
+        """New weights, inputs, memories or sequence: run the core again."""
+        inputs, long0, short0, free = self._sequence()
+        self._trace = run(self.current_params(), inputs, long0, short0)
+        n = len(self._trace)
+        self.input_strip.set_sources([item.name for item in self.session.dataset], self._source)
+        self.input_strip.set_sequence(inputs, free, long0, short0)
+        self.trace_table.trace_model.set_trace(self._trace)
+        self.plot.set_trace(self._trace)
+        self.step_slider.blockSignals(True)
+        self.step_slider.setRange(0, n)
+        self.step_slider.blockSignals(False)
+        self._show_step(min(self._step, n), force=True)
+
+    def set_step(self, step: int) -> None:
+        """Show step ``step`` (0 = before the first input), clamped to the trace."""
+        self._show_step(max(0, min(int(step), len(self._trace))))
+
+    def _show_step(self, step: int, force: bool = False) -> None:
+        changed = step != self._step
+        if not changed and not force:
+            return
+        self._step = step
+        inputs, long0, short0, _free = self._sequence()
+        state = DiagramState(
+            params=self.current_params(),
+            long0=long0,
+            short0=short0,
+            step=self._trace[step - 1] if step >= 1 else None,
+            read_only=self._preview is not None,
+        )
+        self.scene.show_state(state)
+        self.trace_table.show_step(step)
+        self.plot.show_step(step)
+        self.input_strip.set_current(step)
+        if self.step_slider.value() != step:
+            self.step_slider.blockSignals(True)
+            self.step_slider.setValue(step)
+            self.step_slider.blockSignals(False)
+        n = len(self._trace)
+        text = f"step {step} of {n}"
+        self.step_label.setText(text)
+        self.status_step.setText(text)
+        at_end = step >= n
+        self.action_step_forward.setEnabled(not at_end)
+        self.action_go_to_end.setEnabled(not at_end)
+        self.action_step_back.setEnabled(step > 0)
+        self.action_reset.setEnabled(step > 0)
+        if changed:
+            self.step_changed.emit(step)
+
+    @Slot()
+    def reset(self) -> None:
+        self.stop_running()
+        self.set_step(0)
+
+    @Slot()
+    def step_back(self) -> None:
+        self.set_step(self._step - 1)
+
+    @Slot()
+    def step_forward(self) -> None:
+        self.set_step(self._step + 1)
+
+    @Slot()
+    def go_to_end(self) -> None:
+        self.stop_running()
+        self.set_step(len(self._trace))
+
+    @Slot()
+    def toggle_run(self) -> None:
+        if self._run_timer.isActive():
+            self.stop_running()
+            return
+        if self._step >= len(self._trace):
+            self.set_step(0)  # running from the end starts over
+        self._run_timer.start(int(1000 / self._speed))
+        self.action_run.setChecked(True)
+        self.action_run.setText("Pause")
+        self.action_run.setIcon(self._icon_pause)
+
+    def stop_running(self) -> None:
+        self._run_timer.stop()
+        self.action_run.setChecked(False)
+        self.action_run.setText("Run")
+        self.action_run.setIcon(self._icon_play)
+
+    def is_running(self) -> bool:
+        return self._run_timer.isActive()
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self._speed = max(0.1, float(steps_per_second))
+        if self._run_timer.isActive():
+            self._run_timer.setInterval(int(1000 / self._speed))
+        index = self.speed_combo.findData(self._speed)
+        if index >= 0 and index != self.speed_combo.currentIndex():
+            self.speed_combo.setCurrentIndex(index)
+
+    @Slot()
+    def _on_run_tick(self) -> None:
+        if self._step >= len(self._trace):
+            self.stop_running()
+            return
+        self.step_forward()
+        if self._step >= len(self._trace):
+            self.stop_running()
+
+    @Slot(int)
+    def _on_source_selected(self, source: int) -> None:
+        self._source = int(source)
+        self._recompute()
+
+    @Slot()
+    def _on_dataset_changed(self) -> None:
+        if self._source != FREE_SOURCE:
+            self._recompute()
+        else:
+            self.input_strip.set_sources([item.name for item in self.session.dataset], self._source)
+
+    def select_sequence(self, source: int | str) -> None:
+        """Step through the free inputs (``-1`` or ``"free"``) or a dataset
+        sequence by index or name."""
+        if isinstance(source, str):
+            if source == "free":
+                source = FREE_SOURCE
+            else:
+                names = [item.name for item in self.session.dataset]
+                source = names.index(source)
+        self._on_source_selected(source)
+
+    # -- training preview (the training panel) ------------------------------------------
+    def set_preview_params(self, params: CellParams | None) -> None:
+        """Show what ``params`` compute (read-only fields); ``None``: the session's."""
+        if params == self._preview:
+            return
+        self._preview = params
+        self._recompute()
+
+    # -- edits (each one undo step) ----------------------------------------------------
+    @Slot(str, str, float)
+    def _on_weight_committed(self, gate: str, role: str, value: float) -> None:
+        if self._preview is not None:
+            return
+        self.undo_stack.push(weight_command(self.session, gate, role, value))
+        self.statusBar().showMessage(f"{gate} {role} = {value!r}", 4000)
+
+    @Slot(int, float)
+    def _on_input_edited(self, index: int, value: float) -> None:
+        inputs = list(self.session.inputs)
+        inputs[index] = value
+        self.undo_stack.push(inputs_command(self.session, inputs, f"Set input {index + 1}"))
+
+    @Slot()
+    def _on_input_added(self) -> None:
+        inputs = list(self.session.inputs)
+        inputs.append(inputs[-1] if inputs else 0.0)
+        self.undo_stack.push(inputs_command(self.session, inputs, "Add an input"))
+
+    @Slot(int)
+    def _on_input_removed(self, index: int) -> None:
+        inputs = list(self.session.inputs)
+        if len(inputs) <= 1:
+            return
+        del inputs[index]
+        self.undo_stack.push(inputs_command(self.session, inputs, f"Remove input {index + 1}"))
+
+    @Slot(float, float)
+    def _on_memories_edited(self, long0: float, short0: float) -> None:
+        self.undo_stack.push(memories_command(self.session, long0, short0))
+
+    @Slot(str)
+    def _on_refused(self, reason: str) -> None:
+        self.statusBar().showMessage(f"Not changed: {reason}", 8000)
+
+    def weight_field(self, gate: str, role: str):
+        """The :class:`QLineEdit` of one weight (they live in the scene)."""
+        return self.scene.fields[(gate, role)]
+
+    def value_label(self, name: str) -> QLabel:
+        """A value label by its name: a gate, ``long``, ``short`` (after the
+        step) or ``long_prev``, ``short_prev``, ``x``."""
+        scene = self.scene
+        if name in scene.value_labels:
+            return scene.value_labels[name]
+        return {
+            "long": scene.long_label, "short": scene.short_label, "long_prev": scene.long_prev_label,
+            "short_prev": scene.short_prev_label, "x": scene.input_label, "long_tanh": scene.tanh_label,
+        }[name]
+
+    def find_widget(self, object_name: str) -> QWidget | None:
+        """``findChild`` that also looks inside the diagram's scene."""
+        found = self.findChild(QWidget, object_name)
+        if found is not None:
+            return found
+        for proxy_widget in [f for f in self.scene.fields.values()] + [
+            self.value_label(n) for n in ("forget", "input", "candidate", "output", "long", "short",
+                                          "long_prev", "short_prev", "x", "long_tanh")
+        ]:
+            if proxy_widget.objectName() == object_name:
+                return proxy_widget
+        return None
+
+    # -- modified state and title ------------------------------------------------------
+    def mark_modified(self) -> None:
+        """A change that is saved in the file but is not an undo step."""
+        self._extra_modified = True
+        self._update_title()
+
+    def is_modified(self) -> bool:
+        return self._extra_modified or not self.undo_stack.isClean()
+
+    def _display_name(self) -> str:
+        if self._path:
+            return Path(self._path).name
+        return self.session.name or "untitled"
+
+    @Slot()
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self._display_name()}[*] - {APP_TITLE}")
+        self.setWindowModified(self.is_modified())
+
+    # -- files ------------------------------------------------------------------------
+    def ask_save_changes(self) -> QMessageBox.StandardButton:
+        """Ask Save / Discard / Cancel (tests replace this method)."""
+        return QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Save the changes to {self._display_name()} first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+
+    def show_error(self, title: str, text: str) -> None:
+        """Tell the person something went wrong (tests replace this method)."""
+        self.statusBar().showMessage(text, 10000)
+        QMessageBox.warning(self, title, text)
+
+    def maybe_save(self) -> bool:
+        """True if it is fine to drop the current session."""
+        if not self.is_modified():
+            return True
+        answer = self.ask_save_changes()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def replace_session(self, session: Session, path: str | None) -> None:
+        """Show ``session`` instead of the current one (undo history is cleared)."""
+        self.stop_running()
+        self.adapter.bind(session)
+        self.session = session
+        self._path = str(path) if path else None
+        self._source = FREE_SOURCE
+        self._step = 0
+        self._preview = None
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self._extra_modified = False
+        self.session_replaced.emit()
+        self._recompute()
+        self._update_title()
+
+    @Slot()
+    def new_session(self) -> None:
+        if self.maybe_save():
+            self.replace_session(Session(), None)
+            self.statusBar().showMessage("New session with the notebook's weights", 5000)
+
+    @Slot()
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", self._dialog_folder(),
+                                              "lstm-gui sessions (*.json);;All files (*)")
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path: str, ask: bool = True) -> bool:
+        """Open a session file; on any problem say why and keep the current one."""
+        from lstm_gui.core.fileformat import SessionFileError, load_session
+
+        if ask and not self.maybe_save():
+            return False
+        try:
+            session = load_session(path)
+        except (SessionFileError, OSError, ValueError) as exc:
+            self.show_error("Could not open the session", f"{path}:\n{exc}")
+            if not Path(path).exists():
+                self._set_recent(remove_recent_file(self.settings, str(Path(path).resolve())))
+            return False
+        self.replace_session(session, path)
+        self._set_recent(add_recent_file(self.settings, path))
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def open_example(self, name: str, ask: bool = True) -> bool:
+        from lstm_gui.core.fileformat import load_example
+
+        if ask and not self.maybe_save():
+            return False
+        try:
+            session = load_example(name)
+        except (KeyError, ValueError) as exc:
+            self.show_error("Could not open the example", str(exc))
+            return False
+        self.replace_session(session, None)
+        self.statusBar().showMessage(f"Opened the example {name!r}", 5000)
+        return True
+
+    @Slot()
+    def save(self) -> bool:
+        if not self._path:
+            return self.save_as_dialog()
+        return self.save_to(self._path)
+
+    @Slot()
+    def save_as_dialog(self) -> bool:
+        suggested = str(Path(self._dialog_folder()) / f"{self._display_name().removesuffix('.json')}.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", suggested, "lstm-gui sessions (*.json)")
+        if not path:
+            return False
+        if not path.endswith(".json"):
+            path += ".json"
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        """Write the session atomically; on failure say why and keep it modified."""
+        from lstm_gui.core.fileformat import save_session
+
+        try:
+            save_session(self.session, path)
+        except OSError as exc:
+            self.show_error("Could not save the session", f"{path}:\n{exc}")
+            return False
+        self._path = str(path)
+        self.undo_stack.setClean()
+        self._extra_modified = False
+        self._update_title()
+        self._set_recent(add_recent_file(self.settings, path))
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def _dialog_folder(self) -> str:
+        if self._path:
+            return str(Path(self._path).parent)
+        return str(self.settings.value("last_folder", str(Path.home())))
+
+    def _set_recent(self, files: list[str]) -> None:
+        self._update_recent_menu(files)
+
+    def _update_recent_menu(self, files: list[str] | None = None) -> None:
+        files = recent_files(self.settings) if files is None else files
+        self.recent_menu.clear()
+        for path in files:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(files))
+        if files:
+            self.recent_menu.addSeparator()
+            clear = self.recent_menu.addAction("Clear the List")
+            clear.triggered.connect(lambda: (self.settings.setValue("recent_files", []), self._update_recent_menu([])))
+
+    # -- exports --------------------------------------------------------------------
+    def _export_dialog(self, kind: str) -> None:
+        titles = {"png": ("Export diagram", "PNG pictures (*.png)"), "svg": ("Export diagram", "SVG drawings (*.svg)"),
+                  "csv": ("Export trace", "CSV files (*.csv)"), "pt": ("Export PyTorch state_dict", "PyTorch files (*.pt)")}
+        title, filter_ = titles[kind]
+        stem = self._display_name().removesuffix(".json")
+        suggested = str(Path(self._dialog_folder()) / f"{stem}{'-trace' if kind == 'csv' else ''}.{kind}")
+        path, _ = QFileDialog.getSaveFileName(self, title, suggested, filter_)
+        if not path:
+            return
+        if not path.lower().endswith("." + kind):
+            path += "." + kind
+        export = {"png": self.export_png, "svg": self.export_svg, "csv": self.export_trace_csv,
+                  "pt": self.export_torch}[kind]
+        try:
+            export(path)
+        except Exception as exc:  # any failure is the person's to know about, not a crash
+            self.show_error("Export failed", f"{path}:\n{exc}")
+            return
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def export_png(self, path: str, scale: float = 2.0) -> None:
+        """The diagram as a PNG, ``scale`` pixels per scene unit (sharp for slides)."""
+        rect = self.scene.sceneRect()
+        image = QImage(int(rect.width() * scale), int(rect.height() * scale), QImage.Format.Format_ARGB32)
+        image.fill(self.scene.backgroundBrush().color())
+        painter = QPainter(image)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.scene.render_to(painter, QRectF(0, 0, image.width(), image.height()))
+        painter.end()
+        if not image.save(path, "PNG"):
+            raise OSError(f"could not write {path}")
+
+    def export_svg(self, path: str) -> None:
+        """The diagram as SVG through QSvgGenerator (pyqtgraph's exporter fails on Qt 6.11)."""
+        from PySide6.QtSvg import QSvgGenerator
+
+        rect = self.scene.sceneRect()
+        generator = QSvgGenerator()
+        generator.setFileName(path)
+        generator.setSize(QSize(int(rect.width()), int(rect.height())))
+        generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+        generator.setTitle(f"LSTM cell - {self._display_name()}")
+        generator.setDescription(f"Made with lstm-gui {__version__}")
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError(f"could not write {path}")
+        self.scene.render_to(painter, QRectF(0, 0, rect.width(), rect.height()))
+        painter.end()
+        if not Path(path).exists() or Path(path).stat().st_size == 0:
+            raise OSError(f"could not write {path}")
+
+    def export_trace_csv(self, path: str) -> None:
+        from lstm_gui.core.fileformat import atomic_write_text
+        from lstm_gui.core.formatting import trace_csv_text
+
+        atomic_write_text(path, trace_csv_text(self._trace))
+
+    def export_torch(self, path: str) -> None:
+        from lstm_gui.core.torch_bridge import save_torch  # imports torch: only now
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            save_torch(self.current_params(), path)
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    @Slot()
+    def import_torch_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import PyTorch state_dict", self._dialog_folder(),
+                                              "PyTorch files (*.pt *.pth);;All files (*)")
+        if path:
+            self.import_torch(path)
+
+    def import_torch(self, path: str) -> bool:
+        """Read weights from an ``nn.LSTM(1, 1)`` state_dict (one undo step)."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            from lstm_gui.core.torch_bridge import load_torch  # imports torch: only now
+
+            params = load_torch(path)
+        except Exception as exc:  # a bad file must never take the window down
+            QApplication.restoreOverrideCursor()
+            self.show_error("Could not import the weights", f"{path}:\n{exc}")
+            return False
+        QApplication.restoreOverrideCursor()
+        self.undo_stack.push(params_command(self.session, params, "Import PyTorch weights"))
+        self.statusBar().showMessage(f"Imported weights from {path}", 5000)
+        return True
+
+    # -- view -----------------------------------------------------------------------
+    def _apply_theme(self, theme: str, save: bool = True) -> None:
+        self.theme = theme if theme in THEMES else "light"
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, self.theme)
+        colors = diagram_colors(self.theme)
+        self.scene.apply_colors(colors)
+        self.plot.apply_colors(colors)
+        from PySide6.QtGui import QColor
+
+        self.trace_table.trace_model.highlight = QColor(colors.current)
+        self.input_strip.model.highlight = QColor(colors.current)
+        self.trace_table.viewport().update()
+        self.input_strip.view.viewport().update()
+        if self.theme in getattr(self, "theme_actions", {}):
+            self.theme_actions[self.theme].setChecked(True)
+        if save:
+            self.settings.setValue("theme", self.theme)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, "About lstm-gui",
+            f"<h3>lstm-gui {__version__}</h3><p>A step-through debugger for one LSTM cell, drawn as in "
+            "StatQuest's <i>Long Short-Term Memory (LSTM), Clearly Explained</i>.</p>"
+            "<p>float64 maths checked against PyTorch. PySide6, pyqtgraph.</p>")
+
+    def show_how_to_read(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("How to read the diagram")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(HOW_TO_READ)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.open()
+
+    # -- settings and closing ------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window_state")
+        self._restored_state = False
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self._restored_state = self.restoreState(state)
+        speed = self.settings.value("run_speed")
+        try:
+            self.set_speed(float(speed) if speed is not None else DEFAULT_SPEED)
+        except (TypeError, ValueError):
+            self.set_speed(DEFAULT_SPEED)
+
+    def _save_settings(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("window_state", self.saveState())
+        self.settings.setValue("theme", self.theme)
+        self.settings.setValue("run_speed", self._speed)
+        if self._path:
+            self.settings.setValue("last_folder", str(Path(self._path).parent))
+        self.settings.sync()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._docks_sized:
+            self._docks_sized = True
+            if not self._restored_state:
+                self.size_docks()
+
+    def size_docks(self) -> None:
+        """Default dock sizes: the diagram gets most of the height."""
+        height = max(150, min(320, int(self.height() * 0.27)))
+        self.resizeDocks([self.dock_trace], [height], Qt.Orientation.Vertical)
+        width = self.width()
+        self.resizeDocks([self.dock_trace, self.dock_plot], [int(width * 0.55), int(width * 0.45)],
+                         Qt.Orientation.Horizontal)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.stop_running()
+        self.training_panel.shutdown()
+        self._save_settings()
+        self.adapter.unbind()
+        event.accept()

@@ -1,0 +1,95 @@
+"""The over-time plot: the four gates and both memories across the steps.
+
+pyqtgraph draws 100,000 points fast with downsampling and clipping to the
+visible range; the cursor is an ``InfiniteLine`` moved on every step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from lstm_gui.core.cell import Trace
+from lstm_gui.ui.theme import DiagramColors, LIGHT
+
+#: (trace column, legend name, colour attribute or hex, line width)
+CURVES: tuple[tuple[str, str, str, float], ...] = (
+    ("forget", "forget", "sigmoid", 2.0),
+    ("input", "input", "#18a3b5", 2.0),
+    ("candidate", "candidate", "tanh", 2.0),
+    ("output", "output", "tanh_low", 2.0),
+    ("long", "long-term", "long_term", 3.0),
+    ("short", "short-term", "short_term", 3.0),
+)
+
+
+class OverTimePlot(pg.PlotWidget):
+    """``step_clicked(step)`` when the cursor is dragged to a step."""
+
+    step_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None, colors: DiagramColors = LIGHT) -> None:
+        super().__init__(parent)
+        self.setObjectName("over_time_plot")
+        item = self.getPlotItem()
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.setLabel("bottom", "step")
+        item.setMenuEnabled(True)
+        self.legend = item.addLegend(offset=(8, 8), labelTextSize="9pt")
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        for column, name, _color, _width in CURVES:
+            self.curves[column] = item.plot([], [], name=name)
+        self.cursor = pg.InfiniteLine(pos=0, angle=90, movable=True)
+        self.cursor.setZValue(10)
+        self.cursor.sigPositionChangeFinished.connect(self._on_cursor_dragged)
+        item.addItem(self.cursor)
+        self._length = 0
+        self.apply_colors(colors)
+
+    def apply_colors(self, colors: DiagramColors) -> None:
+        self.setBackground(colors.background)
+        fg = colors.muted
+        for axis in ("left", "bottom"):
+            ax = self.getPlotItem().getAxis(axis)
+            ax.setPen(fg)
+            ax.setTextPen(fg)
+        for column, _name, color, width in CURVES:
+            hex_color = getattr(colors, color) if not color.startswith("#") else color
+            self.curves[column].setPen(pg.mkPen(hex_color, width=width))
+        self.cursor.setPen(pg.mkPen(colors.text, width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.cursor.setHoverPen(pg.mkPen(colors.error, width=2))
+        self.legend.setLabelTextColor(colors.text)
+        self.legend.setBrush(pg.mkBrush(colors.surface + "d0"))
+        self.legend.setPen(pg.mkPen(colors.field_border))
+
+    def set_trace(self, trace: Trace) -> None:
+        n = len(trace)
+        self._length = n
+        steps = np.arange(1, n + 1, dtype=float)
+        # Dots on short sequences, where each step matters; plain lines on long ones.
+        symbol = "o" if n <= 60 else None
+        for column, *_ in CURVES:
+            curve = self.curves[column]
+            curve.setData(steps, np.asarray(trace.column(column), dtype=float))
+            curve.setSymbol(symbol)
+            if symbol:
+                curve.setSymbolSize(6)
+                curve.setSymbolPen(curve.opts["pen"])
+                curve.setSymbolBrush(curve.opts["pen"].color())
+        self.getPlotItem().enableAutoRange()
+        self.cursor.setBounds((0, max(n, 1)))
+
+    def show_step(self, step: int) -> None:
+        self.cursor.setValue(step)
+
+    def cursor_step(self) -> int:
+        return int(round(self.cursor.value()))
+
+    def _on_cursor_dragged(self) -> None:
+        step = max(0, min(self._length, self.cursor_step()))
+        self.cursor.setValue(step)
+        self.step_clicked.emit(step)

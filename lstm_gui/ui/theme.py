@@ -1,0 +1,151 @@
+"""Light and dark themes: the Qt palette (Fusion style) and the diagram's colours.
+
+The diagram keeps the video's colour code in both themes (long-term memory
+green, short-term memory pink, sigmoid blue, tanh orange); only lightness
+changes so the lines stay readable on a dark background.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+THEMES: tuple[str, ...] = ("light", "dark")
+#: How far a full value (1, or -1 for tanh) mixes the fill towards the colour.
+FILL_STRENGTH = 0.62
+
+
+@dataclass(frozen=True, slots=True)
+class DiagramColors:
+    """Colours the diagram, plot and value scales draw with."""
+
+    background: str
+    surface: str  # inside of blocks with no value yet (step 0)
+    text: str
+    muted: str  # captions
+    long_term: str  # green line
+    short_term: str  # pink line
+    input_line: str
+    sigmoid: str  # blue outline
+    tanh: str  # orange outline
+    node: str  # fill of the x and + nodes
+    tanh_low: str  # tanh scale at -1
+    field_bg: str
+    field_border: str
+    error: str
+    current: str  # highlight of the current step (strip, table)
+
+
+LIGHT = DiagramColors(
+    background="#fbfbfd",
+    surface="#ffffff",
+    text="#1d2330",
+    muted="#5b6475",
+    long_term="#2e9e4f",
+    short_term="#e0457b",
+    input_line="#6b7280",
+    sigmoid="#2f6fd6",
+    tanh="#ef8a17",
+    node="#ffffff",
+    tanh_low="#7c4dcc",
+    field_bg="#ffffff",
+    field_border="#b8c0cc",
+    error="#d32f2f",
+    current="#ffe08a",
+)
+
+DARK = DiagramColors(
+    background="#1e2127",
+    surface="#2a2e36",
+    text="#e6e9ef",
+    muted="#a3abb8",
+    long_term="#4cc46f",
+    short_term="#ff6f9f",
+    input_line="#9aa3b0",
+    sigmoid="#5b9bff",
+    tanh="#ffa53d",
+    node="#2a2e36",
+    tanh_low="#a27cf0",
+    field_bg="#15171c",
+    field_border="#4a505c",
+    error="#ff6b6b",
+    current="#6b5a1e",
+)
+
+
+def diagram_colors(theme: str) -> DiagramColors:
+    return DARK if theme == "dark" else LIGHT
+
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    t = min(1.0, max(0.0, t))
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * t,
+        a.greenF() + (b.greenF() - a.greenF()) * t,
+        a.blueF() + (b.blueF() - a.blueF()) * t,
+    )
+
+
+def value_fill(colors: DiagramColors, activation: str, value: float) -> QColor:
+    """The fill of a gate block for ``value``.
+
+    Sigmoid 0..1: from the plain surface to full blue. Tanh -1..1: violet at
+    -1, the plain surface at 0, full orange at +1 (a diverging scale, so the
+    sign reads at a glance).
+    """
+    surface = QColor(colors.surface)
+    # Never quite the outline's colour, so the block's type stays visible.
+    strength = FILL_STRENGTH
+    if activation == "sigmoid":
+        return _mix(surface, QColor(colors.sigmoid), value * strength)
+    if value >= 0:
+        return _mix(surface, QColor(colors.tanh), value * strength)
+    return _mix(surface, QColor(colors.tanh_low), -value * strength)
+
+
+def readable_text(fill: QColor) -> QColor:
+    """Black or white, whichever reads better on ``fill``."""
+    luminance = 0.2126 * fill.redF() + 0.7152 * fill.greenF() + 0.0722 * fill.blueF()
+    return QColor("#111111") if luminance > 0.55 else QColor("#ffffff")
+
+
+def make_palette(theme: str) -> QPalette:
+    """A Fusion palette for ``theme`` (light is Fusion's own, slightly cooler)."""
+    palette = QPalette()
+    if theme == "dark":
+        window, base, alt, text = "#25282e", "#1b1d22", "#2b2f36", "#e6e9ef"
+        button, highlight, disabled = "#30343c", "#3d7be0", "#7c8491"
+        link = "#7fb0ff"
+    else:
+        window, base, alt, text = "#f3f4f7", "#ffffff", "#f6f7fa", "#1d2330"
+        button, highlight, disabled = "#eceef2", "#2f6fd6", "#9aa1ad"
+        link = "#2f6fd6"
+    for role, color in (
+        (QPalette.ColorRole.Window, window),
+        (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base),
+        (QPalette.ColorRole.AlternateBase, alt),
+        (QPalette.ColorRole.ToolTipBase, base),
+        (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.PlaceholderText, disabled),
+        (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.Button, button),
+        (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.BrightText, "#ff5252"),
+        (QPalette.ColorRole.Highlight, highlight),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.Link, link),
+    ):
+        palette.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled))
+    return palette
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """Fusion style with the theme's palette, for the whole application."""
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    app.setPalette(make_palette(theme))

@@ -1,0 +1,159 @@
+"""The trace table: one row per step, read lazily from the trace's columns.
+
+Only the rows on screen are formatted, so a 100,000-step trace costs nothing
+until it is scrolled. The row of the current step is highlighted; clicking a
+row asks the window to jump there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from lstm_gui.core.cell import Trace
+from lstm_gui.core.formatting import TRACE_TABLE_COLUMNS, format_cell, format_full
+
+#: Columns shown (the step is the row header).
+COLUMNS: tuple[str, ...] = tuple(c for c in TRACE_TABLE_COLUMNS if c != "step")
+HEADERS: dict[str, str] = {
+    "x": "x",
+    "long_prev": "long before",
+    "short_prev": "short before",
+    "forget": "forget",
+    "input": "input",
+    "candidate": "candidate",
+    "output": "output",
+    "long": "long",
+    "short": "short",
+}
+TOOLTIPS: dict[str, str] = {
+    "x": "the input at this step",
+    "long_prev": "long-term memory before the step",
+    "short_prev": "short-term memory before the step",
+    "forget": "% long-term to remember (sigmoid)",
+    "input": "% potential memory to remember (sigmoid)",
+    "candidate": "potential long-term memory (tanh)",
+    "output": "% potential short-term to remember (sigmoid)",
+    "long": "new long-term memory",
+    "short": "new short-term memory (the output)",
+}
+
+
+class TraceTableModel(QAbstractTableModel):
+    """Rows are steps 1..n of a :class:`Trace`; ``current`` is highlighted."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._trace: Trace | None = None
+        self._columns: list[list[float]] = []
+        self._current = 0  # step number; 0 highlights nothing
+        self.highlight = QColor("#ffe08a")
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_trace(self, trace: Trace) -> None:
+        self.beginResetModel()
+        self._trace = trace
+        self._columns = [trace.column(name) for name in COLUMNS]
+        self.endResetModel()
+
+    def set_current(self, step: int) -> None:
+        old, self._current = self._current, step
+        for s in (old, step):
+            if 1 <= s <= self.rowCount():
+                self.dataChanged.emit(self.index(s - 1, 0), self.index(s - 1, len(COLUMNS) - 1))
+        if old == 0 or step == 0:
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, max(0, self.rowCount() - 1))
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() or self._trace is None else len(self._trace)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format_cell(self._columns[index.column()][index.row()])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return format_full(self._columns[index.column()][index.row()])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if index.row() == self._current - 1:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(self.highlight)
+            if role == Qt.ItemDataRole.FontRole:
+                return self._bold
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[COLUMNS[section]]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return TOOLTIPS[COLUMNS[section]]
+        elif role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def column_values(self, name: str) -> list[float]:
+        return self._columns[COLUMNS.index(name)]
+
+    def rows_text(self, rows: list[int]) -> str:
+        """Tab-separated text of ``rows`` with a header (full precision)."""
+        lines = ["\t".join(("step",) + COLUMNS)]
+        for r in rows:
+            lines.append("\t".join([str(r + 1)] + [format_full(col[r]) for col in self._columns]))
+        return "\n".join(lines) + "\n"
+
+
+class TraceTable(QTableView):
+    """The table view; ``step_clicked(step)`` when a row is clicked."""
+
+    step_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trace_table")
+        self.trace_model = TraceTableModel(self)
+        self.setModel(self.trace_model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        # Fixed row heights: a 100,000-row table never measures its rows.
+        vh = self.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        hh = self.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        hh.setMinimumSectionSize(60)
+        self.setAccessibleName("Trace table: one row per step")
+        self.clicked.connect(lambda index: self.step_clicked.emit(index.row() + 1))
+
+    def show_step(self, step: int) -> None:
+        self.trace_model.set_current(step)
+        if step >= 1:
+            self.scrollTo(self.trace_model.index(step - 1, 0), QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.selectionModel().selectedIndexes()})
+
+    def copy_selection(self) -> str:
+        """Copy the selected rows (or all, if none) to the clipboard as TSV."""
+        rows = self.selected_rows() or list(range(self.trace_model.rowCount()))
+        text = self.trace_model.rows_text(rows)
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            event.accept()
+            return
+        super().keyPressEvent(event)
