@@ -74,7 +74,8 @@ def dataset_from_csv_text(text: str) -> tuple[DatasetItem, ...]:
         (rows count from 1 at the header, as a spreadsheet shows them).
     """
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        # A byte-order mark also arrives when CSV text is pasted from some editors.
+        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     except csv.Error as exc:
         raise DatasetFileError(f"not valid CSV: {exc}") from None
     numbered = [(k, row) for k, row in enumerate(rows, start=1) if any(cell.strip() for cell in row)]
