@@ -33,11 +33,13 @@ class TrainArgumentError(ValueError):
     """A flag's value is unusable (becomes exit 2 with one line)."""
 
 
+
 def add_train_parser(subparsers: Any, common: Any = None) -> argparse.ArgumentParser:
     """Add the ``train`` subcommand to an argparse ``subparsers`` object.
 
-    ``common``: optional parent parser(s) from cli.py with the shared session
-    flags (``--example``, ``SESSION``, ...); without them this adds its own.
+    ``common``: the parent parser(s) from cli.py with the shared session
+    flags (``SESSION``, ``--example``, ``--weights``, ...); without them this
+    adds ``SESSION`` and ``--example`` itself.
     """
     parents = [] if common is None else (list(common) if isinstance(common, (list, tuple)) else [common])
     parser = subparsers.add_parser(
@@ -135,27 +137,10 @@ def config_from_args(args: argparse.Namespace, base: TrainConfig) -> TrainConfig
 
 
 def _session_from_args(args: argparse.Namespace):
-    """The session the command starts from, via cli.py's shared helper."""
-    from lstm_gui import cli
+    """The session the command starts from (cli.py's shared flags and helper)."""
+    from lstm_gui.cli import base_session_from_args
 
-    helper = getattr(cli, "base_session_from_args", None)
-    if helper is not None:
-        return helper(args)
-    # cli.py without the shared helper yet: examples and session files only.
-    from lstm_gui.core.fileformat import load_session, loads_session
-    from lstm_gui.core.resources import example_text
-
-    if getattr(args, "session", None):
-        return load_session(args.session)
-    name = getattr(args, "example", None) or "companies"
-    try:
-        return loads_session(example_text(name), f"example {name}")
-    except (KeyError, FileNotFoundError, OSError):
-        if name != "companies":
-            raise TrainArgumentError(f"--example: no example named {name!r}") from None
-        from lstm_gui.core.session import Session
-
-        return Session(name="companies")
+    return base_session_from_args(args)
 
 
 def _progress_printer(stream) -> Callable[[Progress], None]:
@@ -219,8 +204,7 @@ def _table(data: dict[str, Any]) -> str:
 def run_train(args: argparse.Namespace) -> int:
     """Run ``lstm-gui train``; returns the exit status (0, or 3 if diverged).
 
-    Unusable flags raise ``ValueError`` subclasses (cli.py turns them into
-    exit 2 with one line); ``CliError`` from cli.py is raised where it exists.
+    Unusable flags or files raise cli.py's ``CliError`` (exit 2, one line).
     """
     from lstm_gui.core.training import TrainingHistory, TrainingRun, start_params
 
@@ -269,29 +253,6 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _raise_cli_error(message: str):
-    try:
-        from lstm_gui.cli import CliError
-    except ImportError:  # cli.py without it yet
-        CliError = TrainArgumentError  # noqa: N806
+    from lstm_gui.cli import CliError
+
     raise CliError(message)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Standalone entry (``python -m lstm_gui.cli_train``), for when cli.py
-    does not plug the subcommand in."""
-    parser = argparse.ArgumentParser(prog="lstm-gui")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_train_parser(sub)
-    args = parser.parse_args(argv)
-    try:
-        return run_train(args)
-    except ValueError as exc:
-        print(f"lstm-gui train: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # noqa: BLE001 - CliError from cli.py
-        print(f"lstm-gui train: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from lstm_gui import cli_train
+from lstm_gui import cli
 from lstm_gui.core.cell import NOTEBOOK_PARAMS
 from lstm_gui.core.session import DatasetItem, Session
 
 
 def train(capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli_train.main(["train", *argv])
+    code = cli.main(["train", *argv])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -65,8 +65,8 @@ def test_out_saves_the_trained_session_with_its_history(capsys, tmp_path):
     session = load_session(path)
     assert list(session.params.to_flat()) == data["weights"]
     assert session.training.epochs == 300 and session.training.init == "statquest"
-    if session.history is not None:  # saved once the session file carries histories
-        assert len(session.history) == 301
+    assert len(session.history) == 301
+    assert session.history.weights[-1].tolist() == data["weights"]
 
 
 def test_stop_below(capsys):
@@ -95,6 +95,9 @@ def test_diverging_run_exits_3_and_writes_nothing(capsys, tmp_path):
         (["--lr", "abc"], "--lr: expected a finite number"),
         (["--lr", "nan"], "--lr"),
         (["--lr", "-0.1"], "--lr: expected a positive learning rate"),
+        (["--lr", "-1e-3"], "--lr: expected a positive learning rate"),
+        (["--optimizer", "lbfgs"], "--optimizer"),
+        (["--example", "nope"], "nope"),
         (["--epochs", "1.5"], "--epochs"),
         (["--init", "ones"], "--init: expected current, statquest, zeros or random:SEED"),
         (["--stop-below", "inf"], "--stop-below"),
