@@ -480,8 +480,18 @@ def _run_window(args: argparse.Namespace) -> int:
         if args.example not in list_examples():
             raise CliError(f"no example named {args.example!r}; available: {', '.join(list_examples())}")
     # The window module imports Qt; only now, so that the commands stay light.
-    from lstm_gui.ui.app import run_app
-
+    try:
+        from lstm_gui.ui.app import run_app
+    except ModuleNotFoundError as exc:
+        if exc.name == "lstm_gui.ui.app":
+            print(f"{PROG}: the window is not part of this installation; the commands work "
+                  f"(see '{PROG} --help')", file=sys.stderr)
+            return 1
+        if exc.name and exc.name.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph"):
+            print(f"{PROG}: the window needs {exc.name.split('.')[0]}, which is not installed "
+                  "(see the README's set-up command)", file=sys.stderr)
+            return 1
+        raise
     return run_app(args.session, args.example)
 
 

@@ -259,3 +259,10 @@ def test_closed_pipe_is_not_an_error(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert "Traceback" not in result.stdout and "BrokenPipe" not in result.stdout
+
+
+def test_without_the_window_module_the_commands_still_work(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "lstm_gui.ui.app", None)  # import fails: ModuleNotFoundError
+    code, out, err = run_cli(capsys)
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "the window is not part of this installation" in err and "Traceback" not in err
