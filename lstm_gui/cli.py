@@ -179,9 +179,9 @@ def _add_trace_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "trace",
         help="print every value the cell computes, step by step",
-        description="Run the cell over an input sequence and print, for each time step, the "
-        "input and every intermediate value. The base session is a session file, an example "
-        "or (with neither) the 'notebook' example; the flags override its values.",
+        description="Run the cell over an input sequence and print, for each time step, the\n"
+        "input and every intermediate value. The base session is a session file, an\n"
+        "example or (with neither) the 'notebook' example; the flags override its values.",
         epilog="examples:\n"
         "  lstm-gui trace --example notebook\n"
         "  lstm-gui trace --example companies --format csv\n"
