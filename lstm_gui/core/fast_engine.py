@@ -404,10 +404,15 @@ class FastEngine:
             if not per_sample and len(self.sequences) >= BATCH_THRESHOLD
             else None
         )
+        #: Full batch: (weights, loss, outputs, gradient) of the last pass.
+        self._cached: tuple | None = None
 
     def evaluate(self) -> tuple[float, list[float]]:
         """(summed loss, outputs) at the current weights."""
         w = self.weights
+        if self.batch is not None:
+            loss, outputs, _ = batch_loss_and_gradient(w, self.batch, want_grad=False)
+            return loss, outputs.tolist()
         outputs = [forward_output(w, xs) for xs, _ in self.sequences]
         loss = 0.0
         for h, (_, y) in zip(outputs, self.sequences):
@@ -500,16 +505,20 @@ class FastEngine:
         done = 0
         # The forward pass of epoch e+1 runs at the weights after epoch e, so
         # its loss and outputs are epoch e's record: no extra forward pass.
+        # The pass that closes a call's last record is kept (with its
+        # gradient) for the first epoch of the next call.
+        cached, self._cached = self._cached, None
         for e in range(epochs + 1):
-            if batch is not None:
-                loss, epoch_outs, grad = batch_loss_and_gradient(w, batch, e < epochs)
+            key = tuple(w)
+            if cached is not None and cached[0] == key:
+                _, loss, epoch_outs, grad = cached
+                cached = None
+            elif batch is not None:
+                loss, epoch_outs, grad = batch_loss_and_gradient(w, batch)
                 epoch_outs = epoch_outs.tolist()
             else:
                 grad = [0.0] * 12
-                if e < epochs:
-                    epoch_outs = [fb(w, xs, y, grad) for xs, y in sequences]
-                else:
-                    epoch_outs = [forward_output(w, xs) for xs, _ in sequences]
+                epoch_outs = [fb(w, xs, y, grad) for xs, y in sequences]
                 loss = 0.0
                 for h, (_, y) in zip(epoch_outs, sequences):
                     loss += (h - y) * (h - y)
@@ -521,6 +530,7 @@ class FastEngine:
                 weights.extend(w)
                 done += 1
                 if loss < below or e == epochs:
+                    self._cached = (key, loss, epoch_outs, grad)
                     break
             step(w, grad, lr)
         return done, losses, outs, weights
