@@ -1,0 +1,218 @@
+"""What runs a training job off the GUI thread: plain data in, plain data out.
+
+Qt-free on purpose: the separate training process (``python -m
+lstm_gui.ui.training_child``) imports only this module and the core (no
+PySide6, no pyqtgraph), so it starts in a fraction of a second, and the torch
+reference engine's ``import torch`` happens there instead of freezing the
+window.
+
+A job reports through one ``send(message)`` callable, the same for a thread
+and for a process:
+
+- ``("progress", Progress)`` at most ~30 times a second and once at the
+  end; each carries the history rows recorded since the previous one
+  (``Progress.new_rows``), so the receiver can rebuild the run's history,
+- then exactly one of ``("finished", TrainResult)`` or ``("failed", str)``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import struct
+import sys
+import threading
+import traceback
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Callable
+
+from lstm_gui.core.cell import CellParams
+from lstm_gui.core.session import DatasetItem
+from lstm_gui.core.training import Progress, TrainConfig, TrainingHistory, TrainingRun
+
+#: A message on the pipes: its length (4 bytes, big-endian), then a pickle.
+FRAME = struct.Struct("!I")
+#: The progress callback's interval in seconds: 30 updates a second at most.
+PROGRESS_INTERVAL = 1 / 30
+
+
+@dataclass(frozen=True)
+class TrainJob:
+    """Everything a run needs, as picklable plain values."""
+
+    params: tuple[float, ...]  # 12 start weights (already chosen by start_params)
+    dataset: tuple[DatasetItem, ...]
+    config: TrainConfig
+    history: TrainingHistory | None = None  # continue this history, or start afresh
+    #: "module:Class" of the run; tests substitute a failing or scripted one.
+    run_class: str = "lstm_gui.core.training:TrainingRun"
+
+
+class JobRunner:
+    """Runs one :class:`TrainJob` and reports through ``send``.
+
+    ``pause_event`` / ``stop_event`` may be ``threading.Event`` or
+    ``multiprocessing.Event``: the run only calls ``is_set``/``wait`` on them.
+    """
+
+    def __init__(
+        self,
+        job: TrainJob,
+        send: Callable[[tuple[Any, ...]], None],
+        pause_event: Any | None = None,
+        stop_event: Any | None = None,
+    ) -> None:
+        self.job = job
+        self.send = send
+        self.pause_event = pause_event
+        self.stop_event = stop_event
+        self.run_obj: TrainingRun | None = None
+        self._pending_lr: float | None = None
+        self._lock = threading.Lock()
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate now (or as soon as the run exists)."""
+        with self._lock:
+            if self.run_obj is None:
+                self._pending_lr = lr
+                return
+            run_obj = self.run_obj
+        run_obj.set_lr(lr)
+
+    def __call__(self) -> None:
+        try:
+            self._run()
+        except BaseException as error:  # noqa: BLE001 - becomes a message for the person
+            detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+            self.send(("failed", detail))
+
+    def _run(self) -> None:
+        job = self.job
+        history = job.history
+        run_class = TrainingRun
+        if job.run_class != TrainJob.run_class:
+            module_name, _, class_name = job.run_class.partition(":")
+            run_class = getattr(importlib.import_module(module_name), class_name)
+        run_obj = run_class(CellParams.from_flat(job.params), job.dataset, job.config, history)
+        # Share the caller's events so pause/stop need no extra hop.
+        if self.pause_event is not None:
+            run_obj.pause_event = self.pause_event
+        if self.stop_event is not None:
+            run_obj.stop_event = self.stop_event
+        with self._lock:
+            self.run_obj = run_obj
+            pending, self._pending_lr = self._pending_lr, None
+        if pending is not None:
+            run_obj.set_lr(pending)
+
+        def on_progress(progress: Progress) -> None:
+            self.send(("progress", progress))
+
+        result = run_obj.run(on_progress, PROGRESS_INTERVAL)
+        # The history is not sent back: the receiver rebuilds it from the
+        # progress reports' new_rows (a 100k-epoch history is 13 MB).
+        self.send(("finished", result))
+
+
+def _write_frame(stream: BinaryIO, message: Any) -> None:
+    stream.write(encode_frame(message))
+    stream.flush()
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    chunks, missing = [], size
+    while missing:
+        chunk = os.read(fd, missing)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_frame(fd: int) -> Any:
+    """The next message on file descriptor ``fd``, or ``None`` at end of input
+    (the window went away). Unbuffered ``os.read``: a daemon thread blocked in
+    a buffered reader would abort the interpreter at exit."""
+    head = _read_exact(fd, FRAME.size)
+    if head is None:
+        return None
+    data = _read_exact(fd, FRAME.unpack(head)[0])
+    return None if data is None else pickle.loads(data)
+
+
+def read_frames(buffer: bytearray) -> list[Any]:
+    """Take every complete message off the front of ``buffer``."""
+    messages = []
+    while len(buffer) >= FRAME.size:
+        (size,) = FRAME.unpack_from(buffer)
+        if len(buffer) < FRAME.size + size:
+            break
+        messages.append(pickle.loads(bytes(buffer[FRAME.size : FRAME.size + size])))
+        del buffer[: FRAME.size + size]
+    return messages
+
+
+def encode_frame(message: Any) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return FRAME.pack(len(data)) + data
+
+
+def main() -> int:
+    """The training process: a job and then commands on stdin, messages on stdout.
+
+    Commands: ``("pause",)``, ``("resume",)``, ``("stop",)``, ``("lr", rate)``.
+    End of stdin (the window closed or crashed) stops the run, so the process
+    never outlives the window.
+    """
+    commands = sys.stdin.fileno()
+    if hasattr(os, "nice"):
+        # Training yields the CPU to the window when the cores are busy.
+        os.nice(10)
+    # Messages go to the real stdout; anything printed goes to stderr instead.
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr
+    job = _read_frame(commands)
+    if job is None:
+        return 0
+    pause_event, stop_event = threading.Event(), threading.Event()
+    lock = threading.Lock()
+
+    def send(message: tuple[Any, ...]) -> None:
+        with lock:
+            _write_frame(out, message)
+
+    runner = JobRunner(job, send, pause_event, stop_event)
+
+    def listen() -> None:
+        # Blocking reads release the GIL; each command acts at once.
+        while True:
+            command = _read_frame(commands)
+            if command is None or command[0] == "stop":
+                stop_event.set()
+                pause_event.clear()
+                if command is None:
+                    return
+            elif command[0] == "pause":
+                pause_event.set()
+            elif command[0] == "resume":
+                pause_event.clear()
+            elif command[0] == "lr":
+                runner.set_lr(float(command[1]))
+
+    threading.Thread(target=listen, name="commands", daemon=True).start()
+    try:
+        runner()
+    except BrokenPipeError:  # the window is gone
+        return 1
+    out.close()
+    return 0
+
+
+if __name__ == "__main__":
+    # Run the imported module's main so that pickled classes are named
+    # lstm_gui.ui.training_child.X, not __main__.X.
+    from lstm_gui.ui.training_child import main as _main
+
+    sys.exit(_main())

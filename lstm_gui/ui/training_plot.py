@@ -1,0 +1,365 @@
+"""Live training plots: loss, each sequence's output against its target, and
+the 12 weights, over the epochs.
+
+Rows are appended to growing numpy buffers (capacity doubles, so appending is
+amortised O(1)) and the curves get ``setData`` on views of them at most a few
+dozen times a second; downsampling ('peak') and clip-to-view keep a run of a
+million epochs smooth.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QPalette, QPen
+from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QWidget
+
+from lstm_gui.core.cell import NOTEBOOK_NAMES, ROLES
+from lstm_gui.core.training import HistoryChunk
+
+#: One hue per gate (sigmoid gates blue/teal/purple, the tanh candidate
+#: orange, as on the diagram), dark to light for w_short, w_input, bias. Solid
+#: lines only: dashed pens cost several times more to draw.
+WEIGHT_COLOURS: dict[str, tuple[str, str, str]] = {
+    "forget": ("#1f4e99", "#3b7dd8", "#8db8ee"),
+    "input": ("#0b6e6a", "#17b3aa", "#86d9d3"),
+    "candidate": ("#a34d00", "#ff7f0e", "#ffbb78"),
+    "output": ("#5b2c83", "#8e5bc0", "#c5a8e6"),
+}
+#: Sequence outputs: StatQuest's out_0 (Company A) green-grey, out_1 pink, then more.
+OUTPUT_COLOURS: tuple[str, ...] = ("#2ca02c", "#d62728", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
+LOSS_COLOUR = "#333333"
+
+
+class HistoryBuffer:
+    """Growing per-epoch records in one matrix: epoch, loss, outputs, weights."""
+
+    def __init__(self, sequences: int = 0) -> None:
+        self.clear(sequences)
+
+    def clear(self, sequences: int | None = None) -> None:
+        if sequences is not None:
+            self.sequences = sequences
+        self._size = 0
+        self._data = np.empty((1024, 2 + self.sequences + 12))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def append(self, rows: HistoryChunk) -> None:
+        n = rows.epochs.shape[0]
+        if n == 0:
+            return
+        if rows.outputs.shape[1] != self.sequences:
+            # The dataset changed size between runs: earlier outputs no
+            # longer line up with the new sequences, start over.
+            self.clear(rows.outputs.shape[1])
+        end = self._size + n
+        if end > self._data.shape[0]:
+            capacity = self._data.shape[0]
+            while capacity < end:
+                capacity *= 2
+            grown = np.empty((capacity, self._data.shape[1]))
+            grown[: self._size] = self._data[: self._size]
+            self._data = grown
+        block = self._data[self._size : end]
+        block[:, 0] = rows.epochs
+        block[:, 1] = rows.loss
+        block[:, 2 : 2 + self.sequences] = rows.outputs
+        block[:, 2 + self.sequences :] = rows.weights
+        self._size = end
+
+    @property
+    def data(self) -> np.ndarray:
+        """All records, one row per epoch (a view)."""
+        return self._data[: self._size]
+
+    @property
+    def epochs(self) -> np.ndarray:
+        return self._data[: self._size, 0]
+
+    @property
+    def loss(self) -> np.ndarray:
+        return self._data[: self._size, 1]
+
+    @property
+    def outputs(self) -> np.ndarray:
+        return self._data[: self._size, 2 : 2 + self.sequences]
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self._data[: self._size, 2 + self.sequences :]
+
+    def last_epoch(self) -> int:
+        return int(self._epochs[self._size - 1]) if self._size else 0
+
+    def to_csv(self, path: str | Path, output_names: Sequence[str]) -> None:
+        """Write one row per epoch: epoch, loss, each output, the 12 weights."""
+        header = ["epoch", "loss"]
+        names = list(output_names)
+        header += [f"out_{k} {names[k]}" if k < len(names) else f"out_{k}" for k in range(self.sequences)]
+        header += list(NOTEBOOK_NAMES)
+        table = np.column_stack([self.epochs, self.loss, self.outputs, self.weights])
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(",".join(_csv_field(h) for h in header) + "\n")
+            for row in table:
+                # repr: the shortest text that reads back as the same float64.
+                handle.write(f"{int(row[0])}," + ",".join(repr(float(v)) for v in row[1:]) + "\n")
+
+
+def peak_decimate(data: np.ndarray, bin_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per bin of ``bin_size`` rows: x of its first and last row, and each
+    column's minimum and maximum (so no spike disappears), as a curve of two
+    points per bin. ``data[:, 0]`` is x; returns ``(x, y)`` with y of shape
+    ``(2 * bins, columns - 1)``. Rows beyond the last whole bin are left out."""
+    bins = data.shape[0] // bin_size
+    if bins == 0:
+        return np.empty(0), np.empty((0, data.shape[1] - 1))
+    blocks = data[: bins * bin_size].reshape(bins, bin_size, data.shape[1])
+    x = np.empty(2 * bins)
+    x[0::2] = blocks[:, 0, 0]
+    x[1::2] = blocks[:, -1, 0]
+    y = np.empty((2 * bins, data.shape[1] - 1))
+    y[0::2] = blocks[:, :, 1:].min(axis=1)
+    y[1::2] = blocks[:, :, 1:].max(axis=1)
+    return x, y
+
+
+class PeakSummary:
+    """An incrementally kept min/max summary of a :class:`HistoryBuffer` with at
+    most ``2 * limit`` points per curve plus a raw tail shorter than one bin, so
+    a refresh while training costs O(new rows), not O(all epochs)."""
+
+    def __init__(self, limit: int = 2048) -> None:
+        self.limit = limit
+        self.reset()
+
+    def reset(self) -> None:
+        self.bin_size = 1
+        self.rows = 0  # buffer rows covered by whole bins
+        self.x = np.empty(0)
+        self.y = np.empty((0, 0))
+
+    def update(self, buffer: HistoryBuffer) -> tuple[np.ndarray, np.ndarray]:
+        data = buffer.data
+        if data.shape[0] < self.rows or (self.y.size and self.y.shape[1] != data.shape[1] - 1):
+            self.reset()
+        if self.bin_size == 1 and data.shape[0] <= 2 * self.limit:
+            return data[:, 0], data[:, 1:]
+        if self.bin_size == 1:
+            self.bin_size = 2 ** int(np.ceil(np.log2(data.shape[0] / self.limit)))
+            self.rows = 0
+            self.x, self.y = np.empty(0), np.empty((0, data.shape[1] - 1))
+        new_x, new_y = peak_decimate(data[self.rows :], self.bin_size)
+        if new_x.size:
+            self.x = np.concatenate([self.x, new_x])
+            self.y = np.concatenate([self.y, new_y])
+            self.rows += (new_x.size // 2) * self.bin_size
+        while self.x.size > 2 * self.limit:
+            # Twice the bin size: merge neighbouring bins (an odd last bin
+            # goes back to the raw tail).
+            bins = (self.x.size // 2) // 2 * 2
+            x = self.x[: 2 * bins].reshape(bins // 2, 4)
+            y = self.y[: 2 * bins].reshape(bins // 2, 4, -1)
+            self.x = np.column_stack([x[:, 0], x[:, 3]]).ravel()
+            merged = np.empty((bins, y.shape[2]))
+            merged[0::2] = y.min(axis=1)
+            merged[1::2] = y.max(axis=1)
+            self.y = merged
+            self.bin_size *= 2
+            self.rows = (bins // 2) * self.bin_size
+        tail = data[self.rows :]
+        return np.concatenate([self.x, tail[:, 0]]), np.concatenate([self.y, tail[:, 1:]])
+
+
+def _csv_field(text: str) -> str:
+    return f'"{text}"' if ("," in text or '"' in text) else text
+
+
+def _pen(colour: str, style: Qt.PenStyle = Qt.PenStyle.SolidLine, width: float = 1.0) -> QPen:
+    pen = pg.mkPen(colour, width=width)
+    pen.setStyle(style)
+    pen.setCosmetic(True)
+    return pen
+
+
+class TrainingPlot(pg.GraphicsLayoutWidget):
+    """Three plots sharing the epoch axis: loss, outputs vs targets, weights."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("train_plot")
+        palette = self.palette()
+        base = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        self.setBackground(base)
+        self._text_colour = text
+        # The grid: an eighth of the way from the background to the text.
+        self._grid_colour = QColor.fromRgbF(
+            base.redF() * 0.88 + text.redF() * 0.12,
+            base.greenF() * 0.88 + text.greenF() * 0.12,
+            base.blueF() * 0.88 + text.blueF() * 0.12,
+        )
+        self.buffer = HistoryBuffer()
+        self.summary = PeakSummary()
+        # Re-summarise for the visible epochs shortly after a zoom or pan.
+        self._zoom_timer = QTimer(self)
+        self._zoom_timer.setSingleShot(True)
+        self._zoom_timer.setInterval(60)
+        self._zoom_timer.timeout.connect(self.refresh)
+        self._output_names: list[str] = []
+        self._targets: list[float] = []
+
+        self.loss_plot = self._add_plot(0, "loss (sum of squared errors)")
+        self.loss_curve = self.loss_plot.plot(pen=_pen(LOSS_COLOUR if base.lightness() > 128 else "#dddddd"), name="loss")
+        self.output_plot = self._add_plot(1, "output (final short-term memory)")
+        self.output_legend = self._add_legend(1)
+        self.weight_plot = self._add_plot(2, "weights and biases")
+        self.weight_plot.setLabel("bottom", "epoch", color=text)
+        self.weight_legend = self._add_legend(2)
+        self.output_plot.setXLink(self.loss_plot)
+        self.weight_plot.setXLink(self.loss_plot)
+        self.output_curves: list[pg.PlotDataItem] = []
+        self.target_lines: list[pg.InfiniteLine] = []
+        self.weight_curves: list[pg.PlotDataItem] = []
+        for name, (gate, role) in NOTEBOOK_NAMES.items():
+            curve = self.weight_plot.plot(pen=_pen(WEIGHT_COLOURS[gate][ROLES.index(role)]))
+            self.weight_legend.addItem(curve, name)
+            self.weight_curves.append(curve)
+        self.loss_plot.getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
+        self.ci.layout.setColumnFixedWidth(1, 132)
+        self.ci.layout.setRowStretchFactor(0, 3)
+        self.ci.layout.setRowStretchFactor(1, 3)
+        self.ci.layout.setRowStretchFactor(2, 4)
+
+    def _add_legend(self, row: int) -> pg.LegendItem:
+        """A legend beside (not over) the curves, in the layout's second column."""
+        legend = pg.LegendItem(labelTextColor=self._text_colour, frame=False, verSpacing=-4)
+        legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.addItem(legend, row=row, col=1)
+        # Keep the rows tight at the top instead of spread over the cell.
+        legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        return legend
+
+    def _add_plot(self, row: int, title: str) -> pg.PlotItem:
+        plot = self.addPlot(row=row, col=0)
+        plot.setTitle(title, color=self._text_colour, size="9pt")
+        # An opaque, light grid: a translucent one costs ~15 ms per repaint.
+        plot.showGrid(x=True, y=True, alpha=1.0)
+        plot.setDownsampling(auto=True, mode="peak")
+        plot.setClipToView(True)
+        plot.setMenuEnabled(True)
+        plot.getViewBox().setMouseEnabled(x=True, y=False)
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen(self._grid_colour))
+            axis.setTextPen(pg.mkPen(self._text_colour))
+            # Opaque grid lines must lie under the curves, not over them.
+            axis.setZValue(-1000)
+            # Major ticks only: half the repaint cost of three tick levels
+            # (their grid lines), and easier to read.
+            axis.setStyle(maxTickLevel=0)
+        plot.getAxis("left").setWidth(48)
+        if row < 2:
+            # The plots share the epoch axis; only the lowest one labels it.
+            plot.getAxis("bottom").setStyle(showValues=False)
+        return plot
+
+    # -- data ------------------------------------------------------------------
+    def set_sequences(self, names: Sequence[str], targets: Sequence[float]) -> None:
+        """One output curve and one target line per dataset sequence."""
+        names, targets = list(names), [float(t) for t in targets]
+        if names == self._output_names and targets == self._targets:
+            return
+        for curve in self.output_curves:
+            self.output_plot.removeItem(curve)
+        for line in self.target_lines:
+            self.output_plot.removeItem(line)
+        self.output_legend.clear()
+        self.output_curves, self.target_lines = [], []
+        for k, (name, target) in enumerate(zip(names, targets)):
+            colour = OUTPUT_COLOURS[k % len(OUTPUT_COLOURS)]
+            curve = self.output_plot.plot(pen=_pen(colour))
+            self.output_legend.addItem(curve, name)
+            line = pg.InfiniteLine(
+                pos=target, angle=0, pen=_pen(colour, Qt.PenStyle.DashLine, 1.0),
+                label=f"target {target:g}", labelOpts={"color": colour, "position": 0.04},
+            )
+            self.output_plot.addItem(line)
+            self.output_curves.append(curve)
+            self.target_lines.append(line)
+        self._output_names, self._targets = names, targets
+        self.refresh()
+
+    def clear_history(self) -> None:
+        self.buffer.clear(len(self._output_names))
+        self.summary.reset()
+        self.enableAutoRange()
+        self.refresh()
+
+    def append(self, rows: HistoryChunk) -> None:
+        """Add rows; call :meth:`refresh` (throttled) to redraw."""
+        self.buffer.append(rows)
+
+    def set_log_loss(self, on: bool) -> None:
+        self.loss_plot.setLogMode(y=on)
+        self.refresh()
+
+    def enableAutoRange(self) -> None:  # noqa: N802 - Qt style, like pyqtgraph's
+        """Follow the whole run again (after a zoom)."""
+        for plot in (self.loss_plot, self.output_plot, self.weight_plot):
+            plot.enableAutoRange()
+
+    def refresh(self) -> None:
+        """Hand the curves what fits the view: every epoch while that is a
+        few thousand points, else a min/max summary (kept incrementally while
+        the whole run is in view, computed for the visible part when zoomed)."""
+        data = self.buffer.data
+        x_range = self._zoomed_x_range()
+        limit = self.summary.limit
+        if x_range is not None and data.shape[0] > 2 * limit:
+            lo, hi = np.searchsorted(data[:, 0], x_range)
+            part = data[max(lo - 1, 0) : hi + 1]
+            bin_size = int(np.ceil(part.shape[0] / limit))
+            if bin_size > 1:
+                x, y = peak_decimate(part, bin_size)
+                rest = part[(part.shape[0] // bin_size) * bin_size :]
+                x, y = np.concatenate([x, rest[:, 0]]), np.concatenate([y, rest[:, 1:]])
+            else:
+                x, y = part[:, 0], part[:, 1:]
+        else:
+            x, y = self.summary.update(self.buffer)
+        loss = y[:, 0] if y.size else np.empty(0)
+        if self.loss_plot.ctrl.logYCheck.isChecked():
+            # Log of 0 is -inf; a perfect fit is drawn at the smallest positive value.
+            loss = np.where(loss > 0, loss, np.finfo(float).tiny)
+        self.loss_curve.setData(x, loss)
+        sequences = self.buffer.sequences
+        for k, curve in enumerate(self.output_curves):
+            curve.setData(x, y[:, 1 + k]) if k < sequences and y.size else curve.setData([], [])
+        for k, curve in enumerate(self.weight_curves):
+            curve.setData(x, y[:, 1 + sequences + k]) if y.size else curve.setData([], [])
+
+    def _zoomed_x_range(self) -> tuple[float, float] | None:
+        """The visible epochs if the person zoomed in, else ``None``."""
+        view = self.loss_plot.getViewBox()
+        if view.autoRangeEnabled()[0]:
+            return None
+        return tuple(view.viewRange()[0])
+
+    def _on_x_range_changed(self) -> None:
+        if not self.loss_plot.getViewBox().autoRangeEnabled()[0]:
+            self._zoom_timer.start()
+
+    def export_png(self, path: str | Path) -> None:
+        """Save what is shown (grab works on every Qt; pyqtgraph's SVG does not on 6.11)."""
+        if not self.grab().save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+
+    def export_csv(self, path: str | Path) -> None:
+        self.buffer.to_csv(path, self._output_names)
