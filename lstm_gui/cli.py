@@ -170,6 +170,15 @@ def _describe_source(args: argparse.Namespace) -> str:
     return f"example '{getattr(args, 'example', None) or 'notebook'}'"
 
 
+#: One line per command for ``lstm-gui --help``.
+_COMMAND_HELP: dict[str, str] = {
+    "trace": "print every value the cell computes, step by step",
+    "export-torch": "save the weights as a torch.nn.LSTM(1, 1) state_dict (.pt)",
+    "import-torch": "make a session file from a torch.nn.LSTM(1, 1) state_dict (.pt)",
+    "train": "train the weights on the session's dataset",
+}
+
+
 # -- trace ---------------------------------------------------------------------------
 
 _FORMATS = ("table", "csv", "json")
@@ -178,7 +187,7 @@ _FORMATS = ("table", "csv", "json")
 def _add_trace_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "trace",
-        help="print every value the cell computes, step by step",
+        help=_COMMAND_HELP["trace"],
         description="Run the cell over an input sequence and print, for each time step, the\n"
         "input and every intermediate value. The base session is a session file, an\n"
         "example or (with neither) the 'notebook' example; the flags override its values.",
@@ -282,7 +291,7 @@ def _examples_listing() -> str:
 def _add_torch_parsers(subparsers) -> None:
     export = subparsers.add_parser(
         "export-torch",
-        help="save the weights as a torch.nn.LSTM(1, 1) state_dict (.pt)",
+        help=_COMMAND_HELP["export-torch"],
         description="Save the session's weights as the state_dict of torch.nn.LSTM(input_size=1, "
         "hidden_size=1) in float64 (PyTorch's gate order i, f, g, o; each bias goes to bias_ih, "
         "bias_hh is 0).",
@@ -293,7 +302,7 @@ def _add_torch_parsers(subparsers) -> None:
 
     imp = subparsers.add_parser(
         "import-torch",
-        help="make a session file from a torch.nn.LSTM(1, 1) state_dict (.pt)",
+        help=_COMMAND_HELP["import-torch"],
         description="Read the state_dict of torch.nn.LSTM(1, 1) (loaded with weights_only=True) "
         "and write a session with those weights (bias = bias_ih + bias_hh). The rest of the "
         "session (inputs, memories, dataset, training) comes from --base or an example "
@@ -384,15 +393,6 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
     parser = subparsers.choices[command]
     parser.allow_abbrev = False
     return parser
-
-
-#: One line per command for ``lstm-gui --help``.
-_COMMAND_HELP: dict[str, str] = {
-    "trace": "print every value the cell computes, step by step",
-    "export-torch": "save the weights as a torch.nn.LSTM(1, 1) state_dict (.pt)",
-    "import-torch": "make a session file from a torch.nn.LSTM(1, 1) state_dict (.pt)",
-    "train": "train the weights on the session's dataset",
-}
 
 
 def _available_commands() -> list[str]:
