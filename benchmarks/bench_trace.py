@@ -20,20 +20,12 @@ STEPS = 100_000
 def _torch_trace(inputs: list[float], steps: int) -> float:
     import torch
 
+    from lstm_gui.core.torch_engine import cell_output
+
     torch.set_num_threads(1)
     w = torch.tensor(NOTEBOOK_PARAMS.to_flat(), dtype=torch.float64)
-    fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = w.unbind()
-    long = torch.zeros((), dtype=torch.float64)
-    short = torch.zeros((), dtype=torch.float64)
     with torch.no_grad():
-        for x in inputs[:steps]:
-            forget = torch.sigmoid(fs * short + fx * x + fb)
-            input_ = torch.sigmoid(is_ * short + ix * x + ib)
-            candidate = torch.tanh(gs * short + gx * x + gb)
-            output = torch.sigmoid(os_ * short + ox * x + ob)
-            long = forget * long + input_ * candidate
-            short = output * torch.tanh(long)
-    return float(short)
+        return float(cell_output(w, inputs[:steps]))
 
 
 def run(repeats: int) -> list[str]:

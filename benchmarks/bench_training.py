@@ -98,6 +98,8 @@ def torch_batched_loop(start: list[float], dataset: list[DatasetItem], epochs: i
     """Full-batch Adam with batched float64 tensors and autograd (the baseline)."""
     import torch
 
+    from lstm_gui.core.torch_engine import cell_output
+
     torch.set_num_threads(1)
     inputs = torch.tensor([item.inputs for item in dataset], dtype=torch.float64).T.contiguous()
     targets = torch.tensor([item.target for item in dataset], dtype=torch.float64)
@@ -105,16 +107,8 @@ def torch_batched_loop(start: list[float], dataset: list[DatasetItem], epochs: i
     optimizer = torch.optim.Adam([w], lr=lr)
     for _ in range(epochs):
         optimizer.zero_grad()
-        fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = w.unbind()
-        long = torch.zeros(len(dataset), dtype=torch.float64)
-        short = torch.zeros(len(dataset), dtype=torch.float64)
-        for x in inputs:
-            forget = torch.sigmoid(fs * short + fx * x + fb)
-            input_ = torch.sigmoid(is_ * short + ix * x + ib)
-            candidate = torch.tanh(gs * short + gx * x + gb)
-            output = torch.sigmoid(os_ * short + ox * x + ob)
-            long = forget * long + input_ * candidate
-            short = output * torch.tanh(long)
+        # The reference engine's cell, fed one (n,) tensor per time step.
+        short = cell_output(w, inputs)
         loss = ((short - targets) ** 2).sum()
         loss.backward()
         optimizer.step()

@@ -32,6 +32,11 @@ _exp = math.exp
 _tanh = math.tanh
 
 
+# The forward step is written out again here and in forward_backward (and in
+# cell.run, with its columns) on purpose: a shared per-step function would
+# cost a call per step, which is what this module exists to avoid.
+
+
 def forward_output(w: Sequence[float], xs: Sequence[float]) -> float:
     """The final short-term memory of one sequence from memories 0."""
     fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = w

@@ -186,7 +186,7 @@ def test_set_lr_applies_from_the_next_update():
 
 
 def test_pause_holds_the_epochs_and_resume_keeps_the_optimizer_state():
-    config = TrainConfig(epochs=40_000, lr=0.001)
+    config = TrainConfig(epochs=10_000, lr=0.001)
     run = TrainingRun(STATQUEST_PARAMS, COMPANIES, config)
     paused = threading.Event()
     seen_while_paused = []
