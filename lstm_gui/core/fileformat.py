@@ -463,6 +463,9 @@ def save_session(session: Session, path: str | os.PathLike[str]) -> None:
     ------
     OSError
         If the file cannot be written.
+    SessionFileError
+        If the session holds a value JSON cannot store (a non-finite number
+        in the history); nothing is written then.
     """
     atomic_write_text(path, dumps_session(session))
 

@@ -107,7 +107,15 @@ def trace_json_data(trace: "Trace") -> list[dict[str, float | int | None]]:
 
 
 def trace_json_text(trace: "Trace") -> str:
-    """:func:`trace_json_data` as indented JSON text (exact numbers)."""
+    """:func:`trace_json_data` as JSON text (exact numbers), one step per line.
+
+    One compact object per line keeps a 100,000-step trace fast to write and
+    easy to read with line tools; it is still one JSON list.
+    """
     import json
 
-    return json.dumps(trace_json_data(trace), indent=2, allow_nan=False) + "\n"
+    encode = json.JSONEncoder(allow_nan=False).encode
+    rows = [encode(record) for record in trace_json_data(trace)]
+    if not rows:
+        return "[]\n"
+    return "[\n  " + ",\n  ".join(rows) + "\n]\n"
