@@ -404,11 +404,9 @@ class FastEngine:
         self.sequences = [(tuple(float(x) for x in xs), float(y)) for xs, y in sequences]
         self.optimizer = make_optimizer(optimizer, momentum)
         self.per_sample = per_sample
-        self.batch = (
-            BatchData(self.sequences)
-            if not per_sample and len(self.sequences) >= BATCH_THRESHOLD
-            else None
-        )
+        # Many sequences: numpy for full-batch gradients and, per sample, for
+        # the loss and outputs recorded after each epoch.
+        self.batch = BatchData(self.sequences) if len(self.sequences) >= BATCH_THRESHOLD else None
         #: Full batch: (weights, loss, outputs, gradient) of the last pass.
         self._cached: tuple | None = None
 
@@ -443,6 +441,8 @@ class FastEngine:
         return self._full_batch(epochs, lr, stop_below)
 
     def _per_sample(self, epochs, lr, stop_below):
+        if self.batch is not None:
+            return self._per_sample_many(epochs, lr, stop_below)
         w = self.weights
         first_inputs, first_target = self.sequences[0]
         rest = self.sequences[1:]
@@ -494,6 +494,34 @@ class FastEngine:
                 h = fwd(w, xs)
                 pending_outs.append(h)
                 pending_loss += (h - y) * (h - y)
+        return done, losses, outs, weights
+
+    def _per_sample_many(self, epochs, lr, stop_below):
+        """Per-sample updates in scalar Python, each epoch's record by numpy."""
+        w = self.weights
+        sequences = self.sequences
+        step = self.optimizer.step
+        fb = forward_backward
+        batch = self.batch
+        below = -math.inf if stop_below is None else stop_below
+        losses: list[float] = []
+        outs: list[float] = []
+        weights: list[float] = []
+        done = 0
+        for _ in range(epochs):
+            for xs, y in sequences:
+                grad = [0.0] * 12
+                fb(w, xs, y, grad)
+                step(w, grad, lr)
+            loss, epoch_outs, _ = batch_loss_and_gradient(w, batch, want_grad=False)
+            if not math.isfinite(loss):
+                break
+            losses.append(loss)
+            outs.extend(epoch_outs.tolist())
+            weights.extend(w)
+            done += 1
+            if loss < below:
+                break
         return done, losses, outs, weights
 
     def _full_batch(self, epochs, lr, stop_below):

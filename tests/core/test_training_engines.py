@@ -126,3 +126,20 @@ def test_full_batch_numpy_engine_equals_torch_engine(name):
     _, t_losses, _, t_ws = reference.run_epochs(3, lr)
     assert_close_vectors(losses, t_losses, 1e-9, "loss per epoch")
     assert_close_vectors(ws, t_ws, 1e-9, "weights")
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_per_sample_with_many_sequences_equals_torch_engine(name):
+    # Many sequences: the epoch records come from the numpy batch forward pass.
+    rng = random.Random(f"many{name}")
+    weights, data = random_case(rng, sequences=fast_engine.BATCH_THRESHOLD + 2)
+    momentum = 0.5 if name == "sgd" else 0.0
+    fast = FastEngine(weights, data, name, True, momentum)
+    assert fast.batch is not None
+    reference = TorchEngine(weights, data, name, True, momentum)
+    lr = LEARNING_RATES[name] / 10
+    _, losses, outs, ws = fast.run_epochs(2, lr)
+    _, t_losses, t_outs, t_ws = reference.run_epochs(2, lr)
+    assert_close_vectors(losses, t_losses, 1e-9, "loss per epoch")
+    assert_close_vectors(outs, t_outs, 1e-9, "outputs")
+    assert_close_vectors(ws, t_ws, 1e-9, "weights")
