@@ -450,10 +450,7 @@ def load_session(path: str | os.PathLike[str]) -> Session:
         not a session, or an invalid value (the message names it).
     """
     text = read_text_limited(path, MAX_FILE_BYTES, "session file")
-    session = loads_session(text, str(path))
-    if not session.name:
-        session.name = Path(path).stem
-    return session
+    return loads_session(text, str(path))
 
 
 def save_session(session: Session, path: str | os.PathLike[str]) -> None:

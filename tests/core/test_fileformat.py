@@ -315,13 +315,17 @@ def test_save_to_a_missing_folder_raises_oserror(tmp_path):
         save_session(Session(), tmp_path / "no" / "s.json")
 
 
-def test_loaded_session_is_named_after_the_file(tmp_path):
-    data = _valid()
-    del data["name"]
+def test_minimal_hand_written_session(tmp_path):
+    """Only the four required keys: the rest takes its defaults."""
     path = tmp_path / "my run.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    assert load_session(path).name == "my run"
-    assert math.isclose(load_session(path).trace().final()[1], 0.986229, abs_tol=1e-6)
+    path.write_text(
+        '{"format_version": 1, "inputs": [1], "memories": {"long": 2, "short": 1},\n'
+        ' "weights": ' + json.dumps(NOTEBOOK_PARAMS.to_nested()) + "}",
+        encoding="utf-8",
+    )
+    session = load_session(path)
+    assert (session.name, session.dataset, session.training, session.history) == ("", (), TrainConfig(), None)
+    assert math.isclose(session.trace().final()[1], 0.986229, abs_tol=1e-6)
 
 
 def test_update_from_announces_only_changes():
