@@ -233,7 +233,7 @@ def _run_trace(args: argparse.Namespace) -> int:
     session = base_session_from_args(args)
     inputs = session.inputs
     long0, short0 = session.long0, session.short0
-    what = "the input sequence"
+    what = "--inputs" if args.inputs is not None else "the session's input sequence"
     if args.sequence is not None:
         if args.inputs is not None:
             raise CliError("give either --inputs or --sequence, not both")

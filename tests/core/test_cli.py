@@ -46,7 +46,7 @@ def test_trace_notebook_table(capsys):
     code, out, err = run_cli(capsys, "trace", "--example", "notebook")
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0] == "# weights: example 'notebook'; inputs: the input sequence, 1 step"
+    assert lines[0] == "# weights: example 'notebook'; inputs: the session's input sequence, 1 step"
     assert lines[1] == "# initial memories: long 2.0000, short 1.0000"
     assert lines[2].split() == ["step", "x", "long_prev", "short_prev", "forget", "input", "candidate", "output", "long", "short"]
     assert lines[3].split() == ["1", "1.0000", "2.0000", "1.0000", "0.9974", "0.9862", "0.9661", "0.9917", "2.9476", "0.9862"]
