@@ -303,6 +303,10 @@ class DiagramScene(QGraphicsScene):
 
         self._build_legend()
         self.preview_banner = self._text("", 20, 14, px=13, key="error", bold=True)
+        # Each item keeps a pixmap of itself at the current zoom: a step
+        # repaints the few items that changed and blits the rest.
+        for item in self.items():
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def _add_block(self, gate: str, cx: float) -> None:
         activation = GATE_ACTIVATION[gate]
@@ -450,6 +454,8 @@ class DiagramScene(QGraphicsScene):
         for key in list(self._bubbles):
             reason = self._bubbles[key][1].text()
             self._show_bubble(key, reason)
+        for label in list(self.value_labels.values()) + [self.tanh_label]:
+            label.setProperty("text_color", None)
         if self._state is not None:
             self.show_state(self._state)
 
@@ -487,8 +493,12 @@ class DiagramScene(QGraphicsScene):
             block.setBrush(fill)
             block.setToolTip(tip)
             label.setToolTip(tip)
-            label.setStyleSheet(f"color: {readable_text(fill).name()}; font-size: 24px; font-weight: 700;")
-            self._set_block_text_color(gate, readable_text(fill))
+            text_color = readable_text(fill)
+            if label.property("text_color") != text_color.name():
+                # Restyling is costly (a re-polish): only when black/white flips.
+                label.setProperty("text_color", text_color.name())
+                label.setStyleSheet(f"color: {text_color.name()}; font-size: 24px; font-weight: 700;")
+                self._set_block_text_color(gate, text_color)
         if step is None:
             self.long_prev_label.setText(format_number(state.long0))
             self.short_prev_label.setText(format_number(state.short0))
@@ -511,7 +521,10 @@ class DiagramScene(QGraphicsScene):
             self.tanh_block.setBrush(tanh_fill)
             self._small_values["long_remembered"].setText(f"kept {format_number(step.long_remembered)}")
             self._small_values["long_added"].setText(f"+ {format_number(step.long_added)}")
-        self.tanh_label.setStyleSheet(f"color: {readable_text(tanh_fill).name()}; font-size: 18px; font-weight: 700;")
+        tanh_text = readable_text(tanh_fill).name()
+        if self.tanh_label.property("text_color") != tanh_text:
+            self.tanh_label.setProperty("text_color", tanh_text)
+            self.tanh_label.setStyleSheet(f"color: {tanh_text}; font-size: 18px; font-weight: 700;")
         self.preview_banner.setText(
             "Showing the weights of the training run (read-only until it ends)" if state.read_only else ""
         )
@@ -524,7 +537,15 @@ class DiagramScene(QGraphicsScene):
     def render_to(self, painter: QPainter, target: QRectF | None = None) -> None:
         """Paint the whole diagram (for PNG and SVG export)."""
         self.clearSelection()
-        self.render(painter, target if target is not None else QRectF(), self.sceneRect())
+        # Pixmap caches would put bitmaps into an SVG: draw vectors for export.
+        items = self.items()
+        for item in items:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        try:
+            self.render(painter, target if target is not None else QRectF(), self.sceneRect())
+        finally:
+            for item in items:
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 class DiagramView(QGraphicsView):
@@ -542,6 +563,7 @@ class DiagramView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState)
         self.zoom = 1.0
         self.setAccessibleName("LSTM cell diagram")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from lstm_gui.core.cell import Trace
 from lstm_gui.ui.theme import DiagramColors, LIGHT
@@ -36,17 +36,27 @@ class OverTimePlot(pg.PlotWidget):
         item = self.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
-        item.showGrid(x=True, y=True, alpha=0.25)
+        # No grid: pyqtgraph replays the whole grid picture for every cursor
+        # move (7 ms a frame offscreen); two reference lines are enough.
+        for level in (0.0, 1.0):
+            ref = pg.InfiniteLine(pos=level, angle=0, movable=False)
+            ref.setZValue(-10)
+            item.addItem(ref, ignoreBounds=True)
+            self._refs = getattr(self, "_refs", []) + [ref]
         item.setLabel("bottom", "step")
         item.setMenuEnabled(True)
-        self.legend = item.addLegend(offset=(8, 8), labelTextSize="9pt")
+        self.legend = item.addLegend(offset=(8, 4), labelTextSize="9pt", colCount=3)
         self.curves: dict[str, pg.PlotDataItem] = {}
         for column, name, _color, _width in CURVES:
-            self.curves[column] = item.plot([], [], name=name)
+            curve = item.plot([], [], name=name)
+            # Cached as pixmaps: moving the cursor must not redraw 100k points.
+            for part in (curve.curve, curve.scatter):
+                part.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self.curves[column] = curve
         self.cursor = pg.InfiniteLine(pos=0, angle=90, movable=True)
         self.cursor.setZValue(10)
         self.cursor.sigPositionChangeFinished.connect(self._on_cursor_dragged)
-        item.addItem(self.cursor)
+        item.addItem(self.cursor, ignoreBounds=True)
         self._length = 0
         self.apply_colors(colors)
 
@@ -62,7 +72,11 @@ class OverTimePlot(pg.PlotWidget):
             self.curves[column].setPen(pg.mkPen(hex_color, width=width))
         self.cursor.setPen(pg.mkPen(colors.text, width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.cursor.setHoverPen(pg.mkPen(colors.error, width=2))
+        for ref in self._refs:
+            ref.setPen(pg.mkPen(colors.field_border, width=1, style=pg.QtCore.Qt.PenStyle.DotLine))
         self.legend.setLabelTextColor(colors.text)
+        for _sample, label in self.legend.items:
+            label.setText(label.text, color=colors.text)
         self.legend.setBrush(pg.mkBrush(colors.surface + "d0"))
         self.legend.setPen(pg.mkPen(colors.field_border))
 
@@ -80,7 +94,12 @@ class OverTimePlot(pg.PlotWidget):
                 curve.setSymbolSize(6)
                 curve.setSymbolPen(curve.opts["pen"])
                 curve.setSymbolBrush(curve.opts["pen"].color())
-        self.getPlotItem().enableAutoRange()
+        # Fit once, then leave the range alone: auto-range would re-measure
+        # every curve on each cursor move (the "A" button fits again).
+        view = self.getPlotItem().getViewBox()
+        view.enableAutoRange()
+        view.autoRange(padding=0.05)
+        view.disableAutoRange()
         self.cursor.setBounds((0, max(n, 1)))
 
     def show_step(self, step: int) -> None:

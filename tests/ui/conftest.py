@@ -1,0 +1,13 @@
+"""UI test fixtures: settings in a temporary folder, windows that never ask."""
+
+from __future__ import annotations
+
+import pytest
+
+from lstm_gui.ui.settings import SETTINGS_DIR_ENV
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(tmp_path_factory, monkeypatch):
+    """Every UI test gets its own QSettings file, never the person's."""
+    monkeypatch.setenv(SETTINGS_DIR_ENV, str(tmp_path_factory.mktemp("settings")))
