@@ -54,8 +54,10 @@ from lstm_gui.ui.training_worker import Trainer, make_trainer
 
 #: Which trainer runs the loop (see training_worker and bench_responsive).
 DEFAULT_TRAINER = "process"
-#: Redraw the plots and progress this often while training (ms): ~22 a second.
-REFRESH_MS = 45
+#: While training, one of the three plots is redrawn per tick of this timer
+#: (ms), so each plot and the progress are updated 1000 / (3 * 13) = ~25
+#: times a second, and no single redraw stalls the window for long.
+REFRESH_MS = 13
 #: Move the diagram's preview at most this often (s): repainting it is costlier.
 PREVIEW_INTERVAL = 0.1
 
@@ -137,10 +139,13 @@ class TrainingPanel(QWidget):
         # State of the current run (None when idle).
         self._run_before: tuple[CellParams, Any] | None = None
         self._live_history: TrainingHistory | None = None
+        #: The history whose rows the plot shows (not redrawn when it comes back).
+        self._plotted_history: TrainingHistory | None = None
         self._run_session: Session | None = None
         self._last_progress: Any = None
         self._paused = False
         self._dirty = False
+        self._refresh_part = 0
         self._last_preview = 0.0
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_MS)
@@ -601,10 +606,11 @@ class TrainingPanel(QWidget):
     # -- history ---------------------------------------------------------------------
     @Slot()
     def _on_history_changed(self) -> None:
-        if self._trainer.is_running():
-            return  # the live rows are on the plot already
-        self.plot.clear_history()
         history = self.session.history
+        if self._trainer.is_running() or (history is not None and history is self._plotted_history):
+            return  # the live rows are on the plot already
+        self._plotted_history = history
+        self.plot.clear_history()
         if history is not None and len(history):
             self.plot.append(history.chunk(0))
         self.plot.refresh()
@@ -653,6 +659,7 @@ class TrainingPanel(QWidget):
         self._run_before = (session.params, session.history)
         self._run_session = session
         self._last_progress = None
+        self._refresh_part = 0
         self._show_message("")
         if not continue_plot:
             self.plot.clear_history()
@@ -700,10 +707,24 @@ class TrainingPanel(QWidget):
 
     @Slot()
     def _on_refresh(self) -> None:
-        if not self._dirty:
-            return
-        self._dirty = False
-        self.plot.refresh()
+        """One part of a redraw per timer tick (see REFRESH_MS): the progress
+        and the loss plot, then the outputs plot and the diagram's preview,
+        then the weights plot. Short pauses of the event loop, not one long one."""
+        part = self._refresh_part
+        if part == 0:
+            if not self._dirty:
+                return
+            self._dirty = False
+            self.plot.prepare()
+            self._show_progress()
+        self.plot.refresh_part(part)
+        if part == 1:
+            progress = self._last_progress
+            if progress is not None and time.perf_counter() - self._last_preview >= PREVIEW_INTERVAL:
+                self._preview(CellParams.from_flat(progress.weights))
+        self._refresh_part = (part + 1) % TrainingPlot.PARTS
+
+    def _show_progress(self) -> None:
         progress = self._last_progress
         if progress is None:
             return
@@ -711,13 +732,10 @@ class TrainingPanel(QWidget):
         self.progress_bar.setValue(progress.epoch)
         text = (f"epoch {progress.epoch} / {progress.epochs_total} · loss {progress.loss:.6g}"
                 f" · {progress.epochs_per_second:,.0f} epochs/s · {_format_seconds(progress.seconds_left)} left")
-        if self._paused:
-            text += " · paused"
+        if self._paused or progress.paused:
+            text = f"paused · epoch {progress.epoch} / {progress.epochs_total} · loss {progress.loss:.6g}"
         self.progress_bar.setFormat(text)
         self.status_label.setText(f"Epoch {progress.epoch}, loss {progress.loss:.6g}")
-        now = time.perf_counter()
-        if now - self._last_preview >= PREVIEW_INTERVAL:
-            self._preview(CellParams.from_flat(progress.weights))
 
     def _preview(self, params: CellParams | None) -> None:
         self._last_preview = time.perf_counter()
@@ -741,10 +759,10 @@ class TrainingPanel(QWidget):
     def _on_finished(self, result: TrainResult) -> None:
         before, session = self._run_before, self._run_session
         history = self._live_history
-        self._dirty = True
-        self._on_refresh()
+        self.plot.refresh()
         self._end_run()
         if session is not None and before is not None and session is self._session:
+            self._plotted_history = history
             self._push(training_command(session, before, (result.params, history)))
         total = self._last_progress.epochs_total if self._last_progress is not None else result.epochs
         word = STATUS_WORDS.get(result.status, result.status.capitalize())

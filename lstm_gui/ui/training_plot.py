@@ -16,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QPalette, QPen
-from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QVBoxLayout, QWidget
 
 from lstm_gui.core.cell import NOTEBOOK_NAMES, ROLES
 from lstm_gui.core.training import HistoryChunk
@@ -131,10 +131,11 @@ def peak_decimate(data: np.ndarray, bin_size: int) -> tuple[np.ndarray, np.ndarr
 
 class PeakSummary:
     """An incrementally kept min/max summary of a :class:`HistoryBuffer` with at
-    most ``2 * limit`` points per curve plus a raw tail shorter than one bin, so
-    a refresh while training costs O(new rows), not O(all epochs)."""
+    most ``2 * limit`` points per curve (and a short, finer tail), so a refresh
+    while training costs O(new rows), not O(all epochs). ~1000 points fill a
+    plot's width: more only cost drawing time (~35 ms per plot at 4000)."""
 
-    def __init__(self, limit: int = 2048) -> None:
+    def __init__(self, limit: int = 512) -> None:
         self.limit = limit
         self.reset()
 
@@ -172,8 +173,15 @@ class PeakSummary:
             self.y = merged
             self.bin_size *= 2
             self.rows = (bins // 2) * self.bin_size
+        # The rows after the last whole bin, in finer bins.
         tail = data[self.rows :]
-        return np.concatenate([self.x, tail[:, 0]]), np.concatenate([self.y, tail[:, 1:]])
+        fine = max(1, self.bin_size // 16)
+        tail_x, tail_y = peak_decimate(tail, fine)
+        rest = tail[(tail.shape[0] // fine) * fine :]
+        return (
+            np.concatenate([self.x, tail_x, rest[:, 0]]),
+            np.concatenate([self.y, tail_y, rest[:, 1:]]),
+        )
 
 
 def _csv_field(text: str) -> str:
@@ -187,8 +195,16 @@ def _pen(colour: str, style: Qt.PenStyle = Qt.PenStyle.SolidLine, width: float =
     return pen
 
 
-class TrainingPlot(pg.GraphicsLayoutWidget):
-    """Three plots sharing the epoch axis: loss, outputs vs targets, weights."""
+class TrainingPlot(QWidget):
+    """Three plots over the epochs: loss, outputs against targets, weights.
+
+    Each plot is its own ``GraphicsLayoutWidget``, so that :meth:`refresh_part`
+    can redraw one of them per event-loop turn: a third of the painting at a
+    time keeps every pause of the window short while training. The epoch axes
+    follow the whole run together; a zoom or pan in one is copied to the others.
+    """
+
+    PARTS = 3
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,7 +212,7 @@ class TrainingPlot(pg.GraphicsLayoutWidget):
         palette = self.palette()
         base = palette.color(QPalette.ColorRole.Base)
         text = palette.color(QPalette.ColorRole.Text)
-        self.setBackground(base)
+        self._base_colour = base
         self._text_colour = text
         # The grid: an eighth of the way from the background to the text.
         self._grid_colour = QColor.fromRgbF(
@@ -206,23 +222,36 @@ class TrainingPlot(pg.GraphicsLayoutWidget):
         )
         self.buffer = HistoryBuffer()
         self.summary = PeakSummary()
+        self._xy: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty((0, 0)))
         # Re-summarise for the visible epochs shortly after a zoom or pan.
         self._zoom_timer = QTimer(self)
         self._zoom_timer.setSingleShot(True)
         self._zoom_timer.setInterval(60)
         self._zoom_timer.timeout.connect(self.refresh)
+        self._syncing = False
         self._output_names: list[str] = []
         self._targets: list[float] = []
 
-        self.loss_plot = self._add_plot(0, "loss (sum of squared errors)")
-        self.loss_curve = self.loss_plot.plot(pen=_pen(LOSS_COLOUR if base.lightness() > 128 else "#dddddd"), name="loss")
-        self.output_plot = self._add_plot(1, "output (final short-term memory)")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.views: list[pg.GraphicsLayoutWidget] = []
+        self.loss_plot = self._add_plot("loss (sum of squared errors)")
+        self.loss_curve = self.loss_plot.plot(pen=_pen(LOSS_COLOUR if base.lightness() > 128 else "#dddddd"))
+        self._add_legend(0)  # empty: keeps the three x axes aligned
+        self.output_plot = self._add_plot("output (final short-term memory)")
         self.output_legend = self._add_legend(1)
-        self.weight_plot = self._add_plot(2, "weights and biases")
+        self.weight_plot = self._add_plot("weights and biases")
         self.weight_plot.setLabel("bottom", "epoch", color=text)
+        self.weight_plot.getAxis("bottom").setStyle(showValues=True)
         self.weight_legend = self._add_legend(2)
-        self.output_plot.setXLink(self.loss_plot)
-        self.weight_plot.setXLink(self.loss_plot)
+        for view, stretch in zip(self.views, (3, 3, 4)):
+            layout.addWidget(view, stretch)
+        self.plots = (self.loss_plot, self.output_plot, self.weight_plot)
+        for plot in self.plots:
+            box = plot.getViewBox()
+            box.sigRangeChangedManually.connect(lambda _mask, box=box: self._copy_x_range(box))
+            box.sigXRangeChanged.connect(self._on_x_range_changed)
         self.output_curves: list[pg.PlotDataItem] = []
         self.target_lines: list[pg.InfiniteLine] = []
         self.weight_curves: list[pg.PlotDataItem] = []
@@ -230,30 +259,30 @@ class TrainingPlot(pg.GraphicsLayoutWidget):
             curve = self.weight_plot.plot(pen=_pen(WEIGHT_COLOURS[gate][ROLES.index(role)]))
             self.weight_legend.addItem(curve, name)
             self.weight_curves.append(curve)
-        self.loss_plot.getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
-        self.ci.layout.setColumnFixedWidth(1, 132)
-        self.ci.layout.setRowStretchFactor(0, 3)
-        self.ci.layout.setRowStretchFactor(1, 3)
-        self.ci.layout.setRowStretchFactor(2, 4)
 
     def _add_legend(self, row: int) -> pg.LegendItem:
-        """A legend beside (not over) the curves, in the layout's second column."""
+        """A legend beside (not over) the curves, in a fixed-width second column."""
+        view = self.views[row]
         legend = pg.LegendItem(labelTextColor=self._text_colour, frame=False, verSpacing=-4)
         legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.addItem(legend, row=row, col=1)
+        view.addItem(legend, row=0, col=1)
+        view.ci.layout.setColumnFixedWidth(1, 132)
         # Keep the rows tight at the top instead of spread over the cell.
         legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        view.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         return legend
 
-    def _add_plot(self, row: int, title: str) -> pg.PlotItem:
-        plot = self.addPlot(row=row, col=0)
+    def _add_plot(self, title: str) -> pg.PlotItem:
+        view = pg.GraphicsLayoutWidget()
+        view.setBackground(self._base_colour)
+        view.setMinimumHeight(90)
+        self.views.append(view)
+        plot = view.addPlot(row=0, col=0)
         plot.setTitle(title, color=self._text_colour, size="9pt")
         # An opaque, light grid: a translucent one costs ~15 ms per repaint.
         plot.showGrid(x=True, y=True, alpha=1.0)
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)
-        plot.setMenuEnabled(True)
         plot.getViewBox().setMouseEnabled(x=True, y=False)
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
@@ -265,10 +294,22 @@ class TrainingPlot(pg.GraphicsLayoutWidget):
             # (their grid lines), and easier to read.
             axis.setStyle(maxTickLevel=0)
         plot.getAxis("left").setWidth(48)
-        if row < 2:
-            # The plots share the epoch axis; only the lowest one labels it.
-            plot.getAxis("bottom").setStyle(showValues=False)
+        # The plots share the epoch axis; only the lowest one labels it.
+        plot.getAxis("bottom").setStyle(showValues=False)
         return plot
+
+    def _copy_x_range(self, source: pg.ViewBox) -> None:
+        """A zoom or pan by hand in one plot shows the same epochs in all."""
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            x_range = source.viewRange()[0]
+            for plot in self.plots:
+                if plot.getViewBox() is not source:
+                    plot.setXRange(*x_range, padding=0)
+        finally:
+            self._syncing = False
 
     # -- data ------------------------------------------------------------------
     def set_sequences(self, names: Sequence[str], targets: Sequence[float]) -> None:
@@ -312,13 +353,19 @@ class TrainingPlot(pg.GraphicsLayoutWidget):
 
     def enableAutoRange(self) -> None:  # noqa: N802 - Qt style, like pyqtgraph's
         """Follow the whole run again (after a zoom)."""
-        for plot in (self.loss_plot, self.output_plot, self.weight_plot):
+        for plot in self.plots:
             plot.enableAutoRange()
 
     def refresh(self) -> None:
-        """Hand the curves what fits the view: every epoch while that is a
-        few thousand points, else a min/max summary (kept incrementally while
-        the whole run is in view, computed for the visible part when zoomed)."""
+        """Summarise the data and redraw all three plots."""
+        self.prepare()
+        for part in range(self.PARTS):
+            self.refresh_part(part)
+
+    def prepare(self) -> None:
+        """Work out what the curves show: every epoch while that is a few
+        thousand points, else a min/max summary (kept incrementally while the
+        whole run is in view, computed for the visible part when zoomed)."""
         data = self.buffer.data
         x_range = self._zoomed_x_range()
         limit = self.summary.limit
@@ -334,26 +381,39 @@ class TrainingPlot(pg.GraphicsLayoutWidget):
                 x, y = part[:, 0], part[:, 1:]
         else:
             x, y = self.summary.update(self.buffer)
-        loss = y[:, 0] if y.size else np.empty(0)
-        if self.loss_plot.ctrl.logYCheck.isChecked():
-            # Log of 0 is -inf; a perfect fit is drawn at the smallest positive value.
-            loss = np.where(loss > 0, loss, np.finfo(float).tiny)
-        self.loss_curve.setData(x, loss)
-        sequences = self.buffer.sequences
-        for k, curve in enumerate(self.output_curves):
-            curve.setData(x, y[:, 1 + k]) if k < sequences and y.size else curve.setData([], [])
-        for k, curve in enumerate(self.weight_curves):
-            curve.setData(x, y[:, 1 + sequences + k]) if y.size else curve.setData([], [])
+        self._xy = (x, y)
+
+    def refresh_part(self, part: int) -> None:
+        """Hand one plot (0 loss, 1 outputs, 2 weights) the prepared data."""
+        x, y = self._xy
+        empty = y.size == 0
+        if part == 0:
+            loss = np.empty(0) if empty else y[:, 0]
+            if self.loss_plot.ctrl.logYCheck.isChecked():
+                # Log of 0 is -inf; a perfect fit is drawn at the smallest positive value.
+                loss = np.where(loss > 0, loss, np.finfo(float).tiny)
+            self.loss_curve.setData(x, loss)
+        elif part == 1:
+            for k, curve in enumerate(self.output_curves):
+                if k < self.buffer.sequences and not empty:
+                    curve.setData(x, y[:, 1 + k])
+                else:
+                    curve.setData([], [])
+        else:
+            first = 1 + self.buffer.sequences
+            for k, curve in enumerate(self.weight_curves):
+                curve.setData(x, y[:, first + k]) if not empty else curve.setData([], [])
 
     def _zoomed_x_range(self) -> tuple[float, float] | None:
         """The visible epochs if the person zoomed in, else ``None``."""
-        view = self.loss_plot.getViewBox()
-        if view.autoRangeEnabled()[0]:
-            return None
-        return tuple(view.viewRange()[0])
+        for plot in self.plots:
+            box = plot.getViewBox()
+            if not box.autoRangeEnabled()[0]:
+                return tuple(box.viewRange()[0])
+        return None
 
     def _on_x_range_changed(self) -> None:
-        if not self.loss_plot.getViewBox().autoRangeEnabled()[0]:
+        if self._zoomed_x_range() is not None and not self._syncing:
             self._zoom_timer.start()
 
     def export_png(self, path: str | Path) -> None:
