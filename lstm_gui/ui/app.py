@@ -57,5 +57,8 @@ def run_app(session_path: str | None = None, example: str | None = None) -> int:
     until it closes; returns the exit code."""
     app = make_app()
     window = build_window(session_path, example)
+    # Quit when the window closes even if an embedded or helper window
+    # would keep the "last window closed" rule from firing.
+    window.closed.connect(app.quit)
     window.show()
     return app.exec()

@@ -305,8 +305,14 @@ class DiagramScene(QGraphicsScene):
         self.preview_banner = self._text("", 20, 14, px=13, key="error", bold=True)
         # Each item keeps a pixmap of itself at the current zoom: a step
         # repaints the few items that changed and blits the rest.
+        # Value labels change on every step anyway and are left uncached.
+        changing = {label.graphicsProxyWidget() for label in self._changing_labels()}
         for item in self.items():
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            if item not in changing:
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def _changing_labels(self) -> list[QLabel]:
+        return [label for label, _key in self._memory_labels] + list(self.value_labels.values()) + [self.tanh_label]
 
     def _add_block(self, gate: str, cx: float) -> None:
         activation = GATE_ACTIVATION[gate]
@@ -544,8 +550,10 @@ class DiagramScene(QGraphicsScene):
         try:
             self.render(painter, target if target is not None else QRectF(), self.sceneRect())
         finally:
+            changing = {label.graphicsProxyWidget() for label in self._changing_labels()}
             for item in items:
-                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                if item not in changing:
+                    item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 class DiagramView(QGraphicsView):

@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
 
     session_replaced = Signal()
     step_changed = Signal(int)
+    #: The window accepted a close (after any question about unsaved changes).
+    closed = Signal()
 
     def __init__(self, session: Session | None = None, path: str | None = None) -> None:
         super().__init__()
@@ -935,3 +937,7 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.adapter.unbind()
         event.accept()
+        # Embedded widgets (the weight fields) otherwise outlive the scene at
+        # interpreter exit and crash PySide6's teardown.
+        self.scene.clear()
+        self.closed.emit()

@@ -95,11 +95,18 @@ class OverTimePlot(pg.PlotWidget):
                 curve.setSymbolPen(curve.opts["pen"])
                 curve.setSymbolBrush(curve.opts["pen"].color())
         # Fit once, then leave the range alone: auto-range would re-measure
-        # every curve on each cursor move (the "A" button fits again).
+        # every curve on each cursor move, and with clip-to-view it would only
+        # see the visible part (the "A" button fits again).
         view = self.getPlotItem().getViewBox()
-        view.enableAutoRange()
-        view.autoRange(padding=0.05)
         view.disableAutoRange()
+        if n:
+            values = np.concatenate([np.asarray(trace.column(c), dtype=float) for c, *_ in CURVES])
+            values = values[np.isfinite(values)]
+            low = min(0.0, float(values.min())) if values.size else 0.0
+            high = max(1.0, float(values.max())) if values.size else 1.0
+            view.setRange(xRange=(0, n), yRange=(low, high), padding=0.05)
+        else:
+            view.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.05)
         self.cursor.setBounds((0, max(n, 1)))
 
     def show_step(self, step: int) -> None:
