@@ -21,9 +21,9 @@ class TrainingHost(QMainWindow):
 
     session_replaced = Signal()
 
-    def __init__(self, session: Session | None = None) -> None:
+    def __init__(self, session: Session | None = None, trainer: str | None = None) -> None:
         super().__init__()
-        from lstm_gui.ui.training_panel import TrainingPanel
+        from lstm_gui.ui.training_panel import DEFAULT_TRAINER, TrainingPanel
 
         self.session = session if session is not None else Session()
         self.undo_stack = QUndoStack(self)
@@ -31,7 +31,7 @@ class TrainingHost(QMainWindow):
         self.preview_count = 0
         self.modified = False
         self.setWindowTitle("lstm-gui training")
-        self.panel = TrainingPanel(self)
+        self.panel = TrainingPanel(self, trainer or DEFAULT_TRAINER)
         self.setCentralWidget(self.panel)
         self.statusBar()
 

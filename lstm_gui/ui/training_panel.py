@@ -130,6 +130,8 @@ class TrainingPanel(QWidget):
         self.setObjectName("training_panel")
         self._window = window
         self._session: Session | None = None
+        self._unbind: Any = None
+        self._unbind_on_destroy: Any = None
         #: The TrainingRun class a job uses ("module:Class"); tests substitute one.
         self.run_class = TrainJob.run_class
         self._trainer = make_trainer(trainer, self) if isinstance(trainer, str) else trainer
@@ -350,15 +352,28 @@ class TrainingPanel(QWidget):
 
     # -- the session -------------------------------------------------------------
     def _bind(self, session: Session) -> None:
-        if self._session is not None:
-            events = self._session.events
-            events.dataset_changed.disconnect(self._on_dataset_changed)
-            events.training_config_changed.disconnect(self._on_config_changed)
-            events.history_changed.disconnect(self._on_history_changed)
+        if self._unbind is not None:
+            self._unbind()
         self._session = session
-        session.events.dataset_changed.connect(self._on_dataset_changed)
-        session.events.training_config_changed.connect(self._on_config_changed)
-        session.events.history_changed.connect(self._on_history_changed)
+        connections = (
+            (session.events.dataset_changed, self._on_dataset_changed),
+            (session.events.training_config_changed, self._on_config_changed),
+            (session.events.history_changed, self._on_history_changed),
+        )
+        for signal, slot in connections:
+            signal.connect(slot)
+
+        def unbind() -> None:
+            for signal, slot in connections:
+                signal.disconnect(slot)
+
+        # The session is plain Python and may outlive this widget: a deleted
+        # panel must not be called back.
+        if self._unbind_on_destroy is not None:
+            self.destroyed.disconnect(self._unbind_on_destroy)
+        self._unbind = unbind
+        self._unbind_on_destroy = lambda *_: unbind()
+        self.destroyed.connect(self._unbind_on_destroy)
         self._on_dataset_changed()
         self._on_config_changed()
         self._on_history_changed()
@@ -618,6 +633,11 @@ class TrainingPanel(QWidget):
     # -- running -----------------------------------------------------------------------
     def is_training(self) -> bool:
         return self._trainer.is_running()
+
+    @property
+    def trainer(self) -> Trainer:
+        """What runs the training (its signals show every progress report)."""
+        return self._trainer
 
     @Slot()
     def start_training(self) -> None:

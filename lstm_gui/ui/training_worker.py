@@ -203,6 +203,8 @@ class ProcessTrainer(Trainer):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._process: QProcess | None = None
+        #: Processes that sent their result and are exiting (not yet reaped).
+        self._retired: list[QProcess] = []
         self._buffer = bytearray()
         self._stderr = bytearray()
         self._ended = True
@@ -219,10 +221,12 @@ class ProcessTrainer(Trainer):
         environment.insert("PYTHONPATH", os.pathsep.join(paths))
         environment.insert("PYTHONUNBUFFERED", "1")
         process.setProcessEnvironment(environment)
-        process.readyReadStandardOutput.connect(self._on_output)
-        process.readyReadStandardError.connect(self._on_error_output)
-        process.finished.connect(self._on_process_finished)
-        process.errorOccurred.connect(self._on_process_error)
+        # Each slot checks that its process is still the current one: a
+        # finished run's process may exit after the next run has started.
+        process.readyReadStandardOutput.connect(lambda p=process: p is self._process and self._on_output())
+        process.readyReadStandardError.connect(lambda p=process: p is self._process and self._on_error_output())
+        process.finished.connect(lambda code, status, p=process: self._on_process_finished(p, code))
+        process.errorOccurred.connect(lambda error, p=process: p is self._process and self._on_process_error(error))
         self._process = process
         self._buffer = bytearray()
         self._stderr = bytearray()
@@ -246,6 +250,8 @@ class ProcessTrainer(Trainer):
             if message[0] in ("finished", "failed"):
                 self._ended = True
                 process.closeWriteChannel()  # the child may exit now
+                self._retired.append(process)
+                self._process = None
             self._dispatch(message)
 
     @Slot()
@@ -256,8 +262,16 @@ class ProcessTrainer(Trainer):
             self._stderr += data
             del self._stderr[:-4000]
 
-    @Slot(int, QProcess.ExitStatus)
-    def _on_process_finished(self, exit_code: int, status: QProcess.ExitStatus) -> None:
+    def _on_process_finished(self, process: QProcess, exit_code: int) -> None:
+        if process in self._retired:
+            self._retired.remove(process)
+            try:
+                process.deleteLater()
+            except RuntimeError:  # already gone with its parent at exit
+                pass
+            return
+        if process is not self._process:
+            return
         self._on_output()
         self._on_error_output()
         if not self._ended:
@@ -293,7 +307,18 @@ class ProcessTrainer(Trainer):
     def is_running(self) -> bool:
         return not self._ended
 
+    def pid(self) -> int | None:
+        """The training process's id while it exists (for tests and diagnostics)."""
+        if self._process is None or self._process.state() == QProcess.ProcessState.NotRunning:
+            return None
+        return int(self._process.processId())
+
     def shutdown(self, timeout: float = 1.0) -> None:
+        for retired in list(self._retired):
+            # Done already; give it a moment to exit, then make sure.
+            if not retired.waitForFinished(int(timeout * 1000)):
+                retired.kill()
+                retired.waitForFinished(1000)
         process = self._process
         if process is None:
             self._ended = True
@@ -305,12 +330,8 @@ class ProcessTrainer(Trainer):
                 process.kill()
                 process.waitForFinished(1000)
         self._ended = True
-        try:
-            process.finished.disconnect(self._on_process_finished)
-        except (RuntimeError, TypeError):
-            pass
-        process.deleteLater()
         self._process = None
+        process.deleteLater()
 
 
 def make_trainer(kind: str = "process", parent: QObject | None = None) -> Trainer:

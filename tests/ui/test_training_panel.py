@@ -1,0 +1,331 @@
+"""The training panel: train, pause, stop, divergence, undo, retrain, dataset
+and settings edits, exports; and that nothing keeps running afterwards."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThread
+
+from lstm_gui.core.cell import NOTEBOOK_PARAMS
+from lstm_gui.core.session import COMPANIES, DatasetItem, Session
+from lstm_gui.core.training import STATQUEST_PARAMS, Progress
+from lstm_gui.ui.training_host import TrainingHost
+from lstm_gui.ui.training_panel import TrainingPanel
+from lstm_gui.ui.training_worker import ProcessTrainer
+
+HERE = Path(__file__).resolve().parent
+RUN_TIMEOUT_MS = 30_000
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0); look at its state.
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def host(qtbot):
+    window = TrainingHost(Session())
+    qtbot.addWidget(window)
+    window.resize(1100, 640)
+    window.show()
+    yield window
+    window.panel.shutdown()
+    assert not window.panel.is_training()
+
+
+def configure(panel: TrainingPanel, **fields: str) -> None:
+    """Type into the settings like a person (text, then leave the field)."""
+    combos = {"init": panel.init_box, "optimizer": panel.optimizer_box, "plot": panel.plot_mode_box,
+              "updates": panel.updates_box, "engine": panel.engine_box}
+    edits = {"lr": panel.lr_edit, "epochs": panel.epochs_edit, "momentum": panel.momentum_edit,
+             "stop_below": panel.stop_below_edit}
+    for name, value in fields.items():
+        if name in combos:
+            box = combos[name]
+            index = box.findData(value)
+            assert index >= 0, (name, value)
+            box.setCurrentIndex(index)
+        else:
+            edits[name].setText(value)
+            edits[name].editingFinished.emit()
+
+
+def train_and_wait(qtbot, panel: TrainingPanel) -> None:
+    with qtbot.waitSignal(panel.trainer.finished, timeout=RUN_TIMEOUT_MS):
+        panel.action_train.trigger()
+    assert not panel.is_training()
+
+
+def record_progress(panel: TrainingPanel) -> list[Progress]:
+    seen: list[Progress] = []
+    panel.trainer.progressed.connect(seen.append)
+    return seen
+
+
+def test_process_is_the_default_and_training_changes_the_weights(qtbot, host):
+    panel, session = host.panel, host.session
+    assert isinstance(panel.trainer, ProcessTrainer)
+    before = session.params
+    configure(panel, init="current", optimizer="adam", lr="0.01", epochs="300")
+    assert session.training.epochs == 300 and session.training.lr == 0.01
+    train_and_wait(qtbot, panel)
+    assert session.params != before
+    assert all(math.isfinite(v) for v in session.params.to_flat())
+    status = panel.status_label.text()
+    assert "finished" in status and "300" in status
+    assert len(session.history) == 301  # epoch 0 (start weights) + 300
+    assert len(panel.plot.buffer) == 301
+    assert host.preview_params is None  # the diagram shows the session again
+    assert host.undo_stack.undoText() == "Training"
+
+
+def test_statquest_run_from_the_panel_matches_the_video(qtbot, host):
+    panel, session = host.panel, host.session
+    configure(panel, init="statquest", optimizer="adam", lr="0.001", epochs="2000", updates="per_sample")
+    outputs: list[Progress] = record_progress(panel)
+    train_and_wait(qtbot, panel)
+    final = outputs[-1]
+    assert final.epoch == 2000
+    assert [round(v, 4) for v in final.outputs] == [0.4342, 0.6171]
+    assert session.history.weights[0].tolist() == list(STATQUEST_PARAMS.to_flat())
+
+
+def test_undo_training_brings_back_the_weights_and_history(qtbot, host):
+    panel, session = host.panel, host.session
+    before_params, before_history = session.params, session.history
+    configure(panel, init="zeros", lr="0.05", epochs="100")
+    train_and_wait(qtbot, panel)
+    trained = session.params
+    assert trained != before_params
+    host.undo_stack.undo()
+    assert session.params == before_params
+    assert session.history is before_history
+    assert len(panel.plot.buffer) == 0
+    host.undo_stack.redo()
+    assert session.params == trained
+    assert len(panel.plot.buffer) == 101
+
+
+def test_the_session_keeps_its_weights_while_training_and_the_preview_follows(qtbot, host):
+    panel, session = host.panel, host.session
+    before = session.params
+    configure(panel, init="statquest", epochs="100000000")
+    seen = record_progress(panel)
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: len(seen) >= 3 and host.preview_count >= 3, timeout=RUN_TIMEOUT_MS)
+    assert session.params == before  # a Save now writes the weights from before
+    assert host.preview_params is not None and host.preview_params != before
+    assert not panel.lr_edit.isReadOnly() and not panel.epochs_edit.isEnabled()
+    panel.action_stop.trigger()
+    qtbot.waitUntil(lambda: not panel.is_training(), timeout=RUN_TIMEOUT_MS)
+    assert "Stopped" in panel.status_label.text() and "finished" in panel.status_label.text()
+    assert session.params != before  # the reached weights are kept
+    assert host.preview_params is None
+
+
+def test_pause_stops_the_epochs_and_resume_continues(qtbot, host):
+    panel = host.panel
+    configure(panel, init="statquest", epochs="100000000")
+    seen = record_progress(panel)
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1].epoch > 0, timeout=RUN_TIMEOUT_MS)
+    panel.action_pause.trigger()
+    assert panel.action_pause.isChecked() and panel.action_pause.text() == "Resume"
+    qtbot.waitUntil(lambda: seen[-1].paused, timeout=RUN_TIMEOUT_MS)
+    paused_at = seen[-1].epoch
+    qtbot.wait(300)
+    assert seen[-1].epoch == paused_at
+    assert "paused" in panel.progress_bar.format()
+    panel.action_pause.trigger()  # resume: same run, same optimizer state
+    qtbot.waitUntil(lambda: seen[-1].epoch > paused_at, timeout=RUN_TIMEOUT_MS)
+    assert panel.action_pause.text() == "Pause"
+    panel.action_stop.trigger()
+    qtbot.waitUntil(lambda: not panel.is_training(), timeout=RUN_TIMEOUT_MS)
+
+
+def test_a_learning_rate_change_while_training_is_applied(qtbot, host):
+    panel, session = host.panel, host.session
+    configure(panel, init="statquest", lr="0.001", epochs="100000000")
+    seen = record_progress(panel)
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    assert panel.lr_edit.isEnabled()
+    configure(panel, lr="0.05")
+    assert session.training.lr == 0.05
+    qtbot.waitUntil(lambda: seen[-1].lr == 0.05, timeout=RUN_TIMEOUT_MS)
+    panel.action_stop.trigger()
+    qtbot.waitUntil(lambda: not panel.is_training(), timeout=RUN_TIMEOUT_MS)
+
+
+def test_divergence_stops_with_a_message_and_keeps_finite_weights(qtbot, host):
+    panel, session = host.panel, host.session
+    # On the Company task even lr 1000 stays finite (the gates saturate); an
+    # absurd rate with a huge target makes a weight overflow at once.
+    session.set_dataset((DatasetItem("A", (1.0, 0.5), 1e10), DatasetItem("B", (0.0,), 0.0)))
+    session.set_params(STATQUEST_PARAMS)
+    before = session.params
+    configure(panel, init="current", optimizer="sgd", lr="1e300", epochs="100")
+    train_and_wait(qtbot, panel)
+    assert panel.message_label.isVisible()
+    message = panel.message_label.text()
+    assert "diverged" in message and "NaN or infinite" in message
+    assert "Diverged" in panel.status_label.text()
+    assert all(math.isfinite(v) for v in session.params.to_flat())
+    assert session.params == before  # the last finite weights: the start
+
+
+def test_retrain_continues_from_edited_weights_and_the_plot_continues(qtbot, host):
+    panel, session = host.panel, host.session
+    configure(panel, init="current", lr="0.01", epochs="50", plot="continue")
+    train_and_wait(qtbot, panel)
+    session.set_weight("forget", "bias", 5.0)  # what the weight field does
+    edited = session.params
+    train_and_wait(qtbot, panel)
+    history = session.history
+    assert len(history) == 102 and history.run_starts == [0, 51]
+    assert history.weights[51].tolist() == list(edited.to_flat())  # the new run starts from the edit
+    assert history.epochs[-1] == 100  # the epoch count continues
+    assert len(panel.plot.buffer) == 102
+    configure(panel, plot="new")
+    train_and_wait(qtbot, panel)
+    assert len(session.history) == 51 and session.history.epochs[-1] == 50
+
+
+def test_stop_and_close_leave_no_process_running(qtbot):
+    window = TrainingHost(Session())
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.panel
+    configure(panel, init="statquest", epochs="100000000")
+    seen = record_progress(panel)
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    pid = panel.trainer.pid()
+    assert pid is not None and _process_alive(pid)
+    window.close()  # calls panel.shutdown(): stop and wait, at most a second
+    assert not panel.is_training()
+    qtbot.waitUntil(lambda: not _process_alive(pid), timeout=2000)
+
+
+def test_the_thread_trainer_trains_stops_and_leaves_no_thread(qtbot):
+    session = Session()
+    window = TrainingHost(session, trainer="thread")  # the measured alternative
+    qtbot.addWidget(window)
+    panel = window.panel
+    configure(panel, init="statquest", epochs="300")
+    train_and_wait(qtbot, panel)
+    assert "finished" in panel.status_label.text()
+    assert session.params != NOTEBOOK_PARAMS
+    configure(panel, epochs="100000000")
+    seen = record_progress(panel)
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    window.close()
+    assert not panel.is_training()
+    assert not any(t.name == "training-thread" for t in threading.enumerate())
+    assert all(not isinstance(child, QThread) or not child.isRunning() for child in panel.trainer.children())
+
+
+def test_a_failing_engine_shows_a_message_and_changes_nothing(qtbot, host, monkeypatch):
+    panel, session = host.panel, host.session
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
+    panel.run_class = "training_fakes:FailingRun"
+    before = session.params
+    configure(panel, epochs="10")
+    with qtbot.waitSignal(panel.trainer.failed, timeout=RUN_TIMEOUT_MS):
+        panel.action_train.trigger()
+    assert "the engine broke on purpose" in panel.message_label.text()
+    assert panel.message_label.isVisible()
+    assert session.params == before
+    assert host.undo_stack.count() == 0
+
+
+def test_bad_settings_show_a_reason_and_change_nothing(qtbot, host):
+    panel, session = host.panel, host.session
+    before = session.training
+    for field, text in (("lr", "1e999"), ("lr", "abc"), ("lr", "0"), ("epochs", "1.5"), ("epochs", "1_000")):
+        configure(panel, **{field: text})
+        assert panel.settings_error.isVisible()
+        assert session.training == before, (field, text)
+    assert "whole number" in panel.settings_error.text()
+    panel.action_train.trigger()
+    assert not panel.is_training()
+    assert "Cannot train" in panel.message_label.text()
+    configure(panel, lr="0.1", epochs="10")
+    assert not panel.settings_error.isVisible()
+    assert session.training.lr == 0.1 and session.training.epochs == 10
+    assert host.modified
+
+
+def test_dataset_edits_are_validated_and_undoable(qtbot, host, tmp_path):
+    panel, session = host.panel, host.session
+    table = panel.dataset_table
+    assert table.rowCount() == 2 and table.item(0, 0).text() == "Company A"
+    table.item(1, 2).setText("abc")  # a person types a bad target
+    assert panel.dataset_error.isVisible() and "abc" in panel.dataset_error.text()
+    assert session.dataset == COMPANIES and table.item(1, 2).text() == "1"
+    table.item(1, 1).setText("1 0.5 nan")
+    assert "nan" in panel.dataset_error.text() and session.dataset == COMPANIES
+    table.item(1, 2).setText("0.75")
+    assert not panel.dataset_error.isVisible()
+    assert session.dataset[1].target == 0.75
+    assert host.undo_stack.undoText() == "Edit Company B"
+    panel.add_sequence()
+    assert len(session.dataset) == 3 and table.rowCount() == 3
+    table.selectRow(2)
+    panel.remove_selected_sequences()
+    assert len(session.dataset) == 2
+    host.undo_stack.undo()
+    host.undo_stack.undo()
+    host.undo_stack.undo()
+    assert session.dataset == COMPANIES
+
+    path = tmp_path / "data.csv"
+    panel.export_dataset_csv(str(path))
+    session.set_dataset(COMPANIES[:1])
+    panel.import_dataset_csv(str(path))
+    assert session.dataset == COMPANIES
+    panel.import_dataset_csv(str(tmp_path / "missing.csv"))
+    assert panel.dataset_error.isVisible() and "missing.csv" in panel.dataset_error.text()
+
+
+def test_exports_write_the_plot_and_the_history(qtbot, host, tmp_path):
+    panel = host.panel
+    configure(panel, init="statquest", epochs="20")
+    train_and_wait(qtbot, panel)
+    png, history_csv = tmp_path / "plot.png", tmp_path / "history.csv"
+    panel.export_plot_png(str(png))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    panel.export_history_csv(str(history_csv))
+    rows = list(csv.reader(history_csv.open(encoding="utf-8")))
+    assert rows[0][:4] == ["epoch", "loss", "out_0 Company A", "out_1 Company B"]
+    assert rows[0][-1] == "bo1" and len(rows) == 22
+    assert float(rows[-1][0]) == 20
+    assert [float(v) for v in rows[1][4:]] == list(STATQUEST_PARAMS.to_flat())
+
+
+def test_log_scale_and_a_new_session(qtbot, host):
+    panel = host.panel
+    panel.action_log_loss.trigger()
+    assert panel.plot.loss_plot.ctrl.logYCheck.isChecked()
+    configure(panel, epochs="3")
+    train_and_wait(qtbot, panel)
+    assert len(panel.plot.buffer) == 4
+    host.replace_session(Session(dataset=COMPANIES[:1]))
+    assert panel.dataset_table.rowCount() == 1
+    assert len(panel.plot.buffer) == 0
+    assert panel.status_label.text() == "Ready to train"
