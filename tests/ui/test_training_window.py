@@ -1,0 +1,87 @@
+"""Training through the real main window: the weight fields on the diagram
+follow the run, are read-only meanwhile, show the trained weights after, and
+"Undo training" brings back the old ones; closing while training exits cleanly."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from lstm_gui.core.cell import NOTEBOOK_PARAMS
+from lstm_gui.core.formatting import format_number
+from lstm_gui.core.session import Session
+from lstm_gui.ui import MainWindow
+
+RUN_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow(Session())
+    win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    qtbot.addWidget(win)
+    win.resize(1280, 720)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.training_panel.shutdown()
+    win.undo_stack.setClean()
+    win._extra_modified = False
+
+
+def test_training_from_the_window_changes_the_weights_shown(window, qtbot):
+    panel = window.training_panel
+    field = window.weight_field("forget", "bias")
+    assert field.text() == "1.62"
+    panel.init_box.setCurrentIndex(panel.init_box.findData("statquest"))
+    panel.epochs_edit.setText("100000000")
+    panel.epochs_edit.editingFinished.emit()
+    seen = []
+    panel.trainer.progressed.connect(seen.append)
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: len(seen) >= 3 and window.current_params() != NOTEBOOK_PARAMS, timeout=RUN_TIMEOUT_MS)
+    assert field.isReadOnly()  # no hand edits while the weights move
+    assert window.session.params == NOTEBOOK_PARAMS  # the session (and a Save) keep the old ones
+    panel.action_stop.trigger()
+    qtbot.waitUntil(lambda: not panel.is_training(), timeout=RUN_TIMEOUT_MS)
+    trained = window.session.params
+    assert trained != NOTEBOOK_PARAMS
+    assert not field.isReadOnly()
+    assert field.text() != "1.62"
+    assert field.value() == pytest.approx(trained.forget.bias, abs=0.01)
+    assert window.isWindowModified()
+    assert window.undo_stack.undoText() == "Training"
+    window.undo_stack.undo()
+    assert window.session.params == NOTEBOOK_PARAMS
+    assert field.text() == "1.62"
+
+
+def test_statquest_run_in_the_window_shows_company_b_near_one(window, qtbot):
+    panel = window.training_panel
+    panel.init_box.setCurrentIndex(panel.init_box.findData("statquest"))
+    panel.epochs_edit.setText("5000")
+    panel.epochs_edit.editingFinished.emit()
+    with qtbot.waitSignal(panel.trainer.finished, timeout=RUN_TIMEOUT_MS):
+        panel.action_train.trigger()
+    assert "finished at epoch 5000" in panel.status_label.text()
+    # The notebook's weights are this run's result, rounded to 2 decimals.
+    assert window.weight_field("output", "w_short").text() == "4.3848"
+    assert window.session.params.to_flat() == pytest.approx(NOTEBOOK_PARAMS.to_flat(), abs=0.006)
+    assert format_number(window.session.history.outputs[-1][1]) == "0.9693"
+
+
+def test_closing_the_window_while_training_exits_within_a_second(window, qtbot):
+    panel = window.training_panel
+    panel.epochs_edit.setText("100000000")
+    panel.epochs_edit.editingFinished.emit()
+    seen = []
+    panel.trainer.progressed.connect(seen.append)
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    started = time.perf_counter()
+    window.close()
+    assert time.perf_counter() - started < 1.5
+    assert not panel.is_training()
+    assert panel.trainer.pid() is None
