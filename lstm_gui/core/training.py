@@ -620,18 +620,20 @@ class TrainingRun:
                         tuple(history.outputs[last].tolist()),
                         tuple(history.weights[last].tolist()),
                     )
+            # The engine returns early for both reasons; a chunk may also end
+            # exactly on the epoch that fell below the threshold.
+            if n != -1 and stop_below is not None and count and losses[count - 1] < stop_below:
+                status = "stopped_below"
+                message = f"the loss fell below {stop_below:g} after {done} epochs"
+                break
             if count < n or n == -1:
-                if stop_below is not None and count and losses[count - 1] < stop_below and n != -1:
-                    status = "stopped_below"
-                    message = f"the loss fell below {stop_below:g} after {done} epochs"
-                else:
-                    status = "diverged"
-                    message = (
-                        f"training diverged at epoch {done + 1}: the loss or a weight became "
-                        f"NaN or infinite (is the learning rate {lr:g} too large?); kept the "
-                        f"last finite weights, from epoch {done}"
-                        + (f" ({message})" if message else "")
-                    )
+                status = "diverged"
+                message = (
+                    f"training diverged at epoch {done + 1}: the loss or a weight became "
+                    f"NaN or infinite (is the learning rate {lr:g} too large?); kept the "
+                    f"last finite weights, from epoch {done}"
+                    + (f" ({message})" if message else "")
+                )
                 break
             # Aim for chunks of CHUNK_SECONDS so the events are checked often.
             if elapsed < self.CHUNK_SECONDS / 2:

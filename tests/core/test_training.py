@@ -126,6 +126,14 @@ def test_stop_below_stops_at_the_first_epoch_under_the_threshold():
     assert "0.05" in result.message
 
 
+@pytest.mark.parametrize("per_sample", [True, False])
+def test_stop_below_after_the_first_epoch(per_sample):
+    # The first chunk of a run is one epoch: the stop must not slip past it.
+    config = TrainConfig(epochs=100, stop_below=10.0, per_sample=per_sample)
+    result, history = train(STATQUEST_PARAMS, COMPANIES, config)
+    assert result.status == "stopped_below" and result.epochs == 1 and len(history) == 2
+
+
 def test_full_batch_stop_below_records_the_stopping_epoch():
     result, history = train(
         STATQUEST_PARAMS, COMPANIES, TrainConfig(epochs=100_000, lr=0.01, per_sample=False, stop_below=0.05)
