@@ -9,6 +9,8 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams
 from lstm_gui.core.fast_engine import FastEngine
@@ -316,3 +318,26 @@ def test_training_does_not_import_torch_or_qt():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 5), finite, finite, st.lists(finite, min_size=12, max_size=12)),
+                  min_size=1, max_size=30),
+    starts=st.sets(st.integers(0, 29)),
+)
+def test_history_json_round_trip_is_exact(rows, starts):
+    history = TrainingHistory(["only"])
+    epoch = 0
+    for k, (step, loss, output, weights) in enumerate(rows):
+        epoch += step
+        history.extend([epoch], [loss], [[output]], [weights], run_start=k in starts or k == 0)
+    loaded = TrainingHistory.from_json_dict(json.loads(json.dumps(history.to_json_dict())))
+    assert loaded.epochs.tolist() == history.epochs.tolist()
+    assert loaded.loss.tolist() == history.loss.tolist()
+    assert loaded.outputs.tolist() == history.outputs.tolist()
+    assert loaded.weights.tolist() == history.weights.tolist()
+    assert loaded.run_starts == history.run_starts
