@@ -58,12 +58,16 @@ DEFAULT_TRAINER = "process"
 #: (ms), so each plot and the progress are updated 1000 / (3 * 13) = ~25
 #: times a second, and no single redraw stalls the window for long.
 REFRESH_MS = 13
+#: Panels narrower than WIDE_LAYOUT and at least TALL_LAYOUT high (px), e.g.
+#: docked beside the diagram, show the plots below the settings; others beside.
+WIDE_LAYOUT = 780
+TALL_LAYOUT = 760
 #: Move the diagram's preview at most this often (s): repainting it is costlier.
 PREVIEW_INTERVAL = 0.1
 
 INIT_CHOICES: tuple[tuple[str, str], ...] = (
     ("current", "Current weights"),
-    ("statquest", "StatQuest's start (seed 42)"),
+    ("statquest", "StatQuest's start"),
     ("random", "Random (seed)"),
     ("zeros", "Zeros"),
 )
@@ -230,10 +234,12 @@ class TrainingPanel(QWidget):
         self.button_remove_row = QPushButton("Remove")
         self.button_remove_row.setObjectName("train_remove_row")
         self.button_remove_row.clicked.connect(self.remove_selected_sequences)
-        self.button_import = QPushButton("Import CSV…")
+        self.button_import = QPushButton("Import…")
+        self.button_import.setToolTip("Replace the dataset with a CSV file's (name, inputs, target)")
         self.button_import.setObjectName("train_import_csv")
         self.button_import.clicked.connect(self._on_import_csv)
-        self.button_export = QPushButton("Export CSV…")
+        self.button_export = QPushButton("Export…")
+        self.button_export.setToolTip("Save the dataset as a CSV file")
         self.button_export.setObjectName("train_export_csv")
         self.button_export.clicked.connect(self._on_export_csv)
         row_buttons = QHBoxLayout()
@@ -248,11 +254,14 @@ class TrainingPanel(QWidget):
 
         # Settings
         self.init_box = _combo("train_init", INIT_CHOICES)
-        self.init_box.setToolTip("The weights a run starts from")
+        self.init_box.setToolTip(
+            "The weights a run starts from. StatQuest's start: torch seed 42, the 8 weights drawn "
+            "with torch.normal(0, 1), the 4 biases 0"
+        )
         self.seed_box = QSpinBox()
         self.seed_box.setObjectName("train_seed")
         self.seed_box.setRange(0, 2**31 - 1)
-        self.seed_box.setPrefix("seed ")
+        self.seed_box.setToolTip("The seed of 'Random (seed)' start weights")
         self.optimizer_box = _combo("train_optimizer", OPTIMIZER_CHOICES)
         self.lr_edit = QLineEdit()
         self.lr_edit.setObjectName("train_lr")
@@ -278,12 +287,10 @@ class TrainingPanel(QWidget):
         self.settings_error.setStyleSheet("color: #b00020;")
         self.settings_error.hide()
 
-        init_row = QHBoxLayout()
-        init_row.addWidget(self.init_box, 1)
-        init_row.addWidget(self.seed_box)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Start weights", init_row)
+        form.addRow("Start weights", self.init_box)
+        form.addRow("Random seed", self.seed_box)
         form.addRow("Optimizer", self.optimizer_box)
         form.addRow("Learning rate", self.lr_edit)
         form.addRow("Momentum", self.momentum_edit)
@@ -313,7 +320,7 @@ class TrainingPanel(QWidget):
         self.plot = TrainingPlot()
         self.plot.setMinimumSize(280, 300)
         self.action_log_loss.toggled.connect(self.plot.set_log_loss)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("train_splitter")
         splitter.addWidget(controls)
         splitter.addWidget(self.plot)
@@ -349,6 +356,16 @@ class TrainingPanel(QWidget):
         status_row.addWidget(self.progress_bar, 2)
         status_row.addWidget(self.status_label, 1)
         layout.addLayout(status_row)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # Beside the diagram (narrow, tall) the plots go under the settings;
+        # in a wide dock they sit to the right.
+        size = event.size()
+        tall = size.width() < WIDE_LAYOUT and size.height() >= TALL_LAYOUT
+        orientation = Qt.Orientation.Vertical if tall else Qt.Orientation.Horizontal
+        if self.splitter.orientation() != orientation:
+            self.splitter.setOrientation(orientation)
+        super().resizeEvent(event)
 
     # -- the session -------------------------------------------------------------
     def _bind(self, session: Session) -> None:

@@ -33,6 +33,8 @@ WEIGHT_COLOURS: dict[str, tuple[str, str, str]] = {
 #: Sequence outputs: StatQuest's out_0 (Company A) green-grey, out_1 pink, then more.
 OUTPUT_COLOURS: tuple[str, ...] = ("#2ca02c", "#d62728", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 LOSS_COLOUR = "#333333"
+#: The legends' column (px): the same in all three plots keeps their epoch axes aligned.
+LEGEND_WIDTH = 150
 
 
 class HistoryBuffer:
@@ -244,7 +246,7 @@ class TrainingPlot(QWidget):
         self.weight_plot = self._add_plot("weights and biases")
         self.weight_plot.setLabel("bottom", "epoch", color=text)
         self.weight_plot.getAxis("bottom").setStyle(showValues=True)
-        self.weight_legend = self._add_legend(2)
+        self.weight_legend = self._add_legend(2, columns=2)  # 12 names in 6 rows
         for view, stretch in zip(self.views, (3, 3, 4)):
             layout.addWidget(view, stretch)
         self.plots = (self.loss_plot, self.output_plot, self.weight_plot)
@@ -260,13 +262,14 @@ class TrainingPlot(QWidget):
             self.weight_legend.addItem(curve, name)
             self.weight_curves.append(curve)
 
-    def _add_legend(self, row: int) -> pg.LegendItem:
+    def _add_legend(self, row: int, columns: int = 1) -> pg.LegendItem:
         """A legend beside (not over) the curves, in a fixed-width second column."""
         view = self.views[row]
-        legend = pg.LegendItem(labelTextColor=self._text_colour, frame=False, verSpacing=-4)
+        legend = pg.LegendItem(labelTextColor=self._text_colour, frame=False, verSpacing=-4,
+                               horSpacing=4, colCount=columns)
         legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         view.addItem(legend, row=0, col=1)
-        view.ci.layout.setColumnFixedWidth(1, 132)
+        view.ci.layout.setColumnFixedWidth(1, LEGEND_WIDTH)
         # Keep the rows tight at the top instead of spread over the cell.
         legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         view.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -275,7 +278,7 @@ class TrainingPlot(QWidget):
     def _add_plot(self, title: str) -> pg.PlotItem:
         view = pg.GraphicsLayoutWidget()
         view.setBackground(self._base_colour)
-        view.setMinimumHeight(90)
+        view.setMinimumHeight(120)
         self.views.append(view)
         plot = view.addPlot(row=0, col=0)
         plot.setTitle(title, color=self._text_colour, size="9pt")
@@ -325,11 +328,16 @@ class TrainingPlot(QWidget):
         self.output_curves, self.target_lines = [], []
         for k, (name, target) in enumerate(zip(names, targets)):
             colour = OUTPUT_COLOURS[k % len(OUTPUT_COLOURS)]
+            # The highest target's label goes under its line, the others over
+            # theirs: both stay inside the plot.
+            anchor = (1, 0) if len(targets) > 1 and target == max(targets) else (1, 1)
             curve = self.output_plot.plot(pen=_pen(colour))
             self.output_legend.addItem(curve, name)
             line = pg.InfiniteLine(
                 pos=target, angle=0, pen=_pen(colour, Qt.PenStyle.DashLine, 1.0),
-                label=f"target {target:g}", labelOpts={"color": colour, "position": 0.04},
+                label=f"target {target:g}",
+                # At the right end: clear of the axis and of the first epochs.
+                labelOpts={"color": colour, "position": 0.99, "anchors": [anchor, anchor]},
             )
             self.output_plot.addItem(line)
             self.output_curves.append(curve)
