@@ -54,15 +54,17 @@ from lstm_gui.ui.training_worker import Trainer, make_trainer
 #: Which trainer runs the loop (see training_worker and bench_responsive).
 DEFAULT_TRAINER = "process"
 #: While training, one of the three plots is redrawn per tick of this timer
-#: (ms), so each plot and the progress are updated 1000 / (3 * 13) = ~25
-#: times a second, and no single redraw stalls the window for long.
-REFRESH_MS = 13
+#: (ms): no single redraw stalls the window for long, and with 5-20 ms per
+#: redraw each plot and the progress still change 20-30 times a second.
+REFRESH_MS = 8
 #: Panels narrower than WIDE_LAYOUT and at least TALL_LAYOUT high (px), e.g.
 #: docked beside the diagram, show the plots below the settings; others beside.
 WIDE_LAYOUT = 780
 TALL_LAYOUT = 760
-#: Move the diagram's preview at most this often (s): repainting it is costlier.
-PREVIEW_INTERVAL = 0.1
+#: Move the diagram's preview at most this often (s): the window recomputes
+#: and repaints the diagram, trace table and over-time plot for it (20-80 ms
+#: offscreen, the largest pause while training; benchmarks/bench_responsive.py).
+PREVIEW_INTERVAL = 0.2
 
 INIT_CHOICES: tuple[tuple[str, str], ...] = (
     ("current", "Current weights"),
@@ -337,6 +339,10 @@ class TrainingPanel(QWidget):
         self.status_label = QLabel("Ready to train")
         self.status_label.setObjectName("train_status")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Its text changes 25 times a second while training: a size hint that
+        # followed the text would re-layout (and repaint) the whole panel each time.
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_label.setMinimumWidth(200)
         self.message_label = QLabel()
         self.message_label.setObjectName("train_message")
         self.message_label.setWordWrap(True)
@@ -708,6 +714,9 @@ class TrainingPanel(QWidget):
         self.progress_bar.setFormat("Starting…")
         self.status_label.setText("Training…")
         job = TrainJob(params.to_flat(), session.dataset, config, tail, self.run_class)
+        first_epoch = history.last_epoch if continue_plot else 0
+        start_x = self.plot.buffer.epochs[0] if continue_plot and len(self.plot.buffer) else first_epoch
+        self.plot.set_live(True, (float(start_x), float(first_epoch + config.epochs)))
         self._trainer.start(job)
         self._preview(params)
         self._refresh_timer.start()
@@ -744,8 +753,9 @@ class TrainingPanel(QWidget):
     @Slot()
     def _on_refresh(self) -> None:
         """One part of a redraw per timer tick (see REFRESH_MS): the progress
-        and the loss plot, then the outputs plot and the diagram's preview,
-        then the weights plot. Short pauses of the event loop, not one long one."""
+        and the loss plot, the outputs plot, the weights plot, then (at most
+        every PREVIEW_INTERVAL) the diagram's preview. Several short pauses of
+        the event loop instead of one long one."""
         part = self._refresh_part
         if part == 0:
             if not self._dirty:
@@ -753,12 +763,13 @@ class TrainingPanel(QWidget):
             self._dirty = False
             self.plot.prepare()
             self._show_progress()
-        self.plot.refresh_part(part)
-        if part == 1:
+        if part < TrainingPlot.PARTS:
+            self.plot.refresh_part(part)
+        else:
             progress = self._last_progress
             if progress is not None and time.perf_counter() - self._last_preview >= PREVIEW_INTERVAL:
                 self._preview(CellParams.from_flat(progress.weights))
-        self._refresh_part = (part + 1) % TrainingPlot.PARTS
+        self._refresh_part = (part + 1) % (TrainingPlot.PARTS + 1)
 
     def _show_progress(self) -> None:
         progress = self._last_progress
@@ -781,6 +792,7 @@ class TrainingPanel(QWidget):
 
     def _end_run(self) -> None:
         self._refresh_timer.stop()
+        self.plot.set_live(False)
         self._preview(None)
         self._run_before = None
         self._run_session = None

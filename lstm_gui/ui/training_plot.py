@@ -231,6 +231,9 @@ class TrainingPlot(QWidget):
         self._zoom_timer.setInterval(60)
         self._zoom_timer.timeout.connect(self.refresh)
         self._syncing = False
+        self._live_epochs: tuple[float, float] | None = None
+        #: False once the person zoomed or panned by hand (until the next run).
+        self._following = True
         self._output_names: list[str] = []
         self._targets: list[float] = []
 
@@ -250,6 +253,7 @@ class TrainingPlot(QWidget):
         for view, stretch in zip(self.views, (3, 3, 4)):
             layout.addWidget(view, stretch)
         self.plots = (self.loss_plot, self.output_plot, self.weight_plot)
+        self.set_live(False)
         for plot in self.plots:
             box = plot.getViewBox()
             box.sigRangeChangedManually.connect(lambda _mask, box=box: self._copy_x_range(box))
@@ -284,8 +288,6 @@ class TrainingPlot(QWidget):
         plot.setTitle(title, color=self._text_colour, size="9pt")
         # An opaque, light grid: a translucent one costs ~15 ms per repaint.
         plot.showGrid(x=True, y=True, alpha=1.0)
-        plot.setDownsampling(auto=True, mode="peak")
-        plot.setClipToView(True)
         plot.getViewBox().setMouseEnabled(x=True, y=False)
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
@@ -301,10 +303,33 @@ class TrainingPlot(QWidget):
         plot.getAxis("bottom").setStyle(showValues=False)
         return plot
 
+    def set_live(self, live: bool, epochs: tuple[float, float] | None = None) -> None:
+        """Switch between a run feeding the plots and a finished one.
+
+        While live, the epoch axis is fixed to the run's planned ``epochs``
+        (the curves grow into it, like a progress bar) and only the y axes
+        follow the data: a growing x range would re-layout every axis at every
+        redraw. The curves get at most ~1000 points from the summary, so
+        pyqtgraph's own clip-to-view and 'peak' downsampling (which would
+        redo that work at each redraw, a third of its time, measured) are
+        turned on only for exploring a finished run by zooming and panning.
+        """
+        self._live_epochs = epochs if live else None
+        for plot in self.plots:
+            plot.setDownsampling(auto=not live, mode="peak")
+            plot.setClipToView(not live)
+            if live and epochs is not None:
+                plot.setXRange(*epochs, padding=0.02)
+                plot.enableAutoRange(axis="y")
+            elif not live and self._following:
+                plot.enableAutoRange()
+        self._following = True
+
     def _copy_x_range(self, source: pg.ViewBox) -> None:
         """A zoom or pan by hand in one plot shows the same epochs in all."""
         if self._syncing:
             return
+        self._following = False
         self._syncing = True
         try:
             x_range = source.viewRange()[0]
@@ -361,8 +386,13 @@ class TrainingPlot(QWidget):
 
     def enableAutoRange(self) -> None:  # noqa: N802 - Qt style, like pyqtgraph's
         """Follow the whole run again (after a zoom)."""
+        self._following = True
         for plot in self.plots:
-            plot.enableAutoRange()
+            if self._live_epochs is not None:
+                plot.setXRange(*self._live_epochs, padding=0.02)
+                plot.enableAutoRange(axis="y")
+            else:
+                plot.enableAutoRange()
 
     def refresh(self) -> None:
         """Summarise the data and redraw all three plots."""
@@ -414,6 +444,8 @@ class TrainingPlot(QWidget):
 
     def _zoomed_x_range(self) -> tuple[float, float] | None:
         """The visible epochs if the person zoomed in, else ``None``."""
+        if self._live_epochs is not None and self._following:
+            return None
         for plot in self.plots:
             box = plot.getViewBox()
             if not box.autoRangeEnabled()[0]:

@@ -220,6 +220,10 @@ class ProcessTrainer(Trainer):
         paths = [str(_PACKAGE_ROOT)] + [p for p in environment.value("PYTHONPATH", "").split(os.pathsep) if p]
         environment.insert("PYTHONPATH", os.pathsep.join(paths))
         environment.insert("PYTHONUNBUFFERED", "1")
+        # One thread: the 12-weight engine gains nothing from BLAS threads, and
+        # their spinning would compete with the window for the CPU.
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            environment.insert(name, "1")
         process.setProcessEnvironment(environment)
         # Each slot checks that its process is still the current one: a
         # finished run's process may exit after the next run has started.
