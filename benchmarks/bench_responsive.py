@@ -129,7 +129,7 @@ def measure_idle(seconds: float = 2.0) -> dict[str, float]:
     return {"p50": _percentile(gaps, 50), "p99": _percentile(gaps, 99), "max": max(gaps)}
 
 
-def measure_training(trainer: str, epochs: int = EPOCHS, timeout: float = 300.0) -> dict[str, float]:
+def measure_training(trainer: str, epochs: int = EPOCHS, timeout: float = 300.0, engine: str = "fast") -> dict[str, float]:
     """One run with ``trainer``; gap percentiles (ms), epochs/s, plot updates/s."""
     import lstm_gui.ui.training_panel as training_panel
 
@@ -146,6 +146,7 @@ def measure_training(trainer: str, epochs: int = EPOCHS, timeout: float = 300.0)
     panel.lr_edit.setText("0.001")
     panel.epochs_edit.setText(str(epochs))
     panel.plot_mode_box.setCurrentIndex(panel.plot_mode_box.findData("new"))
+    panel.engine_box.setCurrentIndex(panel.engine_box.findData(engine))
     for _ in range(20):
         app.processEvents()
 
@@ -217,6 +218,16 @@ def run(repeats: int, epochs: int = EPOCHS, trainers: tuple[str, ...] = TRAINERS
             f"{_median(runs, 'updates_per_s'):.1f} plot updates/s, {_median(runs, 'epochs_per_s'):,.0f} epochs/s, "
             f"{_median(runs, 'seconds'):.1f} s{ratio} (median of {len(runs)})"
         )
+    # The torch reference engine imports torch when a run starts (seconds of
+    # work): in the process it never touches the window's interpreter.
+    torch_epochs = 300
+    for trainer in ("process", "thread"):
+        if trainer in trainers or (trainer == "thread" and any(t.startswith("thread") for t in trainers)):
+            r = measure_training(trainer, torch_epochs, engine="torch")
+            lines.append(
+                f"torch reference engine, {torch_epochs} epochs (first import of torch included) with {trainer}: "
+                f"gap p99 {r['p99']:.1f} ms, max {r['max']:.1f} ms, {r['seconds']:.1f} s"
+            )
     load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines.append(f"load average before/after: {load_before:.2f}/{load_after:.2f} on {os.cpu_count()} cores")
     return lines

@@ -12,7 +12,6 @@ as one undo step named "Training".
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import replace
 from typing import Any
 
@@ -153,10 +152,12 @@ class TrainingPanel(QWidget):
         self._paused = False
         self._dirty = False
         self._refresh_part = 0
-        self._last_preview = 0.0
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self._on_refresh)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setInterval(int(PREVIEW_INTERVAL * 1000))
+        self._preview_timer.timeout.connect(self._on_preview_due)
 
         self._build_actions()
         self._build_ui()
@@ -720,6 +721,7 @@ class TrainingPanel(QWidget):
         self._trainer.start(job)
         self._preview(params)
         self._refresh_timer.start()
+        self._preview_timer.start()
         self._update_enabled()
 
     @Slot(bool)
@@ -753,9 +755,8 @@ class TrainingPanel(QWidget):
     @Slot()
     def _on_refresh(self) -> None:
         """One part of a redraw per timer tick (see REFRESH_MS): the progress
-        and the loss plot, the outputs plot, the weights plot, then (at most
-        every PREVIEW_INTERVAL) the diagram's preview. Several short pauses of
-        the event loop instead of one long one."""
+        and the loss plot, the outputs plot, then the weights plot. Several
+        short pauses of the event loop instead of one long one."""
         part = self._refresh_part
         if part == 0:
             if not self._dirty:
@@ -763,13 +764,15 @@ class TrainingPanel(QWidget):
             self._dirty = False
             self.plot.prepare()
             self._show_progress()
-        if part < TrainingPlot.PARTS:
-            self.plot.refresh_part(part)
-        else:
-            progress = self._last_progress
-            if progress is not None and time.perf_counter() - self._last_preview >= PREVIEW_INTERVAL:
-                self._preview(CellParams.from_flat(progress.weights))
-        self._refresh_part = (part + 1) % (TrainingPlot.PARTS + 1)
+        self.plot.refresh_part(part)
+        self._refresh_part = (part + 1) % TrainingPlot.PARTS
+
+    @Slot()
+    def _on_preview_due(self) -> None:
+        """The diagram follows the live weights (its own timer and turn)."""
+        progress = self._last_progress
+        if progress is not None and self._trainer.is_running():
+            self._preview(CellParams.from_flat(progress.weights))
 
     def _show_progress(self) -> None:
         progress = self._last_progress
@@ -785,13 +788,13 @@ class TrainingPanel(QWidget):
         self.status_label.setText(f"Epoch {progress.epoch}, loss {progress.loss:.6g}")
 
     def _preview(self, params: CellParams | None) -> None:
-        self._last_preview = time.perf_counter()
         preview = getattr(self._window, "set_preview_params", None)
         if preview is not None:
             preview(params)
 
     def _end_run(self) -> None:
         self._refresh_timer.stop()
+        self._preview_timer.stop()
         self.plot.set_live(False)
         self._preview(None)
         self._run_before = None
@@ -878,5 +881,6 @@ class TrainingPanel(QWidget):
         self._trainer.shutdown(1.0)
         if running:
             self._refresh_timer.stop()
+            self._preview_timer.stop()
             self._run_before = None
             self._run_session = None
