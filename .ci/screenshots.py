@@ -75,6 +75,12 @@ def main(argv: list[str]) -> int:
     window.dock_training.raise_()
     shot(window, "training_tab_1280x720.png")
     window.close()
+
+    # 4. The training panel after StatQuest's 5000-epoch run (the tutorial's picture).
+    from lstm_gui.ui.training_host import render_statquest_run
+
+    render_statquest_run(str(out / "training.png"))
+    print("wrote training.png")
     QApplication.processEvents()
     return 0
 
