@@ -280,6 +280,10 @@ class MainWindow(QMainWindow):
                                         Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.dock_plot, self.dock_training)
         self.dock_plot.raise_()
+        # Which bottom tab is in front: a tab behind another still reports
+        # isVisible(), so follow visibilityChanged instead.
+        self._training_in_front = False
+        self.dock_training.visibilityChanged.connect(self._on_training_tab_shown)
         self._docks_sized = False
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -920,12 +924,34 @@ class MainWindow(QMainWindow):
             if not self._restored_state:
                 self.size_docks()
 
+    @Slot(bool)
+    def _on_training_tab_shown(self, visible: bool) -> None:
+        # Tabbed at the bottom, the training panel would get the plot's
+        # ~200 px and scroll; while it is shown it gets half the height, and
+        # the diagram gets its room back when the plot tab returns. Deferred:
+        # while the tabs switch, both docks' visibility is in flux.
+        self._training_in_front = visible
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        if not self.isVisible() or self.dock_training.isFloating():
+            return
+        if self.dockWidgetArea(self.dock_training) == bottom:
+            QTimer.singleShot(0, self.size_docks)
+
     def size_docks(self) -> None:
         """Default dock sizes: the diagram gets most of the height."""
-        height = max(150, min(320, int(self.height() * 0.27)))
+        training_shown = (
+            self._training_in_front
+            and not self.dock_training.isFloating()
+            and self.dockWidgetArea(self.dock_training) == Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        if training_shown:
+            height = int(self.height() * 0.5)
+        else:
+            height = max(150, min(320, int(self.height() * 0.27)))
         self.resizeDocks([self.dock_trace], [height], Qt.Orientation.Vertical)
         width = self.width()
-        self.resizeDocks([self.dock_trace, self.dock_plot], [int(width * 0.55), int(width * 0.45)],
+        share = 0.4 if training_shown else 0.55
+        self.resizeDocks([self.dock_trace, self.dock_plot], [int(width * share), int(width * (1 - share))],
                          Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name

@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette, QPen
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QVBoxLayout, QWidget
 
@@ -211,17 +211,9 @@ class TrainingPlot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("train_plot")
-        palette = self.palette()
-        base = palette.color(QPalette.ColorRole.Base)
-        text = palette.color(QPalette.ColorRole.Text)
-        self._base_colour = base
-        self._text_colour = text
-        # The grid: an eighth of the way from the background to the text.
-        self._grid_colour = QColor.fromRgbF(
-            base.redF() * 0.88 + text.redF() * 0.12,
-            base.greenF() * 0.88 + text.greenF() * 0.12,
-            base.blueF() * 0.88 + text.blueF() * 0.12,
-        )
+        self._titles: list[str] = []
+        self._legends: list[pg.LegendItem] = []
+        self._read_palette()
         self.buffer = HistoryBuffer()
         self.summary = PeakSummary()
         self._xy: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty((0, 0)))
@@ -242,12 +234,12 @@ class TrainingPlot(QWidget):
         layout.setSpacing(0)
         self.views: list[pg.GraphicsLayoutWidget] = []
         self.loss_plot = self._add_plot("loss (sum of squared errors)")
-        self.loss_curve = self.loss_plot.plot(pen=_pen(LOSS_COLOUR if base.lightness() > 128 else "#dddddd"))
+        self.loss_curve = self.loss_plot.plot(pen=self._loss_pen())
         self._add_legend(0)  # empty: keeps the three x axes aligned
         self.output_plot = self._add_plot("output (final short-term memory)")
         self.output_legend = self._add_legend(1)
         self.weight_plot = self._add_plot("weights and biases")
-        self.weight_plot.setLabel("bottom", "epoch", color=text)
+        self.weight_plot.setLabel("bottom", "epoch", color=self._text_colour)
         self.weight_plot.getAxis("bottom").setStyle(showValues=True)
         self.weight_legend = self._add_legend(2, columns=2)  # 12 names in 6 rows
         for view, stretch in zip(self.views, (3, 3, 4)):
@@ -266,12 +258,52 @@ class TrainingPlot(QWidget):
             self.weight_legend.addItem(curve, name)
             self.weight_curves.append(curve)
 
+    def _read_palette(self) -> None:
+        palette = self.palette()
+        base = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        self._base_colour = base
+        self._text_colour = text
+        # The grid: an eighth of the way from the background to the text.
+        self._grid_colour = QColor.fromRgbF(
+            base.redF() * 0.88 + text.redF() * 0.12,
+            base.greenF() * 0.88 + text.greenF() * 0.12,
+            base.blueF() * 0.88 + text.blueF() * 0.12,
+        )
+
+    def _loss_pen(self) -> QPen:
+        return _pen(LOSS_COLOUR if self._base_colour.lightness() > 128 else "#dddddd")
+
+    def _style_axes(self, plot: pg.PlotItem) -> None:
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen(self._grid_colour))
+            axis.setTextPen(pg.mkPen(self._text_colour))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        # Follow the light/dark theme: the window changes the application palette.
+        if event.type() == QEvent.Type.PaletteChange and self._titles:
+            self._read_palette()
+            for view, title in zip(self.views, self._titles):
+                view.setBackground(self._base_colour)
+                plot = view.getItem(0, 0)
+                plot.setTitle(title, color=self._text_colour, size="9pt")
+                self._style_axes(plot)
+            for legend in self._legends:
+                legend.setLabelTextColor(self._text_colour)
+                for _sample, label in legend.items:
+                    label.setText(label.text)  # setAttr alone does not re-render
+            self.loss_curve.setPen(self._loss_pen())
+            self.weight_plot.setLabel("bottom", "epoch", color=self._text_colour)
+        super().changeEvent(event)
+
     def _add_legend(self, row: int, columns: int = 1) -> pg.LegendItem:
         """A legend beside (not over) the curves, in a fixed-width second column."""
         view = self.views[row]
         legend = pg.LegendItem(labelTextColor=self._text_colour, frame=False, verSpacing=-4,
                                horSpacing=4, colCount=columns)
         legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._legends.append(legend)
         view.addItem(legend, row=0, col=1)
         view.ci.layout.setColumnFixedWidth(1, LEGEND_WIDTH)
         # Keep the rows tight at the top instead of spread over the cell.
@@ -286,13 +318,13 @@ class TrainingPlot(QWidget):
         self.views.append(view)
         plot = view.addPlot(row=0, col=0)
         plot.setTitle(title, color=self._text_colour, size="9pt")
+        self._titles.append(title)
         # An opaque, light grid: a translucent one costs ~15 ms per repaint.
         plot.showGrid(x=True, y=True, alpha=1.0)
         plot.getViewBox().setMouseEnabled(x=True, y=False)
+        self._style_axes(plot)
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
-            axis.setPen(pg.mkPen(self._grid_colour))
-            axis.setTextPen(pg.mkPen(self._text_colour))
             # Opaque grid lines must lie under the curves, not over them.
             axis.setZValue(-1000)
             # Major ticks only: half the repaint cost of three tick levels

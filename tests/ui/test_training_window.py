@@ -85,3 +85,26 @@ def test_closing_the_window_while_training_exits_within_a_second(window, qtbot):
     assert time.perf_counter() - started < 1.5
     assert not panel.is_training()
     assert panel.trainer.pid() is None
+
+
+def test_training_plot_follows_the_theme(window, qtbot):
+    """Switching to the dark theme repaints the training plots dark, and back."""
+    plot = window.training_panel.findChild(object, "train_plot")
+    view = plot.views[0]
+
+    def background_lightness() -> int:
+        return view.backgroundBrush().color().lightness()
+
+    window._apply_theme("dark", save=False)
+    qtbot.waitUntil(lambda: background_lightness() < 100)
+    window._apply_theme("light", save=False)
+    qtbot.waitUntil(lambda: background_lightness() > 200)
+
+
+def test_raising_the_training_tab_gives_it_room(window, qtbot):
+    """Tabbed under the diagram, the training panel gets half the height while
+    shown, and the diagram gets its room back with the plot tab."""
+    window.dock_training.raise_()
+    qtbot.waitUntil(lambda: window.dock_training.height() >= 0.4 * window.height())
+    window.dock_plot.raise_()
+    qtbot.waitUntil(lambda: window.dock_plot.height() <= 0.35 * window.height())
