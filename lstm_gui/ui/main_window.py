@@ -72,6 +72,12 @@ what % of it becomes the new short-term memory.</li></ol>
 the numbers filled in. Step through the inputs with the toolbar or the arrow keys.</p>"""
 
 
+def _about_file(path: str, exc: Exception) -> str:
+    """The error for a person: the core's messages already start with the path."""
+    text = str(exc)
+    return text if text.startswith(str(path)) else f"{path}:\n{text}"
+
+
 class MainWindow(QMainWindow):
     """The lstm-gui window around one :class:`Session`.
 
@@ -690,7 +696,7 @@ class MainWindow(QMainWindow):
         try:
             session = load_session(path)
         except (SessionFileError, OSError, ValueError) as exc:
-            self.show_error("Could not open the session", f"{path}:\n{exc}")
+            self.show_error("Could not open the session", _about_file(path, exc))
             if not Path(path).exists():
                 self._set_recent(remove_recent_file(self.settings, str(Path(path).resolve())))
             return False
@@ -851,7 +857,7 @@ class MainWindow(QMainWindow):
             params = load_torch(path)
         except Exception as exc:  # a bad file must never take the window down
             QApplication.restoreOverrideCursor()
-            self.show_error("Could not import the weights", f"{path}:\n{exc}")
+            self.show_error("Could not import the weights", _about_file(path, exc))
             return False
         QApplication.restoreOverrideCursor()
         self.undo_stack.push(params_command(self.session, params, "Import PyTorch weights"))

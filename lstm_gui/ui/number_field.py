@@ -9,8 +9,8 @@ field never rounds a weight.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from lstm_gui.core.formatting import format_full, format_number
@@ -109,6 +109,18 @@ class NumberField(QLineEdit):
     def _on_editing_finished(self) -> None:
         if not self.isReadOnly():
             self.commit()
+
+    def event(self, event: QEvent) -> bool:  # noqa: D401 - Qt's name
+        # A line edit claims Ctrl+Z / Ctrl+Shift+Z for its own text undo even
+        # when it has nothing to undo (right after a commit, which resets its
+        # text); then the window's Undo/Redo of the model must get the key.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if (event.matches(QKeySequence.StandardKey.Undo) and not self.isUndoAvailable()) or (
+                event.matches(QKeySequence.StandardKey.Redo) and not self.isRedoAvailable()
+            ):
+                event.ignore()
+                return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() == Qt.Key.Key_Escape and (self.text() != self._shown or self._error):

@@ -198,7 +198,9 @@ def test_a_broken_file_keeps_the_current_session(window, tmp_path):
     assert window.session is session
     assert window.session.params.input.bias == 0.25
     assert window.errors and "broken.json" in window.errors[-1]
-    assert len(window.errors[-1].splitlines()) >= 2  # the path and the reason
+    # the path once (not repeated by the window) and the reason after it
+    assert window.errors[-1].count("broken.json") == 1
+    assert "JSON" in window.errors[-1].split("broken.json", 1)[1]
 
 
 def test_save_and_open_round_trip_with_title_and_recent_files(window, qtbot, tmp_path):
@@ -285,3 +287,16 @@ def test_theme_switch_keeps_values_and_is_remembered(window):
     assert window.value_label("forget").text() == "0.9974"
     assert window.settings.value("theme") == "dark"
     window.theme_actions["light"].trigger()
+
+
+def test_ctrl_z_in_a_field_right_after_enter_undoes_the_edit(window, qtbot):
+    """Focus stays in the field after Enter; Ctrl+Z there must still undo the
+    model change (the line edit has no text edit of its own left to undo)."""
+    field = window.weight_field("forget", "bias")
+    field.setFocus()
+    type_into(qtbot, field, "0.5")
+    assert window.session.params.forget.bias == 0.5
+    qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.params.forget.bias == 1.62
+    qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.session.params.forget.bias == 0.5
