@@ -11,6 +11,8 @@ as one undo step named "Training".
 
 from __future__ import annotations
 
+import dataclasses
+
 import math
 from dataclasses import replace
 from typing import Any
@@ -221,7 +223,7 @@ class TrainingPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.dataset_table.verticalHeader().setVisible(False)
         self.dataset_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.dataset_table.setToolTip("Inputs: numbers separated by commas. Every sequence starts from memories 0.")
+        self.dataset_table.setToolTip("Inputs: numbers separated by spaces, commas or semicolons. Every sequence starts from memories 0.")
         self.dataset_table.itemChanged.connect(self._on_dataset_item_changed)
         self.dataset_table.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.dataset_table.setMinimumHeight(90)
@@ -815,6 +817,10 @@ class TrainingPanel(QWidget):
         if session is not None and before is not None and session is self._session:
             self._plotted_history = history
             self._push(training_command(session, before, (result.params, history)))
+            if session.training.init != "current":
+                # Train again continues from the reached (or then edited)
+                # weights, not from the chosen start again.
+                session.set_training(dataclasses.replace(session.training, init="current"))
         total = self._last_progress.epochs_total if self._last_progress is not None else result.epochs
         word = STATUS_WORDS.get(result.status, result.status.capitalize())
         self.progress_bar.setRange(0, max(1, total))
@@ -842,6 +848,14 @@ class TrainingPanel(QWidget):
 
     def _update_enabled(self) -> None:
         training = self._trainer.is_running()
+        # Undo during a run would change the weights under it and then be
+        # lost behind the "Training" step: the window's Undo/Redo wait.
+        stack = getattr(self._window, "undo_stack", None)
+        for name, can in (("action_undo", stack is not None and stack.canUndo()),
+                          ("action_redo", stack is not None and stack.canRedo())):
+            action = getattr(self._window, name, None)
+            if action is not None:
+                action.setEnabled(can and not training)
         self.action_train.setEnabled(not training)
         self.action_pause.setEnabled(training)
         self.action_stop.setEnabled(training)

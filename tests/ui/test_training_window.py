@@ -108,3 +108,35 @@ def test_raising_the_training_tab_gives_it_room(window, qtbot):
     qtbot.waitUntil(lambda: window.dock_training.height() >= 0.4 * window.height())
     window.dock_plot.raise_()
     qtbot.waitUntil(lambda: window.dock_plot.height() <= 0.35 * window.height())
+
+
+def test_undo_waits_while_training_and_train_again_continues_from_edits(window, qtbot):
+    """During a run Undo/Redo are off (they would change weights under it);
+    after a run from StatQuest's start, an edited weight is where the next
+    Train starts, not StatQuest's start again."""
+    panel = window.training_panel
+    panel.init_box.setCurrentIndex(panel.init_box.findData("statquest"))
+    panel.epochs_edit.setText("100000000")
+    panel.epochs_edit.editingFinished.emit()
+    field = window.weight_field("forget", "bias")
+    field.setFocus()  # edit through the field: one undo step
+    field.setText("2.5")
+    field.editingFinished.emit()
+    assert window.action_undo.isEnabled()
+    panel.action_train.trigger()
+    qtbot.waitUntil(panel.is_training, timeout=RUN_TIMEOUT_MS)
+    assert not window.action_undo.isEnabled()
+    panel.action_stop.trigger()
+    qtbot.waitUntil(lambda: not panel.is_training(), timeout=RUN_TIMEOUT_MS)
+    assert window.action_undo.isEnabled()
+    assert panel.init_box.currentData() == "current"
+    assert window.session.training.init == "current"
+    # Edit a weight by hand, train a few epochs: the run starts from the edit.
+    window.session.set_weight("output", "bias", 0.25)
+    panel.epochs_edit.setText("1")
+    panel.epochs_edit.editingFinished.emit()
+    panel.lr_edit.setText("1e-12")
+    panel.lr_edit.editingFinished.emit()
+    with qtbot.waitSignal(panel.trainer.finished, timeout=RUN_TIMEOUT_MS):
+        panel.action_train.trigger()
+    assert window.session.params.output.bias == pytest.approx(0.25, abs=1e-9)
