@@ -245,10 +245,12 @@ def run_train(args: argparse.Namespace) -> int:
         except OSError as exc:
             _raise_cli_error(f"--out: cannot write {args.out}: {exc.strerror or exc}")
         data["saved"] = str(args.out)
+    from lstm_gui.cli import write_stdout
+
     if args.format == "json":
-        print(json.dumps(data, indent=2))
+        write_stdout(json.dumps(data, indent=2) + "\n")
     else:
-        print(_table(data))
+        write_stdout(_table(data) + "\n")
     return 0
 
 

@@ -28,7 +28,7 @@ from lstm_gui.core.session import DatasetItem
 
 COLUMNS: tuple[str, ...] = ("name", "target", "inputs")
 
-_SEPARATORS = re.compile(r"[;\s]+")
+_SEPARATORS = re.compile(r"[;,\s]+")
 
 
 class DatasetFileError(ValueError):
@@ -41,7 +41,7 @@ def format_inputs(inputs: Iterable[float]) -> str:
 
 
 def parse_inputs(text: str, what: str = "inputs") -> tuple[float, ...]:
-    """Numbers separated by spaces or semicolons (at least one).
+    """Numbers separated by spaces, commas or semicolons (at least one).
 
     Raises
     ------

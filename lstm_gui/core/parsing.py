@@ -11,7 +11,7 @@ import re
 
 # A plain decimal number: optional sign, digits with an optional point (or a
 # leading point), an optional exponent. No underscores, no hex, no words.
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 class NumberError(ValueError):
@@ -59,7 +59,7 @@ def parse_number_list(text: str, what: str = "values", allow_empty: bool = False
 def parse_int(text: str, what: str = "value", minimum: int | None = None) -> int:
     """Parse a whole number (``5000``), refusing fractions and ``1_000``."""
     stripped = text.strip() if isinstance(text, str) else text
-    if not isinstance(stripped, str) or not re.fullmatch(r"[+-]?\d+", stripped):
+    if not isinstance(stripped, str) or not re.fullmatch(r"[+-]?[0-9]+", stripped):
         raise NumberError(f"{what}: expected a whole number, got {stripped!r}")
     value = int(stripped)
     if minimum is not None and value < minimum:

@@ -43,6 +43,7 @@ def test_columns_in_any_order_semicolons_spaces_and_blank_lines():
     assert dataset_from_csv_text(text) == (DatasetItem("Company B", (1.0, 0.5, 0.25, 1.0), 1.0),)
     assert dataset_from_csv_text("name,target,inputs\n") == ()
     assert parse_inputs(" -1 ;  2e-3 ") == (-1.0, 0.002)
+    assert parse_inputs("1, 0.5,0.25 1") == (1.0, 0.5, 0.25, 1.0)
 
 
 @pytest.mark.parametrize(

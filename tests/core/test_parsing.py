@@ -38,3 +38,11 @@ def test_display_rounding():
     assert format_number(-0.00001) == "0.0000"
     assert format_number(-0.127755) == "-0.1278"
     assert float(format_full(0.1 + 0.2)) == 0.1 + 0.2
+
+
+@pytest.mark.parametrize("text", ["\u0663", "\uff11", "1\u0660"])
+def test_refuses_non_ascii_digits(text):
+    """Python's float() reads Arabic-Indic and full-width digits; people's
+    numbers here are written the C way, so these are refused."""
+    with pytest.raises(NumberError):
+        parse_number(text)
