@@ -282,7 +282,14 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.training_panel)
-        self.dock_training = self._dock("Training", "dock_training", scroll,
+        # The progress bar and status stay in sight below the scrolling panel.
+        training_box = QWidget()
+        box_layout = QVBoxLayout(training_box)
+        box_layout.setContentsMargins(0, 0, 6, 4)
+        box_layout.setSpacing(2)
+        box_layout.addWidget(scroll, 1)
+        box_layout.addWidget(self.training_panel.status_strip)
+        self.dock_training = self._dock("Training", "dock_training", training_box,
                                         Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.dock_plot, self.dock_training)
         self.dock_plot.raise_()

@@ -360,10 +360,15 @@ class TrainingPanel(QWidget):
         layout.addWidget(toolbar)
         layout.addWidget(self.message_label)
         layout.addWidget(splitter, 1)
-        status_row = QHBoxLayout()
+        # Progress and status in one strip: a window that shows the panel in
+        # a scroll area pins this strip below it, so it never scrolls away.
+        self.status_strip = QWidget()
+        self.status_strip.setObjectName("train_status_strip")
+        status_row = QHBoxLayout(self.status_strip)
+        status_row.setContentsMargins(0, 0, 0, 0)
         status_row.addWidget(self.progress_bar, 2)
         status_row.addWidget(self.status_label, 1)
-        layout.addLayout(status_row)
+        layout.addWidget(self.status_strip)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         # Beside the diagram (narrow, tall) the plots go under the settings;

@@ -140,3 +140,12 @@ def test_undo_waits_while_training_and_train_again_continues_from_edits(window, 
     with qtbot.waitSignal(panel.trainer.finished, timeout=RUN_TIMEOUT_MS):
         panel.action_train.trigger()
     assert window.session.params.output.bias == pytest.approx(0.25, abs=1e-9)
+
+
+def test_progress_and_status_stay_in_sight_in_the_docked_panel(window, qtbot):
+    """The panel scrolls in a small dock; its progress bar and status do not."""
+    panel = window.training_panel
+    window.dock_training.raise_()
+    qtbot.waitUntil(lambda: not panel.progress_bar.visibleRegion().isEmpty())
+    assert not panel.status_label.visibleRegion().isEmpty()
+    assert panel.status_strip.parent() is not panel  # pinned outside the scroll area
