@@ -302,7 +302,9 @@ class DiagramScene(QGraphicsScene):
         self._small_values["long_added"] = self._text("", ADD_X + 10, LONG_Y + 40, px=12)
 
         self._build_legend()
-        self.preview_banner = self._text("", 20, 14, px=13, key="error", bold=True)
+        # Under the input line, between its label and the legend: the stage
+        # headings already use the top row.
+        self.preview_banner = self._text("", ADD_X, INPUT_Y + 28, px=13, key="error", bold=True, align="center")
         # Each item keeps a pixmap of itself at the current zoom: a step
         # repaints the few items that changed and blits the rest.
         # Value labels change on every step anyway and are left uncached.
@@ -531,9 +533,11 @@ class DiagramScene(QGraphicsScene):
         if self.tanh_label.property("text_color") != tanh_text:
             self.tanh_label.setProperty("text_color", tanh_text)
             self.tanh_label.setStyleSheet(f"color: {tanh_text}; font-size: 18px; font-weight: 700;")
-        self.preview_banner.setText(
-            "Showing the weights of the training run (read-only until it ends)" if state.read_only else ""
-        )
+        banner = "Showing the weights of the training run (read-only until it ends)" if state.read_only else ""
+        if self.preview_banner.text() != banner:
+            self.preview_banner.setText(banner)
+            # centred under the cell (alignment is computed from the text)
+            self.preview_banner.setX(ADD_X - self.preview_banner.boundingRect().width() / 2)
 
     def _set_block_text_color(self, gate: str, color: QColor) -> None:
         for item, kind, key in self._styled:
