@@ -114,7 +114,7 @@ def read_bytes_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES
 def _too_large(size: int, limit: int, what: str, at_least: bool = False) -> str:
     more = "more than " if at_least else ""
     return (
-        f"{what} too large ({more}{size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB)"
+        f"{what} too large ({more}{size / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB)"
     )
 
 

@@ -269,7 +269,8 @@ def test_fifty_megabyte_file_is_refused_without_reading_it(tmp_path, monkeypatch
         return handle
 
     monkeypatch.setattr("builtins.open", spying_open)
-    with pytest.raises(SessionFileError, match=r"too large \(50\.0 MB; the limit is"):
+    # 50,000,000 bytes = 47.7 MiB; the limit is said in the unit of MAX_FILE_BYTES
+    with pytest.raises(SessionFileError, match=r"too large \(47\.7 MiB; the limit is 20 MiB\)"):
         load_session(path)
     assert reads == []
 

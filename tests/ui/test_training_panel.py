@@ -280,6 +280,9 @@ def test_dataset_edits_are_validated_and_undoable(qtbot, host, tmp_path):
     assert session.dataset == COMPANIES and table.item(1, 2).text() == "1"
     table.item(1, 1).setText("1 0.5 nan")
     assert "nan" in panel.dataset_error.text() and session.dataset == COMPANIES
+    table.item(1, 0).setText("Company A")  # two sequences may not share a name
+    assert "already a sequence named 'Company A'" in panel.dataset_error.text()
+    assert session.dataset == COMPANIES and table.item(1, 0).text() == "Company B"
     table.item(1, 2).setText("0.75")
     assert not panel.dataset_error.isVisible()
     assert session.dataset[1].target == 0.75
