@@ -14,6 +14,9 @@ from PySide6.QtWidgets import QGraphicsItem, QWidget
 from lstm_gui.core.cell import Trace
 from lstm_gui.ui.theme import DiagramColors, LIGHT
 
+#: Fraction of the data's height kept free at the top for the legend.
+LEGEND_HEADROOM = 0.45
+
 #: (trace column, legend name, colour attribute or hex, line width)
 CURVES: tuple[tuple[str, str, str, float], ...] = (
     ("forget", "forget", "sigmoid", 2.0),
@@ -45,7 +48,7 @@ class OverTimePlot(pg.PlotWidget):
             self._refs = getattr(self, "_refs", []) + [ref]
         item.setLabel("bottom", "step")
         item.setMenuEnabled(True)
-        self.legend = item.addLegend(offset=(8, 4), labelTextSize="9pt", colCount=3)
+        self.legend = item.addLegend(offset=(8, 2), labelTextSize="9pt", colCount=6)
         self.curves: dict[str, pg.PlotDataItem] = {}
         for column, name, _color, _width in CURVES:
             curve = item.plot([], [], name=name)
@@ -104,9 +107,11 @@ class OverTimePlot(pg.PlotWidget):
             values = values[np.isfinite(values)]
             low = min(0.0, float(values.min())) if values.size else 0.0
             high = max(1.0, float(values.max())) if values.size else 1.0
+            # Headroom above the data for the one-row legend, so it covers no curve.
+            high += LEGEND_HEADROOM * (high - low)
             view.setRange(xRange=(0, n), yRange=(low, high), padding=0.05)
         else:
-            view.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.05)
+            view.setRange(xRange=(0, 1), yRange=(0, 1 + LEGEND_HEADROOM), padding=0.05)
         self.cursor.setBounds((0, max(n, 1)))
 
     def show_step(self, step: int) -> None:

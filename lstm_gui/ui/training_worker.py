@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QThread, Signal, Slot
 
 import lstm_gui
 from lstm_gui.ui.training_child import JobRunner, TrainJob, encode_frame, read_frames
@@ -133,7 +133,9 @@ class ThreadTrainer(Trainer):
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.message.connect(self._dispatch)  # queued: crosses threads
-        worker.done.connect(thread.quit)
+        # Direct: quit() is thread-safe, and a queued call would wait for the
+        # GUI thread, which may be blocked in _join() waiting for this very quit.
+        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         self._thread, self._worker = thread, worker
         if self._switch_interval is not None:
             self._saved_interval = sys.getswitchinterval()

@@ -300,3 +300,17 @@ def test_ctrl_z_in_a_field_right_after_enter_undoes_the_edit(window, qtbot):
     assert window.session.params.forget.bias == 1.62
     qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.session.params.forget.bias == 0.5
+
+
+def test_over_time_plot_keeps_room_above_the_curves_for_its_legend(window):
+    """The one-row legend sits at the top; the fitted range leaves it free
+    space instead of drawing it over the highest values."""
+    from lstm_gui.ui.over_time_plot import LEGEND_HEADROOM
+
+    window.select_sequence("Company B")
+    window.set_step(4)
+    (_x0, _x1), (low, high) = window.plot.getPlotItem().getViewBox().viewRange()
+    ys = [y for curve in window.plot.curves.values() for y in curve.yData]
+    data_high, data_low = max(ys), min(0.0, min(ys))
+    assert data_high == pytest.approx(2.4091, abs=1e-4)  # Company B's long-term memory at step 4
+    assert high >= data_high + LEGEND_HEADROOM * (data_high - data_low) - 1e-9
