@@ -144,14 +144,28 @@ def forward_backward(
     return output
 
 
+def plain_sequences(
+    sequences: Sequence[tuple[Sequence[float], float]],
+) -> list[tuple[tuple[float, ...], float]]:
+    """A dataset as (inputs, target) pairs of plain floats (both engines keep this copy)."""
+    return [(tuple(float(x) for x in xs), float(y)) for xs, y in sequences]
+
+
+def summed_loss(outputs: Sequence[float], sequences: Sequence[tuple[Sequence[float], float]]) -> float:
+    """Sum over sequences of (final short-term memory - target)^2, in dataset order."""
+    loss = 0.0
+    for h, (_, y) in zip(outputs, sequences):
+        loss += (h - y) * (h - y)
+    return loss
+
+
 def loss_and_gradient(
     w: Sequence[float], sequences: Sequence[tuple[Sequence[float], float]]
 ) -> tuple[float, list[float], list[float]]:
     """Summed loss, per-sequence outputs and the gradient (12) at ``w``."""
     grad = [0.0] * 12
     outputs = [forward_backward(w, xs, y, grad) for xs, y in sequences]
-    loss = sum((h - y) * (h - y) for h, (_, y) in zip(outputs, sequences))
-    return loss, outputs, grad
+    return summed_loss(outputs, sequences), outputs, grad
 
 
 # -- numpy, vectorized over the batch ---------------------------------------
@@ -401,7 +415,7 @@ class FastEngine:
         momentum: float = 0.0,
     ) -> None:
         self.weights = [float(v) for v in weights]
-        self.sequences = [(tuple(float(x) for x in xs), float(y)) for xs, y in sequences]
+        self.sequences = plain_sequences(sequences)
         self.optimizer = make_optimizer(optimizer, momentum)
         self.per_sample = per_sample
         # Many sequences: numpy for full-batch gradients and, per sample, for
@@ -417,10 +431,7 @@ class FastEngine:
             loss, outputs, _ = batch_loss_and_gradient(w, self.batch, want_grad=False)
             return loss, outputs.tolist()
         outputs = [forward_output(w, xs) for xs, _ in self.sequences]
-        loss = 0.0
-        for h, (_, y) in zip(outputs, self.sequences):
-            loss += (h - y) * (h - y)
-        return loss, outputs
+        return summed_loss(outputs, self.sequences), outputs
 
     def run_epochs(
         self, epochs: int, lr: float, stop_below: float | None = None

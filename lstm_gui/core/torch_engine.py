@@ -13,6 +13,8 @@ from typing import Sequence
 
 import torch
 
+from lstm_gui.core.fast_engine import plain_sequences, summed_loss
+
 
 def cell_output(w: torch.Tensor, xs: Sequence[float]) -> torch.Tensor:
     """Final short-term memory of one sequence from memories 0, differentiable in ``w``."""
@@ -69,7 +71,7 @@ class TorchEngine:
         momentum: float = 0.0,
     ) -> None:
         self.param = torch.tensor([float(v) for v in weights], dtype=torch.float64, requires_grad=True)
-        self.sequences = [(tuple(float(x) for x in xs), float(y)) for xs, y in sequences]
+        self.sequences = plain_sequences(sequences)
         self.optimizer = make_torch_optimizer(optimizer, [self.param], 0.001, momentum)
         self.per_sample = per_sample
 
@@ -85,10 +87,7 @@ class TorchEngine:
     def evaluate(self) -> tuple[float, list[float]]:
         with torch.no_grad():
             outputs = [float(cell_output(self.param, xs)) for xs, _ in self.sequences]
-        loss = 0.0
-        for h, (_, y) in zip(outputs, self.sequences):
-            loss += (h - y) * (h - y)
-        return loss, outputs
+        return summed_loss(outputs, self.sequences), outputs
 
     def _update(self, sequences, lr: float) -> None:
         for group in self.optimizer.param_groups:
