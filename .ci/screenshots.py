@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -77,10 +78,24 @@ def main(argv: list[str]) -> int:
     window.close()
 
     # 4. The training panel after StatQuest's 5000-epoch run (the tutorial's picture).
-    from lstm_gui.ui.training_host import render_statquest_run
-
-    render_statquest_run(str(out / "training.png"))
-    print("wrote training.png")
+    window = new_window("companies", 1440, 900)
+    panel = window.training_panel
+    window.dock_training.raise_()
+    panel.init_box.setCurrentIndex(panel.init_box.findData("statquest"))
+    panel.optimizer_box.setCurrentIndex(panel.optimizer_box.findData("adam"))
+    for edit, text in ((panel.lr_edit, "0.001"), (panel.epochs_edit, "5000")):
+        edit.setText(text)
+        edit.editingFinished.emit()
+    panel.action_train.trigger()
+    deadline = time.monotonic() + 120
+    while panel.is_training() and time.monotonic() < deadline:
+        app.processEvents()
+    settle(window)
+    path = out / "training.png"
+    if not window.dock_training.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path}")
+    window.close()
     QApplication.processEvents()
     return 0
 

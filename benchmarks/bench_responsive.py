@@ -7,7 +7,7 @@ the live plots and the diagram following the weights. A 1 ms timer on the
 GUI thread records the gaps between its ticks: the longest time the event
 loop could not react. Goal: p99 < 50 ms, max < 100 ms.
 
-Compared ways to run the training (``lstm_gui.ui.training_worker``):
+Compared ways to run the training (``lstm_gui.ui.training.trainers``):
 
 - ``process``: a separate Python process driven by ``QProcess`` (the app's
   choice); it trains on the second core and never holds the GUI's GIL.
@@ -131,7 +131,7 @@ def measure_idle(seconds: float = 2.0) -> dict[str, float]:
 
 def measure_training(trainer: str, epochs: int = EPOCHS, timeout: float = 300.0, engine: str = "fast") -> dict[str, float]:
     """One run with ``trainer``; gap percentiles (ms), epochs/s, plot updates/s."""
-    import lstm_gui.ui.training_panel as training_panel
+    import lstm_gui.ui.training.panel as training_panel
 
     app = _app()
     saved = training_panel.DEFAULT_TRAINER

@@ -20,7 +20,7 @@ STEPS = 100_000
 def _torch_trace(inputs: list[float], steps: int) -> float:
     import torch
 
-    from lstm_gui.core.torch_engine import cell_output
+    from lstm_gui.training.engines.torch_reference import cell_output
 
     torch.set_num_threads(1)
     w = torch.tensor(NOTEBOOK_PARAMS.to_flat(), dtype=torch.float64)

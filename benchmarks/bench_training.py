@@ -16,9 +16,10 @@ import random
 import statistics
 import time
 
-from lstm_gui.core.fast_engine import FastEngine
-from lstm_gui.core.session import COMPANIES, DatasetItem
-from lstm_gui.core.training import STATQUEST_PARAMS, TrainConfig, TrainingRun, dataset_sequences
+from lstm_gui.training.engines.fast import FastEngine
+from lstm_gui.core.dataset import COMPANIES, DatasetItem
+from lstm_gui.training.config import STATQUEST_PARAMS, TrainConfig
+from lstm_gui.training.run import TrainingRun, dataset_sequences
 
 
 def _rates(funcs: dict[str, tuple], repeats: int) -> dict[str, tuple[float, object]]:
@@ -98,7 +99,7 @@ def torch_batched_loop(start: list[float], dataset: list[DatasetItem], epochs: i
     """Full-batch Adam with batched float64 tensors and autograd (the baseline)."""
     import torch
 
-    from lstm_gui.core.torch_engine import cell_output
+    from lstm_gui.training.engines.torch_reference import cell_output
 
     torch.set_num_threads(1)
     inputs = torch.tensor([item.inputs for item in dataset], dtype=torch.float64).T.contiguous()

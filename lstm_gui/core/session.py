@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
+from lstm_gui.core.dataset import COMPANIES, DatasetItem
 from lstm_gui.core.events import Signal
-from lstm_gui.core.training import TrainConfig, TrainingHistory
+from lstm_gui.training.config import TrainConfig
+from lstm_gui.training.history import TrainingHistory
 
 
 def _finite(value: float, what: str) -> float:
@@ -23,28 +25,6 @@ def _finite(value: float, what: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{what}: expected a finite number, got {value!r}")
     return value
-
-
-@dataclass(frozen=True, slots=True)
-class DatasetItem:
-    """One named training sequence and the final short-term memory wanted."""
-
-    name: str
-    inputs: tuple[float, ...]
-    target: float
-
-    def __post_init__(self) -> None:
-        if not self.inputs:
-            raise ValueError(f"sequence {self.name!r}: needs at least one input")
-        object.__setattr__(self, "inputs", tuple(_finite(x, f"{self.name} input") for x in self.inputs))
-        object.__setattr__(self, "target", _finite(self.target, f"{self.name} target"))
-
-
-#: The video's dataset: Company A -> 0, Company B -> 1.
-COMPANIES: tuple[DatasetItem, ...] = (
-    DatasetItem("Company A", (0.0, 0.5, 0.25, 1.0), 0.0),
-    DatasetItem("Company B", (1.0, 0.5, 0.25, 1.0), 1.0),
-)
 
 
 @dataclass

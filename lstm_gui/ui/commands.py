@@ -16,21 +16,10 @@ from PySide6.QtGui import QUndoCommand
 
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.formatting import format_full
-from lstm_gui.core.session import DatasetItem, Session
-from lstm_gui.core.training import TrainConfig
-
-GATE_WORDS: dict[str, str] = {
-    "forget": "forget gate",
-    "input": "input gate",
-    "candidate": "candidate (potential memory)",
-    "output": "output gate",
-}
-ROLE_WORDS: dict[str, str] = {
-    "w_short": "weight on the short-term memory",
-    "w_input": "weight on the input",
-    "bias": "bias",
-}
-
+from lstm_gui.core.vocabulary import GATE_WORDS, ROLE_WORDS
+from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.session import Session
+from lstm_gui.training.config import TrainConfig
 
 class SetValueCommand(QUndoCommand):
     """Set one thing through ``setter``: ``redo`` sets ``after``, ``undo`` ``before``.

@@ -42,12 +42,12 @@ from lstm_gui.core.cell import CellParams, Trace, run
 from lstm_gui.core.session import Session
 from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.commands import inputs_command, memories_command, params_command, weight_command
-from lstm_gui.ui.diagram import DiagramScene, DiagramState, DiagramView
-from lstm_gui.ui.input_strip import FREE_SOURCE, InputStrip
-from lstm_gui.ui.over_time_plot import OverTimePlot
+from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
+from lstm_gui.ui.widgets.input_strip import FREE_SOURCE, InputStrip
+from lstm_gui.ui.widgets.over_time_plot import OverTimePlot
 from lstm_gui.ui.settings import add_recent_file, app_settings, recent_files, remove_recent_file
 from lstm_gui.ui.theme import THEMES, apply_theme, diagram_colors
-from lstm_gui.ui.trace_table import TraceTable
+from lstm_gui.ui.widgets.trace_table import TraceTable
 
 APP_TITLE = "lstm-gui"
 #: Run speeds offered (steps per second).
@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
         self.plot.step_clicked.connect(self.set_step)
         self.dock_plot = self._dock("Over time", "dock_plot", self.plot, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.dock_trace, self.dock_plot, Qt.Orientation.Horizontal)
-        from lstm_gui.ui.training_panel import TrainingPanel
+        from lstm_gui.ui.training.panel import TrainingPanel
 
         self.training_panel = TrainingPanel(self)
         # In a scroll area: the panel needs ~600x530 and would otherwise force
@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
         a.dataset_changed.connect(self._on_dataset_changed)
 
     def _fill_examples_menu(self) -> None:
-        from lstm_gui.core.fileformat import example_names
+        from lstm_gui.core.files.session_file import example_names
 
         self.examples_menu.clear()
         for name in example_names():
@@ -696,7 +696,8 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str, ask: bool = True) -> bool:
         """Open a session file; on any problem say why and keep the current one."""
-        from lstm_gui.core.fileformat import SessionFileError, load_session
+        from lstm_gui.core.files.io import SessionFileError
+        from lstm_gui.core.files.session_file import load_session
 
         if ask and not self.maybe_save():
             return False
@@ -713,7 +714,7 @@ class MainWindow(QMainWindow):
         return True
 
     def open_example(self, name: str, ask: bool = True) -> bool:
-        from lstm_gui.core.fileformat import load_example
+        from lstm_gui.core.files.session_file import load_example
 
         if ask and not self.maybe_save():
             return False
@@ -744,7 +745,7 @@ class MainWindow(QMainWindow):
 
     def save_to(self, path: str) -> bool:
         """Write the session atomically; on failure say why and keep it modified."""
-        from lstm_gui.core.fileformat import save_session
+        from lstm_gui.core.files.session_file import save_session
 
         try:
             save_session(self.session, path)
@@ -834,13 +835,13 @@ class MainWindow(QMainWindow):
             raise OSError(f"could not write {path}")
 
     def export_trace_csv(self, path: str) -> None:
-        from lstm_gui.core.fileformat import atomic_write_text
+        from lstm_gui.core.files.io import atomic_write_text
         from lstm_gui.core.formatting import trace_csv_text
 
         atomic_write_text(path, trace_csv_text(self._trace))
 
     def export_torch(self, path: str) -> None:
-        from lstm_gui.core.torch_bridge import save_torch  # imports torch: only now
+        from lstm_gui.core.files.torch_bridge import save_torch  # imports torch: only now
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -859,7 +860,7 @@ class MainWindow(QMainWindow):
         """Read weights from an ``nn.LSTM(1, 1)`` state_dict (one undo step)."""
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            from lstm_gui.core.torch_bridge import load_torch  # imports torch: only now
+            from lstm_gui.core.files.torch_bridge import load_torch  # imports torch: only now
 
             params = load_torch(path)
         except Exception as exc:  # a bad file must never take the window down

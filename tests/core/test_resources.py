@@ -29,7 +29,7 @@ def test_examples_from_this_checkout():
 _PROBE = r"""
 import json, sys
 import lstm_gui
-from lstm_gui.core.fileformat import load_example
+from lstm_gui.core.files.session_file import load_example
 from lstm_gui.core.resources import list_examples, resources_root
 print(json.dumps({
     "package": lstm_gui.__file__,

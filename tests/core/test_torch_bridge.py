@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 torch = pytest.importorskip("torch")
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, run  # noqa: E402
-from lstm_gui.core.torch_bridge import (  # noqa: E402
+from lstm_gui.core.files.torch_bridge import (  # noqa: E402
     TorchFileError,
     load_torch,
     make_lstm,

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from lstm_gui.core.cell import GATES, NOTEBOOK_PARAMS, ROLES, run
+from lstm_gui.core.cell import NOTEBOOK_PARAMS, run
+from lstm_gui.core.vocabulary import GATES, ROLES
 from lstm_gui.core.formatting import format_number
 from lstm_gui.core.session import Session
 from lstm_gui.ui import MainWindow
@@ -305,7 +306,7 @@ def test_ctrl_z_in_a_field_right_after_enter_undoes_the_edit(window, qtbot):
 def test_over_time_plot_keeps_room_above_the_curves_for_its_legend(window):
     """The one-row legend sits at the top; the fitted range leaves it free
     space instead of drawing it over the highest values."""
-    from lstm_gui.ui.over_time_plot import LEGEND_HEADROOM
+    from lstm_gui.ui.widgets.over_time_plot import LEGEND_HEADROOM
 
     window.select_sequence("Company B")
     window.set_step(4)

@@ -14,10 +14,11 @@ from PySide6.QtCore import QThread
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS
 from lstm_gui.core.session import COMPANIES, DatasetItem, Session
-from lstm_gui.core.training import STATQUEST_PARAMS, Progress
-from lstm_gui.ui.training_host import TrainingHost
-from lstm_gui.ui.training_panel import TrainingPanel
-from lstm_gui.ui.training_worker import ProcessTrainer
+from lstm_gui.training.config import STATQUEST_PARAMS
+from lstm_gui.training.run import Progress
+from training_host import TrainingHost
+from lstm_gui.ui.training.panel import TrainingPanel
+from lstm_gui.ui.training.trainers import ProcessTrainer
 
 HERE = Path(__file__).resolve().parent
 RUN_TIMEOUT_MS = 30_000

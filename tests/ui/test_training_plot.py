@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_gui.core.training import HistoryChunk
-from lstm_gui.ui.training_plot import HistoryBuffer, PeakSummary, TrainingPlot
+from lstm_gui.training.history import HistoryChunk
+from lstm_gui.ui.training.plot import HistoryBuffer, PeakSummary, TrainingPlot
 
 
 def chunk(first: int, count: int, rng: np.random.Generator) -> HistoryChunk:

@@ -13,7 +13,7 @@ from typing import Sequence
 
 import torch
 
-from lstm_gui.core.fast_engine import plain_sequences, summed_loss
+from lstm_gui.training.engines.fast import plain_sequences, summed_loss
 
 
 def cell_output(w: torch.Tensor, xs: Sequence[float]) -> torch.Tensor:
@@ -58,7 +58,7 @@ def loss_and_gradient(
 
 
 class TorchEngine:
-    """Same interface as :class:`lstm_gui.core.fast_engine.FastEngine`."""
+    """Same interface as :class:`lstm_gui.training.engines.fast.FastEngine`."""
 
     name = "torch"
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from lstm_gui.core.formatting import format_full
 from lstm_gui.core.parsing import NumberError, parse_number
-from lstm_gui.ui.number_field import NumberField, display_text
+from lstm_gui.ui.widgets.number_field import NumberField, display_text
 
 FREE_SOURCE = -1
 

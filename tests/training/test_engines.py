@@ -9,10 +9,12 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from lstm_gui.core import fast_engine, torch_engine  # noqa: E402
-from lstm_gui.core.fast_engine import FastEngine, make_optimizer  # noqa: E402
-from lstm_gui.core.torch_engine import TorchEngine, make_torch_optimizer  # noqa: E402
-from lstm_gui.core.training import OPTIMIZERS  # noqa: E402
+from lstm_gui.training.engines import fast as fast_engine  # noqa: E402
+from lstm_gui.training.engines import torch_reference as torch_engine  # noqa: E402
+from lstm_gui.training.engines.fast import FastEngine  # noqa: E402
+from lstm_gui.training.engines.optimizers import make_optimizer  # noqa: E402
+from lstm_gui.training.engines.torch_reference import TorchEngine, make_torch_optimizer  # noqa: E402
+from lstm_gui.training.config import OPTIMIZERS  # noqa: E402
 
 #: Learning rates that move the weights visibly in a few updates.
 LEARNING_RATES = {"adam": 0.05, "sgd": 0.2, "rmsprop": 0.02, "adagrad": 0.3}

@@ -1,8 +1,7 @@
 """``lstm-gui train``: train the cell on a session's dataset without a window.
 
-Plugged into :mod:`lstm_gui.cli` with :func:`add_train_parser` and
-:func:`run_train`. The engine, settings and history are the window's
-(:mod:`lstm_gui.core.training`). Progress goes to stderr (when it is a
+The engine, settings and history are the window's
+(:mod:`lstm_gui.training`). Progress goes to stderr (when it is a
 terminal, or with ``--progress``); the result goes to stdout as JSON or as a
 table. A diverging run exits with status 3 and writes nothing.
 
@@ -20,41 +19,39 @@ import math
 import sys
 import time
 from dataclasses import replace
-from typing import Any, Callable
+from typing import IO, Any, Callable
 
-from lstm_gui.core.cell import NOTEBOOK_NAMES, PARAM_KEYS
-from lstm_gui.core.training import ENGINES, OPTIMIZERS, Progress, TrainConfig
+from lstm_gui.cli.common import (
+    EXIT_DIVERGED,
+    EXIT_INTERRUPTED,
+    CliError,
+    add_session_arguments,
+    base_session_from_args,
+    parse_number_arg,
+    write_stdout,
+)
+from lstm_gui.core.files.session_file import save_session
+from lstm_gui.core.parsing import NumberError, parse_int
+from lstm_gui.core.vocabulary import NOTEBOOK_NAMES, PARAM_KEYS
+from lstm_gui.training.config import ENGINES, OPTIMIZERS, TrainConfig, start_params
+from lstm_gui.training.history import TrainingHistory
+from lstm_gui.training.run import Progress, TrainingRun, TrainResult
 
-#: Exit status of a run whose loss or weights became NaN or infinite.
-EXIT_DIVERGED = 3
+HELP = "train the cell on the session's dataset and print the weights reached"
 
 
-class TrainArgumentError(ValueError):
-    """A flag's value is unusable (becomes exit 2 with one line)."""
-
-
-
-def add_train_parser(subparsers: Any, common: Any = None) -> argparse.ArgumentParser:
-    """Add the ``train`` subcommand to an argparse ``subparsers`` object.
-
-    ``common``: the parent parser(s) from cli.py with the shared session
-    flags (``SESSION``, ``--example``, ``--weights``, ...); without them this
-    adds ``SESSION`` and ``--example`` itself.
-    """
-    parents = [] if common is None else (list(common) if isinstance(common, (list, tuple)) else [common])
+def add_parser(subparsers: Any) -> None:
+    """Add the ``train`` subcommand to an argparse ``subparsers`` object."""
     parser = subparsers.add_parser(
         "train",
-        parents=parents,
-        help="train the cell on the session's dataset and print the weights reached",
+        help=HELP,
         description=(
             "Train the cell on the dataset of a session (or example) with the window's engine. "
             "Settings default to the session's training settings. Prints progress on stderr and the "
             "result (weights in trace order, outputs, loss) on stdout. Exit status 3 if training diverges."
         ),
     )
-    if not parents:
-        parser.add_argument("session", nargs="?", default=None, help="session file (default: the example)")
-        parser.add_argument("--example", default=None, help="start from a packaged example, e.g. companies")
+    add_session_arguments(parser)
     parser.add_argument(
         "--init", default=None, metavar="current|statquest|zeros|random:SEED",
         help="start weights: the session's (current), StatQuest's seeded start, zeros, or "
@@ -82,22 +79,11 @@ def add_train_parser(subparsers: Any, common: Any = None) -> argparse.ArgumentPa
     progress.add_argument("--progress", dest="progress", action="store_const", const=True, default=None,
                           help="print progress on stderr (default: only if stderr is a terminal)")
     progress.add_argument("--no-progress", dest="progress", action="store_const", const=False)
-    parser.set_defaults(run=run_train, command="train")
-    return parser
-
-
-def _number(text: str | None, what: str) -> float | None:
-    if text is None:
-        return None
-    from lstm_gui.core.parsing import parse_number
-
-    return parse_number(str(text), what)
+    parser.set_defaults(handler=run)
 
 
 def config_from_args(args: argparse.Namespace, base: TrainConfig) -> TrainConfig:
     """The session's training settings with the flags given applied."""
-    from lstm_gui.core.parsing import parse_int
-
     changes: dict[str, Any] = {}
     if args.init is not None:
         init = args.init.strip()
@@ -107,20 +93,20 @@ def config_from_args(args: argparse.Namespace, base: TrainConfig) -> TrainConfig
         elif init in ("current", "statquest", "zeros", "random"):
             changes["init"] = init
         else:
-            raise TrainArgumentError(
+            raise CliError(
                 f"--init: expected current, statquest, zeros or random:SEED, got {args.init!r}"
             )
     if args.optimizer is not None:
         changes["optimizer"] = args.optimizer
     if args.lr is not None:
-        lr = _number(args.lr, "--lr")
+        lr = parse_number_arg(args.lr, "--lr")
         if lr <= 0:
-            raise TrainArgumentError(f"--lr: expected a positive learning rate, got {args.lr}")
+            raise CliError(f"--lr: expected a positive learning rate, got {args.lr}")
         changes["lr"] = lr
     if args.momentum is not None:
-        momentum = _number(args.momentum, "--momentum")
+        momentum = parse_number_arg(args.momentum, "--momentum")
         if momentum < 0:
-            raise TrainArgumentError(f"--momentum: expected 0 or more, got {args.momentum}")
+            raise CliError(f"--momentum: expected 0 or more, got {args.momentum}")
         changes["momentum"] = momentum
     if args.epochs is not None:
         changes["epochs"] = parse_int(str(args.epochs), "--epochs", minimum=0)
@@ -129,18 +115,11 @@ def config_from_args(args: argparse.Namespace, base: TrainConfig) -> TrainConfig
     if args.engine is not None:
         changes["engine"] = args.engine
     if args.stop_below is not None:
-        changes["stop_below"] = _number(args.stop_below, "--stop-below")
+        changes["stop_below"] = parse_number_arg(args.stop_below, "--stop-below")
     try:
         return replace(base, **changes)
     except ValueError as exc:
-        raise TrainArgumentError(str(exc)) from None
-
-
-def _session_from_args(args: argparse.Namespace):
-    """The session the command starts from (cli.py's shared flags and helper)."""
-    from lstm_gui.cli import base_session_from_args
-
-    return base_session_from_args(args)
+        raise CliError(str(exc)) from None
 
 
 def _progress_printer(stream) -> Callable[[Progress], None]:
@@ -201,15 +180,15 @@ def _table(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def run_train(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``lstm-gui train``; returns the exit status (0, or 3 if diverged).
 
     Unusable flags or files raise cli.py's ``CliError`` (exit 2, one line).
     """
-    from lstm_gui.core.training import TrainingHistory, TrainingRun, start_params
+    from lstm_gui.training.run import TrainingRun
 
     try:
-        session = _session_from_args(args)
+        session = base_session_from_args(args)
         config = config_from_args(args, session.training)
     except ValueError as exc:
         _raise_cli_error(str(exc))
@@ -223,30 +202,26 @@ def run_train(args: argparse.Namespace) -> int:
         history = TrainingHistory(names)
     else:
         history = history.copy()
-    run = TrainingRun(start, dataset, config, history)
+    training_run = TrainingRun(start, dataset, config, history)
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     try:
-        result = run.run(_progress_printer(sys.stderr) if show else None, interval=0.1)
+        result = training_run.run(_progress_printer(sys.stderr) if show else None, interval=0.1)
     except KeyboardInterrupt:
         print("lstm-gui train: interrupted; nothing written", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     if result.status == "diverged":
         print(f"lstm-gui train: {result.message}; nothing written", file=sys.stderr)
         return EXIT_DIVERGED
     data = result_dict(result, config, dataset, start)
     if args.out:
-        from lstm_gui.core.fileformat import save_session
-
         session.set_params(result.params)
         session.set_training(config)
-        session.set_history(run.history)
+        session.set_history(training_run.history)
         try:
             save_session(session, args.out)
         except OSError as exc:
             _raise_cli_error(f"--out: cannot write {args.out}: {exc.strerror or exc}")
         data["saved"] = str(args.out)
-    from lstm_gui.cli import write_stdout
-
     if args.format == "json":
         write_stdout(json.dumps(data, indent=2) + "\n")
     else:
@@ -254,7 +229,5 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _raise_cli_error(message: str):
-    from lstm_gui.cli import CliError
-
+def _raise_cli_error(message: str) -> None:
     raise CliError(message)

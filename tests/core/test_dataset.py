@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_gui.core.datasets import (
+from lstm_gui.core.dataset import (
     DatasetFileError,
     dataset_from_csv_text,
     dataset_to_csv_text,

@@ -13,19 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams
-from lstm_gui.core.fast_engine import FastEngine
+from lstm_gui.training.engines.fast import FastEngine
 from lstm_gui.core.session import COMPANIES, DatasetItem
-from lstm_gui.core.training import (
-    STATQUEST_DRAWS,
-    STATQUEST_PARAMS,
-    TrainConfig,
-    TrainingHistory,
-    TrainingRun,
-    dataset_sequences,
-    random_params,
-    start_params,
-    train,
-)
+from lstm_gui.training.config import STATQUEST_DRAWS, STATQUEST_PARAMS, TrainConfig, random_params, start_params
+from lstm_gui.training.history import TrainingHistory
+from lstm_gui.training.run import TrainingRun, dataset_sequences, train
 
 #: StatQuest's published outputs (Company A, Company B) after n epochs.
 PUBLISHED_OUTPUTS = {2000: (0.4342, 0.6171), 3000: (0.2708, 0.7534), 5000: (0.0022, 0.9693)}
@@ -311,7 +303,7 @@ def test_training_does_not_import_torch_or_qt():
 
     code = (
         "import sys\n"
-        "from lstm_gui.core.training import train, TrainConfig, STATQUEST_PARAMS\n"
+        "from lstm_gui.training.run import train\nfrom lstm_gui.training.config import TrainConfig, STATQUEST_PARAMS\n"
         "from lstm_gui.core.session import COMPANIES\n"
         "train(STATQUEST_PARAMS, COMPANIES, TrainConfig(epochs=10))\n"
         "bad = [m for m in ('torch', 'PySide6', 'pyqtgraph') if m in sys.modules]\n"

@@ -10,7 +10,7 @@ adds them. So cell -> torch -> cell is exact, and torch -> cell -> torch keeps
 each gate's sum ``bias_ih + bias_hh`` (the only thing the LSTM computes with)
 exactly as float64 rounds that sum.
 
-This is the only core module (with ``torch_engine``) that imports torch, and
+This is the only core module (with the torch reference engine) that imports torch, and
 only when one of its functions is called through it.
 """
 
@@ -25,7 +25,7 @@ from typing import Any, Mapping
 import torch
 
 from lstm_gui.core.cell import CellParams, GateParams
-from lstm_gui.core.fileformat import MAX_FILE_BYTES, SessionFileError, atomic_write_bytes, read_bytes_limited
+from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_bytes, read_bytes_limited
 
 #: The cell's gates in PyTorch's row order (i, f, g, o).
 TORCH_GATE_ORDER: tuple[str, ...] = ("input", "forget", "candidate", "output")

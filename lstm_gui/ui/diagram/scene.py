@@ -42,10 +42,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lstm_gui.core.cell import GATE_ACTIVATION, GATES, ROLES, CellParams, StepTrace
+from lstm_gui.core.cell import CellParams, StepTrace
+from lstm_gui.core.vocabulary import GATE_ACTIVATION, GATES, ROLES
 from lstm_gui.core.formatting import format_number
-from lstm_gui.ui.commands import GATE_WORDS, ROLE_WORDS
-from lstm_gui.ui.number_field import NumberField, display_text
+from lstm_gui.core.vocabulary import GATE_WORDS, ROLE_WORDS
+from lstm_gui.ui.widgets.number_field import NumberField, display_text
 from lstm_gui.ui.theme import LIGHT, DiagramColors, readable_text, value_fill
 
 # -- layout (scene units) ------------------------------------------------------

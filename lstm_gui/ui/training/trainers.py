@@ -11,7 +11,7 @@ torch reference engine's slow ``import torch`` away from the window.
 
 Both trainers have the same interface and the same signals; the training
 loop never touches a widget and hands over copies of plain data
-(:mod:`lstm_gui.ui.training_child`). Pause and stop are events that the loop
+(:mod:`lstm_gui.training.child`). Pause and stop are events that the loop
 checks (never queued signals, which would wait behind a busy loop).
 """
 
@@ -26,7 +26,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QThread, Signal, Slot
 
 import lstm_gui
-from lstm_gui.ui.training_child import JobRunner, TrainJob, encode_frame, read_frames
+from lstm_gui.training.child import JobRunner, TrainJob, encode_frame, read_frames
 
 #: The folder that holds the lstm_gui package (for the child's PYTHONPATH).
 _PACKAGE_ROOT = Path(lstm_gui.__file__).resolve().parent.parent
@@ -194,7 +194,7 @@ class ThreadTrainer(Trainer):
 
 class ProcessTrainer(Trainer):
     """Trains in a separate Python process (``python -m
-    lstm_gui.ui.training_child``), driven through its stdin and stdout by a
+    lstm_gui.training.child``), driven through its stdin and stdout by a
     ``QProcess``: messages arrive through the event loop, no polling and no
     extra thread. The child stops when its stdin closes, so it never outlives
     the window. (``multiprocessing`` spawn was not used: it re-runs the
@@ -216,7 +216,7 @@ class ProcessTrainer(Trainer):
             raise RuntimeError("a training run is already going")
         process = QProcess(self)
         process.setProgram(sys.executable)
-        process.setArguments(["-m", "lstm_gui.ui.training_child"])
+        process.setArguments(["-m", "lstm_gui.training.child"])
         environment = QProcessEnvironment.systemEnvironment()
         # The child must import this very package, also from a plain checkout.
         paths = [str(_PACKAGE_ROOT)] + [p for p in environment.value("PYTHONPATH", "").split(os.pathsep) if p]

@@ -12,23 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_gui.core import fileformat
+from lstm_gui.core.files import io as fileformat
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams
-from lstm_gui.core.fileformat import (
-    FORMAT_VERSION,
-    MAX_FILE_BYTES,
-    SessionFileError,
-    dumps_session,
-    load_example,
-    load_session,
-    loads_session,
-    save_session,
-    session_from_dict,
-    session_to_dict,
-)
+from lstm_gui.core.files.session_file import FORMAT_VERSION, dumps_session, load_example, load_session, loads_session, save_session, session_from_dict, session_to_dict
+from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError
 from lstm_gui.core.resources import list_examples
 from lstm_gui.core.session import COMPANIES, DatasetItem, Session
-from lstm_gui.core.training import INITS, OPTIMIZERS, TrainConfig
+from lstm_gui.training.config import INITS, OPTIMIZERS, TrainConfig
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 small = st.floats(-1e6, 1e6, allow_nan=False)
@@ -107,7 +97,7 @@ def test_saved_file_round_trips_and_is_readable_json(tmp_path):
 
 
 def test_history_is_saved_and_loaded():
-    training = pytest.importorskip("lstm_gui.core.training")
+    training = pytest.importorskip("lstm_gui.training.history")
     history_class = training.TrainingHistory
     if not hasattr(history_class, "to_json_dict") or not hasattr(history_class, "extend"):
         pytest.skip("TrainingHistory has no JSON form yet")

@@ -1,7 +1,7 @@
 """What runs a training job off the GUI thread: plain data in, plain data out.
 
 Qt-free on purpose: the separate training process (``python -m
-lstm_gui.ui.training_child``) imports only this module and the core (no
+lstm_gui.training.child``) imports only this module and the core (no
 PySide6, no pyqtgraph), so it starts in a fraction of a second, and the torch
 reference engine's ``import torch`` happens there instead of freezing the
 window.
@@ -28,8 +28,10 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Callable
 
 from lstm_gui.core.cell import CellParams
-from lstm_gui.core.session import DatasetItem
-from lstm_gui.core.training import Progress, TrainConfig, TrainingHistory, TrainingRun
+from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.training.run import Progress, TrainingRun
+from lstm_gui.training.config import TrainConfig
+from lstm_gui.training.history import TrainingHistory
 
 #: A message on the pipes: its length (4 bytes, big-endian), then a pickle.
 FRAME = struct.Struct("!I")
@@ -46,7 +48,7 @@ class TrainJob:
     config: TrainConfig
     history: TrainingHistory | None = None  # continue this history, or start afresh
     #: "module:Class" of the run; tests substitute a failing or scripted one.
-    run_class: str = "lstm_gui.core.training:TrainingRun"
+    run_class: str = "lstm_gui.training.run:TrainingRun"
 
 
 class JobRunner:
@@ -212,7 +214,7 @@ def main() -> int:
 
 if __name__ == "__main__":
     # Run the imported module's main so that pickled classes are named
-    # lstm_gui.ui.training_child.X, not __main__.X.
-    from lstm_gui.ui.training_child import main as _main
+    # lstm_gui.training.child.X, not __main__.X.
+    from lstm_gui.training.child import main as _main
 
     sys.exit(_main())

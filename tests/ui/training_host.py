@@ -23,7 +23,7 @@ class TrainingHost(QMainWindow):
 
     def __init__(self, session: Session | None = None, trainer: str | None = None) -> None:
         super().__init__()
-        from lstm_gui.ui.training_panel import DEFAULT_TRAINER, TrainingPanel
+        from lstm_gui.ui.training.panel import DEFAULT_TRAINER, TrainingPanel
 
         self.session = session if session is not None else Session()
         self.undo_stack = QUndoStack(self)
@@ -50,38 +50,3 @@ class TrainingHost(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
         self.panel.shutdown()
         super().closeEvent(event)
-
-
-def render_statquest_run(path: str, size: tuple[int, int] = (1100, 620), epochs: int = 5000) -> None:
-    """Train StatQuest's run (their start, Adam lr 0.001, per sequence) in a
-    :class:`TrainingHost` and save the panel with its curves as a PNG (the
-    README's tutorial picture). Needs a ``QApplication``; takes about a second."""
-    import time
-
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        raise RuntimeError("render_statquest_run needs a QApplication")
-    host = TrainingHost(Session())
-    panel = host.panel
-    panel.init_box.setCurrentIndex(panel.init_box.findData("statquest"))
-    panel.optimizer_box.setCurrentIndex(panel.optimizer_box.findData("adam"))
-    for edit, text in ((panel.lr_edit, "0.001"), (panel.epochs_edit, str(epochs))):
-        edit.setText(text)
-        edit.editingFinished.emit()
-    host.resize(*size)
-    host.show()
-    try:
-        panel.action_train.trigger()
-        deadline = time.perf_counter() + 120
-        while panel.is_training() and time.perf_counter() < deadline:
-            app.processEvents()
-        for _ in range(10):
-            app.processEvents()
-        if not host.grab().save(str(path), "PNG"):
-            raise OSError(f"could not write {path}")
-    finally:
-        panel.shutdown()
-        host.close()
-        host.deleteLater()

@@ -14,7 +14,7 @@ import pytest
 from lstm_gui import __version__
 from lstm_gui.cli import attach_option_values, main
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, TRACE_FIELDS
-from lstm_gui.core.fileformat import load_example, load_session, save_session, session_to_dict
+from lstm_gui.core.files.session_file import load_example, load_session, save_session, session_to_dict
 from lstm_gui.core.session import Session
 
 NOTEBOOK_WEIGHTS = "2.7,1.63,1.62,2,1.65,0.62,1.41,0.94,-0.32,4.38,-0.19,0.59"
@@ -261,8 +261,17 @@ def test_closed_pipe_is_not_an_error(tmp_path):
     assert "Traceback" not in result.stdout and "BrokenPipe" not in result.stdout
 
 
-def test_without_the_window_module_the_commands_still_work(capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "lstm_gui.ui.app", None)  # import fails: ModuleNotFoundError
+def test_without_pyside6_the_window_says_what_is_missing(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "lstm_gui.ui.app", None)
+    monkeypatch.setitem(sys.modules, "PySide6", None)
+
+    def missing(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'PySide6'", name="PySide6")
+
+    import builtins
+
+    real_import = builtins.__import__
+    monkeypatch.setattr(builtins, "__import__", lambda name, *a, **k: missing() if name == "lstm_gui.ui.app" else real_import(name, *a, **k))
     code, out, err = run_cli(capsys)
     assert code == 1 and out == "" and err.count("\n") == 1
-    assert "the window is not part of this installation" in err and "Traceback" not in err
+    assert "the window needs PySide6" in err and "Traceback" not in err

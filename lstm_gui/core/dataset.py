@@ -1,4 +1,6 @@
-"""Datasets as CSV: one named sequence per row, for spreadsheets and scripts.
+"""Datasets: named training sequences with targets, and their CSV form.
+
+CSV: one named sequence per row, for spreadsheets and scripts.
 
 Columns ``name``, ``target``, ``inputs`` (in any order, header required);
 ``inputs`` holds the whole sequence in one cell, numbers separated by spaces
@@ -17,14 +19,44 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
+from dataclasses import dataclass
 from typing import Iterable
 
-from lstm_gui.core.fileformat import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
+from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
 from lstm_gui.core.formatting import format_full
 from lstm_gui.core.parsing import NumberError, parse_number
-from lstm_gui.core.session import DatasetItem
+
+def _finite(value: float, what: str) -> float:
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{what}: expected a finite number, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetItem:
+    """One named training sequence and the final short-term memory wanted."""
+
+    name: str
+    inputs: tuple[float, ...]
+    target: float
+
+    def __post_init__(self) -> None:
+        if not self.inputs:
+            raise ValueError(f"sequence {self.name!r}: needs at least one input")
+        object.__setattr__(self, "inputs", tuple(_finite(x, f"{self.name} input") for x in self.inputs))
+        object.__setattr__(self, "target", _finite(self.target, f"{self.name} target"))
+
+
+#: The video's dataset: Company A -> 0, Company B -> 1.
+COMPANIES: tuple[DatasetItem, ...] = (
+    DatasetItem("Company A", (0.0, 0.5, 0.25, 1.0), 0.0),
+    DatasetItem("Company B", (1.0, 0.5, 0.25, 1.0), 1.0),
+)
+
 
 COLUMNS: tuple[str, ...] = ("name", "target", "inputs")
 
@@ -117,7 +149,7 @@ def _reason(exc: NumberError) -> str:
 
 
 def read_dataset_csv(path: str | os.PathLike[str]) -> tuple[DatasetItem, ...]:
-    """Read a dataset CSV file (at most :data:`~lstm_gui.core.fileformat.MAX_FILE_BYTES`).
+    """Read a dataset CSV file (at most :data:`~lstm_gui.core.files.io.MAX_FILE_BYTES`).
 
     Raises
     ------

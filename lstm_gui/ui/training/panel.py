@@ -41,16 +41,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lstm_gui.core import datasets
+from lstm_gui.core import dataset as datasets
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.formatting import format_full
 from lstm_gui.core.parsing import NumberError, parse_int, parse_number
-from lstm_gui.core.session import DatasetItem, Session
-from lstm_gui.core.training import Progress, TrainConfig, TrainingHistory, TrainResult, start_params
+from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.session import Session
+from lstm_gui.training.run import Progress, TrainResult
+from lstm_gui.training.config import TrainConfig, start_params
+from lstm_gui.training.history import TrainingHistory
 from lstm_gui.ui.commands import SetValueCommand, dataset_command
-from lstm_gui.ui.training_child import TrainJob
-from lstm_gui.ui.training_plot import TrainingPlot
-from lstm_gui.ui.training_worker import Trainer, make_trainer
+from lstm_gui.training.child import TrainJob
+from lstm_gui.ui.training.plot import TrainingPlot
+from lstm_gui.ui.training.trainers import Trainer, make_trainer
 
 #: Which trainer runs the loop (see training_worker and bench_responsive).
 DEFAULT_TRAINER = "process"

@@ -18,8 +18,8 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette, QPen
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QVBoxLayout, QWidget
 
-from lstm_gui.core.cell import NOTEBOOK_NAMES, ROLES
-from lstm_gui.core.training import HistoryChunk
+from lstm_gui.core.vocabulary import NOTEBOOK_NAMES, ROLES
+from lstm_gui.training.history import HistoryChunk
 
 #: One hue per gate (sigmoid gates blue/teal/purple, the tanh candidate
 #: orange, as on the diagram), dark to light for w_short, w_input, bias. Solid

@@ -8,7 +8,8 @@ import pytest
 
 from lstm_gui import cli
 from lstm_gui.core.cell import NOTEBOOK_PARAMS
-from lstm_gui.core.session import DatasetItem, Session
+from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.session import Session
 
 
 def train(capsys, *argv: str) -> tuple[int, str, str]:
@@ -53,7 +54,7 @@ def test_torch_engine_gives_the_same_weights(capsys):
 
 
 def test_out_saves_the_trained_session_with_its_history(capsys, tmp_path):
-    from lstm_gui.core.fileformat import load_session
+    from lstm_gui.core.files.session_file import load_session
 
     path = tmp_path / "trained.json"
     code, out, err = train(
@@ -76,7 +77,7 @@ def test_stop_below(capsys):
 
 
 def test_diverging_run_exits_3_and_writes_nothing(capsys, tmp_path):
-    from lstm_gui.core.fileformat import save_session
+    from lstm_gui.core.files.session_file import save_session
 
     source = tmp_path / "huge.json"
     save_session(Session(dataset=(DatasetItem("far", (1.0, 0.5), 1e10),)), source)

@@ -1,0 +1,107 @@
+"""``lstm-gui trace``: every value the cell computes, step by step."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import Any
+
+from lstm_gui.cli.common import PROG, CliError, add_session_arguments, base_session_from_args, describe_source, write_stdout
+from lstm_gui.core.cell import TRACE_FIELDS, run as run_cell
+from lstm_gui.core.files.session_file import load_example
+from lstm_gui.core.formatting import TRACE_TABLE_COLUMNS, format_number, trace_csv_text, trace_json_text, trace_table_text
+from lstm_gui.core.resources import list_examples
+
+HELP = "print every value the cell computes, step by step"
+
+_FORMATS = ("table", "csv", "json")
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "trace",
+        help=HELP,
+        description="Run the cell over an input sequence and print, for each time step, the\n"
+        "input and every intermediate value. The base session is a session file, an\n"
+        "example or (with neither) the 'notebook' example; the flags override its values.",
+        epilog="examples:\n"
+        "  lstm-gui trace --example notebook\n"
+        "  lstm-gui trace --example companies --format csv\n"
+        "  lstm-gui trace --weights 2.7,1.63,1.62,2,1.65,0.62,1.41,0.94,-0.32,4.38,-0.19,0.59 \\\n"
+        "                 --inputs 1 --long 2 --short 1 --format json\n"
+        "  lstm-gui trace --example companies --sequence 'Company A'\n"
+        "  lstm-gui trace my_session.json --inputs -1,0.5",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_session_arguments(parser)
+    parser.add_argument(
+        "--sequence",
+        metavar="NAME",
+        help="trace a sequence of the session's dataset instead of its input sequence "
+        "(from memories 0, as in training, unless --long/--short are given)",
+    )
+    parser.add_argument(
+        "--format", choices=_FORMATS, default="table", help="table (rounded, default), csv or json (exact numbers)"
+    )
+    parser.add_argument(
+        "--wide", action="store_true", help="table: also show pre-activations and the two parts of the new long-term memory"
+    )
+    parser.add_argument("--list-examples", action="store_true", help="list the shipped examples and exit")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+
+    if args.list_examples:
+        write_stdout(_examples_listing())
+        return 0
+    session = base_session_from_args(args)
+    inputs = session.inputs
+    long0, short0 = session.long0, session.short0
+    what = "--inputs" if args.inputs is not None else "the session's input sequence"
+    if args.sequence is not None:
+        if args.inputs is not None:
+            raise CliError("give either --inputs or --sequence, not both")
+        items = [item for item in session.dataset if item.name == args.sequence]
+        if not items:
+            names = ", ".join(repr(item.name) for item in session.dataset) or "none"
+            raise CliError(f"--sequence: no dataset sequence named {args.sequence!r}; available: {names}")
+        inputs = items[0].inputs
+        what = f"dataset sequence {args.sequence!r} (target {format_number(items[0].target)})"
+        # Dataset sequences start from memories 0 (as in training) unless told otherwise.
+        long0 = 0.0 if args.long is None else long0
+        short0 = 0.0 if args.short is None else short0
+    if not inputs:
+        raise CliError("the input sequence is empty: give at least one number with --inputs")
+
+    trace = run_cell(session.params, inputs, long0, short0)
+    if args.format == "json":
+        text = trace_json_text(trace)
+    elif args.format == "csv":
+        text = trace_csv_text(trace)
+    else:
+        weights_from = "--weights" if args.weights is not None else describe_source(args)
+        header = [
+            f"weights: {weights_from}; inputs: {what}, {len(inputs)} step{'s' if len(inputs) != 1 else ''}",
+            f"initial memories: long {format_number(long0)}, short {format_number(short0)}",
+        ]
+        columns = TRACE_FIELDS if args.wide else TRACE_TABLE_COLUMNS
+        text = trace_table_text(trace, columns, header)
+    write_stdout(text)
+    final_long, final_short = trace.final()
+    if not (math.isfinite(final_long) and math.isfinite(final_short)):
+        print(f"{PROG}: warning: the values overflowed (weights times inputs too large)", file=sys.stderr)
+    return 0
+
+
+def _examples_listing() -> str:
+    from lstm_gui.core.resources import list_examples
+
+    lines = []
+    for name in list_examples():
+        description = load_example(name).description
+        lines.append(f"{name}\t{description}" if description else name)
+    return "\n".join(lines) + "\n"
+
+

@@ -1,0 +1,245 @@
+"""The training history: loss, outputs and weights per epoch, appendable and saved thinned."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryChunk:
+    """New history rows (copies), handed from the training loop to a view.
+
+    ``run_start`` is true when the first row starts a new run (epoch 0 of the
+    run: the start weights).
+    """
+
+    epochs: np.ndarray  # int64 (k,)
+    loss: np.ndarray  # (k,)
+    outputs: np.ndarray  # (k, sequences)
+    weights: np.ndarray  # (k, 12)
+    run_start: bool = False
+
+
+class TrainingHistory:
+    """Per-epoch records of one or more runs (epoch 0 = the start weights).
+
+    Rows hold the cumulative epoch number, the summed loss, each sequence's
+    output and the 12 weights after that epoch. A retrain appends a new run
+    (its first row repeats the epoch number of the previous run's last row,
+    with the possibly edited start weights); ``run_starts`` lists the row
+    where each run begins. The arrays grow by doubling; the properties return
+    views of the filled rows, so a reader on another thread keeps a valid
+    (if slightly old) view while rows are appended.
+
+    Saving keeps every row up to :attr:`MAX_SAVED_ROWS` and otherwise an even
+    selection of rows (always each run's first and last rows), so a
+    million-epoch history still saves to a few megabytes.
+    """
+
+    MAX_SAVED_ROWS = 10_000
+    #: Saved numbers at most (rows x columns), for datasets with many sequences.
+    MAX_SAVED_NUMBERS = 250_000
+
+    def __init__(self, sequence_names: Sequence[str] = (), capacity: int = 256) -> None:
+        self.sequence_names: tuple[str, ...] = tuple(sequence_names)
+        n = len(self.sequence_names)
+        capacity = max(1, capacity)
+        self._epochs = np.zeros(capacity, dtype=np.int64)
+        self._loss = np.zeros(capacity)
+        self._outputs = np.zeros((capacity, n))
+        self._weights = np.zeros((capacity, 12))
+        self._size = 0
+        self.run_starts: list[int] = []
+        #: True if rows were thinned out when saved (loaded from such a file).
+        self.decimated = False
+
+    # -- reading
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def sequence_count(self) -> int:
+        return len(self.sequence_names)
+
+    @property
+    def epochs(self) -> np.ndarray:
+        return self._epochs[: self._size]
+
+    @property
+    def loss(self) -> np.ndarray:
+        return self._loss[: self._size]
+
+    @property
+    def outputs(self) -> np.ndarray:
+        return self._outputs[: self._size]
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self._weights[: self._size]
+
+    @property
+    def last_epoch(self) -> int:
+        return int(self._epochs[self._size - 1]) if self._size else 0
+
+    def copy(self) -> "TrainingHistory":
+        other = TrainingHistory(self.sequence_names, capacity=max(1, self._size))
+        other.extend(self.epochs, self.loss, self.outputs, self.weights)
+        other.run_starts = list(self.run_starts)
+        other.decimated = self.decimated
+        return other
+
+    # -- writing
+    def _reserve(self, extra: int) -> None:
+        need = self._size + extra
+        capacity = len(self._loss)
+        if need <= capacity:
+            return
+        while capacity < need:
+            capacity *= 2
+        for name in ("_epochs", "_loss", "_outputs", "_weights"):
+            old = getattr(self, name)
+            new = np.zeros((capacity,) + old.shape[1:], dtype=old.dtype)
+            new[: self._size] = old[: self._size]
+            setattr(self, name, new)
+
+    def extend(self, epochs, loss, outputs, weights, run_start: bool = False) -> None:
+        """Append rows (array-likes of equal length)."""
+        epochs = np.asarray(epochs, dtype=np.int64).reshape(-1)
+        k = len(epochs)
+        loss = np.asarray(loss, dtype=np.float64).reshape(k)
+        outputs = np.asarray(outputs, dtype=np.float64).reshape(k, self.sequence_count)
+        weights = np.asarray(weights, dtype=np.float64).reshape(k, 12)
+        if run_start and k:
+            self.run_starts.append(self._size)
+        self._reserve(k)
+        s, e = self._size, self._size + k
+        self._epochs[s:e] = epochs
+        self._loss[s:e] = loss
+        self._outputs[s:e] = outputs
+        self._weights[s:e] = weights
+        self._size = e
+
+    def append_chunk(self, chunk: HistoryChunk) -> None:
+        self.extend(chunk.epochs, chunk.loss, chunk.outputs, chunk.weights, chunk.run_start)
+
+    def chunk(self, start: int, stop: int | None = None) -> HistoryChunk:
+        """Copies of rows ``start:stop``."""
+        stop = self._size if stop is None else stop
+        return HistoryChunk(
+            self.epochs[start:stop].copy(),
+            self.loss[start:stop].copy(),
+            self.outputs[start:stop].copy(),
+            self.weights[start:stop].copy(),
+            run_start=start in self.run_starts,
+        )
+
+    def truncate(self, size: int) -> None:
+        """Drop rows from ``size`` on."""
+        self._size = max(0, min(size, self._size))
+        self.run_starts = [r for r in self.run_starts if r < self._size]
+
+    # -- saving
+    def saved_rows(self) -> np.ndarray:
+        """Indices of the rows that :meth:`to_json_dict` keeps."""
+        n = self._size
+        width = 2 + self.sequence_count + 12
+        limit = max(2, min(self.MAX_SAVED_ROWS, self.MAX_SAVED_NUMBERS // width))
+        if n <= limit:
+            return np.arange(n)
+        keep = np.unique(
+            np.concatenate(
+                (
+                    np.linspace(0, n - 1, max(2, limit - 2 * len(self.run_starts))).round().astype(np.int64),
+                    np.asarray(self.run_starts, dtype=np.int64),
+                    # ... and the last row of each run.
+                    np.asarray([r - 1 for r in self.run_starts if r > 0], dtype=np.int64),
+                    [n - 1],
+                )
+            )
+        )
+        return keep
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Plain JSON data: rows as lists; long histories evenly thinned out."""
+        rows = self.saved_rows()
+        decimated = self.decimated or len(rows) < self._size
+        row_of = {int(r): k for k, r in enumerate(rows)}
+        return {
+            "sequence_names": list(self.sequence_names),
+            "epochs": self.epochs[rows].tolist(),
+            "loss": self.loss[rows].tolist(),
+            "outputs": self.outputs[rows].tolist(),
+            "weights": self.weights[rows].tolist(),
+            "run_starts": [row_of[r] for r in self.run_starts if r in row_of],
+            "decimated": decimated,
+        }
+
+    @classmethod
+    def from_json_dict(cls, data: Any, where: str = "history") -> "TrainingHistory":
+        """Validate and build; ``ValueError`` with a path such as
+        ``history.loss[3]: expected a finite number``."""
+
+        def need_list(value: Any, path: str) -> list:
+            if not isinstance(value, list):
+                raise ValueError(f"{path}: expected a list, got {type(value).__name__}")
+            return value
+
+        def number(value: Any, path: str) -> float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"{path}: expected a finite number, got {value!r}")
+            return float(value)
+
+        if not isinstance(data, dict):
+            raise ValueError(f"{where}: expected an object, got {type(data).__name__}")
+        for key in ("sequence_names", "epochs", "loss", "outputs", "weights"):
+            if key not in data:
+                raise ValueError(f"{where}: missing field {key!r}")
+        unknown = sorted(set(data) - {"sequence_names", "epochs", "loss", "outputs", "weights", "run_starts", "decimated"})
+        if unknown:
+            raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        names = need_list(data["sequence_names"], f"{where}.sequence_names")
+        for k, name in enumerate(names):
+            if not isinstance(name, str):
+                raise ValueError(f"{where}.sequence_names[{k}]: expected a string, got {name!r}")
+        epochs_raw = need_list(data["epochs"], f"{where}.epochs")
+        n = len(epochs_raw)
+        epochs = []
+        for k, e in enumerate(epochs_raw):
+            if isinstance(e, bool) or not isinstance(e, int) or e < 0:
+                raise ValueError(f"{where}.epochs[{k}]: expected a whole number >= 0, got {e!r}")
+            if k and e < epochs[-1]:
+                raise ValueError(f"{where}.epochs[{k}]: epochs must not decrease ({e} after {epochs[-1]})")
+            epochs.append(e)
+        columns: dict[str, Any] = {}
+        for key in ("loss", "outputs", "weights"):
+            values = need_list(data[key], f"{where}.{key}")
+            if len(values) != n:
+                raise ValueError(f"{where}.{key}: expected {n} rows like epochs, got {len(values)}")
+            columns[key] = values
+        loss = [number(v, f"{where}.loss[{k}]") for k, v in enumerate(columns["loss"])]
+        width = {"outputs": len(names), "weights": 12}
+        rows: dict[str, list[list[float]]] = {}
+        for key in ("outputs", "weights"):
+            rows[key] = []
+            for k, row in enumerate(columns[key]):
+                row = need_list(row, f"{where}.{key}[{k}]")
+                if len(row) != width[key]:
+                    raise ValueError(f"{where}.{key}[{k}]: expected {width[key]} numbers, got {len(row)}")
+                rows[key].append([number(v, f"{where}.{key}[{k}][{j}]") for j, v in enumerate(row)])
+        run_starts = need_list(data.get("run_starts", [0] if n else []), f"{where}.run_starts")
+        for k, r in enumerate(run_starts):
+            if isinstance(r, bool) or not isinstance(r, int) or not 0 <= r < n:
+                raise ValueError(f"{where}.run_starts[{k}]: expected a row index below {n}, got {r!r}")
+        decimated = data.get("decimated", False)
+        if not isinstance(decimated, bool):
+            raise ValueError(f"{where}.decimated: expected true or false, got {decimated!r}")
+        history = cls(names, capacity=max(1, n))
+        if n:
+            history.extend(epochs, loss, rows["outputs"], rows["weights"])
+        history.run_starts = sorted(set(run_starts))
+        history.decimated = decimated
+        return history

@@ -1,0 +1,332 @@
+"""Training the cell on a dataset: settings, start weights, history and runs.
+
+CONTRACT (written before the implementation; the names below are used by the
+window, the training panel and the command line -- keep them, extend freely):
+
+- :class:`TrainConfig` frozen settings, saved in the session file.
+- :func:`start_params` picks the start weights for a config.
+- :class:`TrainingHistory` loss, outputs and weights per epoch (numpy arrays,
+  appendable), saved with the session.
+- :class:`TrainingRun` drives one run with either engine, reports progress
+  through a callback at most ~30 times a second and once at the end, honours
+  ``pause_event`` / ``stop_event`` (``threading.Event``) and ``set_lr`` at once.
+
+Dataset sequences always start from memories long = short = 0 (as in the
+video); loss = sum over sequences of (final short - target)^2.
+
+Engines: ``fast`` (:mod:`lstm_gui.training.engines.fast`, analytic backpropagation
+through time in float64, the default) and ``torch`` (autograd +
+``torch.optim`` in float64, the reference; torch is imported only when it is
+chosen). Both give the same updates to rounding.
+
+Everything needed to start a run (:class:`CellParams`, the dataset, the
+config, the history) is plain picklable data, and so is a
+:class:`TrainingRun` itself (its events and lock are recreated on
+unpickling), so a run can also be driven in another process.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import numpy as np
+
+from lstm_gui.core.cell import CellParams
+from lstm_gui.training.config import TrainConfig, _check_finite
+from lstm_gui.training.history import HistoryChunk, TrainingHistory
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lstm_gui.core.dataset import DatasetItem
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A copy of plain data handed from the training loop to whoever shows it."""
+
+    epoch: int  # epochs completed in this run
+    epochs_total: int
+    loss: float
+    outputs: tuple[float, ...]  # final short-term memory per dataset sequence
+    weights: tuple[float, ...]  # 12, PARAM_KEYS order
+    epochs_per_second: float
+    seconds_left: float
+    #: History rows added since the previous progress report (copies).
+    new_rows: HistoryChunk | None = None
+    paused: bool = False
+    #: Set on the last report of a run: "finished", "stopped", ...
+    status: str = ""
+    lr: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class TrainResult:
+    status: str  # "finished" | "stopped" | "stopped_below" | "diverged"
+    params: "CellParams"  # last finite weights
+    loss: float
+    outputs: tuple[float, ...]
+    epochs: int
+    message: str = ""
+    seconds: float = 0.0
+
+
+def dataset_sequences(dataset: Sequence["DatasetItem"]) -> list[tuple[tuple[float, ...], float]]:
+    """(inputs, target) pairs of a dataset, as the engines take them."""
+    return [(tuple(item.inputs), float(item.target)) for item in dataset]
+
+
+def make_engine(
+    weights: Sequence[float],
+    dataset: Sequence["DatasetItem"],
+    config: TrainConfig,
+):
+    """A fresh engine (fresh optimizer state) for ``config.engine``."""
+    sequences = dataset_sequences(dataset)
+    if config.engine == "torch":
+        from lstm_gui.training.engines.torch_reference import TorchEngine  # torch only when chosen
+
+        cls = TorchEngine
+    else:
+        from lstm_gui.training.engines.fast import FastEngine
+
+        cls = FastEngine
+    return cls(weights, sequences, config.optimizer, config.per_sample, config.momentum)
+
+
+class TrainingRun:
+    """One training run: ``run()`` trains in the calling thread until done.
+
+    Parameters
+    ----------
+    params : start weights (use :func:`start_params` for ``config.init``).
+    dataset : the sequences and targets (at least one).
+    config : optimizer, learning rate, epochs, mode, engine, early stop.
+    history : a history to continue (a retrain appends a new run to it);
+        ``None`` starts a new one. Available as ``self.history``.
+
+    Control from other threads: ``pause_event`` (set = paused; the optimizer
+    state is kept), ``stop_event`` (set = stop after the current chunk of a
+    few milliseconds), :meth:`set_lr` (applied from the next update; exactly
+    at the next update when called from the progress callback). A run is
+    picklable before it starts (events and the lock are recreated).
+    """
+
+    #: Epochs are run in chunks of about this many seconds between checks of
+    #: the events, the learning rate and the clock.
+    CHUNK_SECONDS = 0.004
+
+    def __init__(
+        self,
+        params: CellParams,
+        dataset: Sequence["DatasetItem"],
+        config: TrainConfig,
+        history: TrainingHistory | None = None,
+    ) -> None:
+        if not dataset:
+            raise ValueError("dataset: needs at least one sequence to train on")
+        self.params = params
+        self.dataset = tuple(dataset)
+        self.config = config
+        names = tuple(item.name for item in self.dataset)
+        if history is not None and history.sequence_count != len(names):
+            raise ValueError(
+                f"history: it has {history.sequence_count} sequence(s) but the dataset has "
+                f"{len(names)}; start a new history"
+            )
+        self.history = history if history is not None else TrainingHistory(names)
+        self._lr = config.lr
+        self._init_sync()
+
+    def _init_sync(self) -> None:
+        self.pause_event = threading.Event()
+        self.stop_event = threading.Event()
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        for name in ("pause_event", "stop_event", "_lock"):
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._init_sync()
+
+    @property
+    def lr(self) -> float:
+        return self._lr
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate from the next update on (thread-safe)."""
+        lr = _check_finite(lr, "learning rate")
+        if lr <= 0:
+            raise ValueError(f"learning rate: expected a positive number, got {lr!r}")
+        with self._lock:
+            self._lr = lr
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    def run(
+        self, on_progress: Callable[[Progress], None] | None = None, interval: float = 1 / 30
+    ) -> TrainResult:
+        """Train; call ``on_progress`` at most every ``interval`` seconds and
+        always once at the end (with ``status`` set). Returns the result; the
+        history has one row per epoch (epoch 0 of the run = start weights)."""
+        config = self.config
+        history = self.history
+        engine = make_engine(self.params.to_flat(), self.dataset, config)
+        start_loss, start_outputs = engine.evaluate()
+        first_epoch = history.last_epoch if len(history) else 0
+        rows_reported = len(history)
+        if not (math.isfinite(start_loss) and all(math.isfinite(v) for v in start_outputs)):
+            return self._finish(
+                "diverged", self.params, start_loss, start_outputs, 0, 0.0, on_progress, rows_reported,
+                "the loss is not finite at the start weights",
+            )
+        history.extend([first_epoch], [start_loss], [start_outputs], [self.params.to_flat()], run_start=True)
+
+        total = config.epochs
+        done = 0
+        status = "finished"
+        message = ""
+        chunk = 1
+        started = time.perf_counter()
+        paused_seconds = 0.0
+        last_report = started
+        stop_below = config.stop_below
+        last_row = (start_loss, tuple(start_outputs), self.params.to_flat())
+        while done < total:
+            if self.stop_event.is_set():
+                status, message = "stopped", f"stopped after {done} epochs"
+                break
+            if self.pause_event.is_set():
+                pause_began = time.perf_counter()
+                if on_progress is not None:
+                    on_progress(self._progress(done, total, last_row, 0.0, 0.0, history, rows_reported, paused=True))
+                    rows_reported = len(history)
+                while self.pause_event.is_set() and not self.stop_event.is_set():
+                    self.stop_event.wait(0.02)
+                paused_seconds += time.perf_counter() - pause_began
+                continue
+            with self._lock:
+                lr = self._lr
+            n = min(chunk, total - done)
+            t0 = time.perf_counter()
+            try:
+                count, losses, outs, weights = engine.run_epochs(n, lr, stop_below)
+            except (OverflowError, ZeroDivisionError, ValueError) as exc:
+                # Arithmetic blew up inside the chunk: like a non-finite loss.
+                count, losses, outs, weights = 0, [], [], []
+                message = str(exc)
+                n = -1
+            elapsed = time.perf_counter() - t0
+            if count:
+                k = len(history)
+                history.extend(
+                    np.arange(first_epoch + done + 1, first_epoch + done + count + 1),
+                    losses,
+                    outs,
+                    weights,
+                )
+                bad = ~np.isfinite(history.weights[k:]).all(axis=1)
+                if bad.any():
+                    # A weight overflowed while the loss stayed finite.
+                    count = int(np.argmax(bad))
+                    history.truncate(k + count)
+                    n = -1
+                done += count
+                if len(history) > k:
+                    last = len(history) - 1
+                    last_row = (
+                        float(history.loss[last]),
+                        tuple(history.outputs[last].tolist()),
+                        tuple(history.weights[last].tolist()),
+                    )
+            # The engine returns early for both reasons; a chunk may also end
+            # exactly on the epoch that fell below the threshold.
+            if n != -1 and stop_below is not None and count and losses[count - 1] < stop_below:
+                status = "stopped_below"
+                message = f"the loss fell below {stop_below:g} after {done} epochs"
+                break
+            if count < n or n == -1:
+                status = "diverged"
+                message = (
+                    f"training diverged at epoch {done + 1}: the loss or a weight became "
+                    f"NaN or infinite (is the learning rate {lr:g} too large?); kept the "
+                    f"last finite weights, from epoch {done}"
+                    + (f" ({message})" if message else "")
+                )
+                break
+            # Aim for chunks of CHUNK_SECONDS so the events are checked often.
+            if elapsed < self.CHUNK_SECONDS / 2:
+                chunk = min(chunk * 2, 1 << 20)
+            elif elapsed > self.CHUNK_SECONDS * 2 and chunk > 1:
+                chunk //= 2
+            now = time.perf_counter()
+            if on_progress is not None and now - last_report >= interval and done < total:
+                running = now - started - paused_seconds
+                rate = done / running if running > 0 else 0.0
+                left = (total - done) / rate if rate > 0 else math.inf
+                on_progress(self._progress(done, total, last_row, rate, left, history, rows_reported, lr=lr))
+                rows_reported = len(history)
+                last_report = time.perf_counter()
+        if status == "finished" and done < total:
+            status = "stopped"
+        seconds = time.perf_counter() - started - paused_seconds
+        loss, outputs, weights = last_row
+        return self._finish(
+            status, CellParams.from_flat(weights), loss, outputs, done, seconds, on_progress, rows_reported, message
+        )
+
+    def _progress(self, done, total, last_row, rate, left, history, rows_reported, paused=False, status="", lr=None):
+        loss, outputs, weights = last_row
+        return Progress(
+            epoch=done,
+            epochs_total=total,
+            loss=loss,
+            outputs=tuple(outputs),
+            weights=tuple(weights),
+            epochs_per_second=rate,
+            seconds_left=left,
+            new_rows=history.chunk(rows_reported) if len(history) > rows_reported else None,
+            paused=paused,
+            status=status,
+            lr=self._lr if lr is None else lr,
+        )
+
+    def _finish(self, status, params, loss, outputs, done, seconds, on_progress, rows_reported, message=""):
+        if status == "finished" and not message:
+            message = f"finished {done} epochs"
+        if on_progress is not None:
+            rate = done / seconds if seconds > 0 else 0.0
+            on_progress(
+                self._progress(
+                    done, self.config.epochs, (loss, outputs, params.to_flat()), rate, 0.0,
+                    self.history, rows_reported, status=status,
+                )
+            )
+        return TrainResult(
+            status=status,
+            params=params,
+            loss=float(loss),
+            outputs=tuple(float(v) for v in outputs),
+            epochs=done,
+            message=message,
+            seconds=seconds,
+        )
+
+
+def train(
+    params: CellParams,
+    dataset: Sequence["DatasetItem"],
+    config: TrainConfig,
+    history: TrainingHistory | None = None,
+) -> tuple[TrainResult, TrainingHistory]:
+    """Run a whole training run in this thread (no progress); the result and
+    the history."""
+    run = TrainingRun(params, dataset, config, history)
+    return run.run(), run.history
