@@ -10,7 +10,6 @@ equal value announces nothing.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
@@ -27,24 +26,33 @@ def _finite(value: float, what: str) -> float:
     return value
 
 
-@dataclass
 class SessionEvents:
-    weights_changed: Signal = field(default_factory=lambda: Signal("weights_changed"))
-    inputs_changed: Signal = field(default_factory=lambda: Signal("inputs_changed"))
-    memories_changed: Signal = field(default_factory=lambda: Signal("memories_changed"))
-    dataset_changed: Signal = field(default_factory=lambda: Signal("dataset_changed"))
-    training_config_changed: Signal = field(
-        default_factory=lambda: Signal("training_config_changed")
+    """One :class:`Signal` per kind of change, each carrying the new value."""
+
+    __slots__ = (
+        "weights_changed",
+        "inputs_changed",
+        "memories_changed",
+        "dataset_changed",
+        "training_config_changed",
+        "history_changed",
     )
-    history_changed: Signal = field(default_factory=lambda: Signal("history_changed"))
+
+    def __init__(self) -> None:
+        self.weights_changed: Signal[CellParams] = Signal("weights_changed")
+        self.inputs_changed: Signal[tuple[float, ...]] = Signal("inputs_changed")
+        #: (long0, short0)
+        self.memories_changed: Signal[tuple[float, float]] = Signal("memories_changed")
+        self.dataset_changed: Signal[tuple[DatasetItem, ...]] = Signal("dataset_changed")
+        self.training_config_changed: Signal[TrainConfig] = Signal("training_config_changed")
+        self.history_changed: Signal[TrainingHistory | None] = Signal("history_changed")
 
 
 class Session:
     """Everything a person edits, with change notification.
 
     Parameters mirror the session file. ``events`` holds one
-    :class:`Signal` per kind of change; callbacks take no arguments and read
-    the new value from the session.
+    :class:`Signal` per kind of change; callbacks get the new value.
     """
 
     def __init__(
@@ -82,7 +90,7 @@ class Session:
             _finite(value, "weight")
         if params != self._params:
             self._params = params
-            self.events.weights_changed.emit()
+            self.events.weights_changed.emit(params)
 
     def set_weight(self, gate: str, role: str, value: float) -> None:
         """Change one weight or bias; raises ``ValueError`` if not finite."""
@@ -101,7 +109,7 @@ class Session:
         checked = self._check_inputs(inputs)
         if checked != self._inputs:
             self._inputs = checked
-            self.events.inputs_changed.emit()
+            self.events.inputs_changed.emit(checked)
 
     @property
     def long0(self) -> float:
@@ -116,7 +124,7 @@ class Session:
         short0 = _finite(short0, "initial short-term memory")
         if (long0, short0) != (self._long0, self._short0):
             self._long0, self._short0 = long0, short0
-            self.events.memories_changed.emit()
+            self.events.memories_changed.emit((long0, short0))
 
     # -- dataset, training settings, history --------------------------------
     @property
@@ -127,7 +135,7 @@ class Session:
         dataset = tuple(dataset)
         if dataset != self._dataset:
             self._dataset = dataset
-            self.events.dataset_changed.emit()
+            self.events.dataset_changed.emit(dataset)
 
     @property
     def training(self) -> TrainConfig:
@@ -136,7 +144,7 @@ class Session:
     def set_training(self, config: TrainConfig) -> None:
         if config != self._training:
             self._training = config
-            self.events.training_config_changed.emit()
+            self.events.training_config_changed.emit(config)
 
     @property
     def history(self) -> TrainingHistory | None:
@@ -145,7 +153,7 @@ class Session:
     def set_history(self, history: TrainingHistory | None) -> None:
         if history is not self._history:
             self._history = history
-            self.events.history_changed.emit()
+            self.events.history_changed.emit(history)
 
     def update_from(self, other: "Session") -> None:
         """Take over every value of ``other`` (e.g. a file just opened),

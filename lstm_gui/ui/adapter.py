@@ -24,12 +24,12 @@ EVENT_NAMES: tuple[str, ...] = (
 class SessionAdapter(QObject):
     """Qt signals mirroring ``session.events`` for the bound session."""
 
-    weights_changed = Signal()
-    inputs_changed = Signal()
-    memories_changed = Signal()
-    dataset_changed = Signal()
-    training_config_changed = Signal()
-    history_changed = Signal()
+    weights_changed = Signal(object)
+    inputs_changed = Signal(object)
+    memories_changed = Signal(object)
+    dataset_changed = Signal(object)
+    training_config_changed = Signal(object)
+    history_changed = Signal(object)
     #: Any change that is saved in the session file.
     session_changed = Signal()
 
@@ -51,8 +51,8 @@ class SessionAdapter(QObject):
         for name in EVENT_NAMES:
             qt_signal = getattr(self, name)
 
-            def forward(qt_signal=qt_signal) -> None:
-                qt_signal.emit()
+            def forward(value: object, qt_signal=qt_signal) -> None:
+                qt_signal.emit(value)
                 self.session_changed.emit()
 
             getattr(session.events, name).connect(forward)

@@ -323,7 +323,29 @@ def test_update_from_announces_only_changes():
     session = load_example("notebook")
     seen = []
     for name in ("weights_changed", "inputs_changed", "memories_changed", "dataset_changed"):
-        getattr(session.events, name).connect(lambda name=name: seen.append(name))
+        getattr(session.events, name).connect(lambda value, name=name: seen.append(name))
     session.update_from(load_example("companies"))
     assert seen == ["inputs_changed", "memories_changed"]
     assert session.name == "companies" and session.inputs == COMPANIES[1].inputs
+
+
+def test_session_events_carry_the_new_value_and_drop_dead_listeners():
+    import gc
+
+    session = load_example("notebook")
+
+    class Listener:
+        def __init__(self) -> None:
+            self.values: list[object] = []
+
+        def on_inputs(self, value: object) -> None:
+            self.values.append(value)
+
+    listener = Listener()
+    session.events.inputs_changed.connect(listener.on_inputs)
+    session.set_inputs([0.5, 2.0])
+    assert listener.values == [(0.5, 2.0)]
+    del listener
+    gc.collect()
+    assert len(session.events.inputs_changed) == 0
+    session.set_inputs([1.0])  # nobody left to call: no error

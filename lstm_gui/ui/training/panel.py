@@ -451,7 +451,7 @@ class TrainingPanel(QWidget):
 
     # -- dataset -------------------------------------------------------------------
     @Slot()
-    def _on_dataset_changed(self) -> None:
+    def _on_dataset_changed(self, *_: object) -> None:
         dataset = self.session.dataset
         with QSignalBlocker(self.dataset_table):
             self.dataset_table.setRowCount(len(dataset))
@@ -557,7 +557,7 @@ class TrainingPanel(QWidget):
 
     # -- settings ------------------------------------------------------------------
     @Slot()
-    def _on_config_changed(self) -> None:
+    def _on_config_changed(self, *_: object) -> None:
         config = self.session.training
         widgets = (self.init_box, self.seed_box, self.optimizer_box, self.updates_box, self.engine_box,
                    self.lr_edit, self.momentum_edit, self.epochs_edit, self.stop_below_edit)
@@ -656,7 +656,7 @@ class TrainingPanel(QWidget):
 
     # -- history ---------------------------------------------------------------------
     @Slot()
-    def _on_history_changed(self) -> None:
+    def _on_history_changed(self, *_: object) -> None:
         history = self.session.history
         if self._trainer.is_running() or (history is not None and history is self._plotted_history):
             return  # the live rows are on the plot already

@@ -1,0 +1,31 @@
+"""The one shape of a refused value: where it is and why.
+
+Each rule has one owner that raises :class:`FieldError`; the window maps
+``where`` onto a field, the file loader onto a path in the file
+(``training.epochs``) and the command line onto a flag (``--epochs``).
+"""
+
+from __future__ import annotations
+
+
+class FieldError(ValueError):
+    """A value refused by its rule.
+
+    Parameters
+    ----------
+    where : the field's name in its owner (``epochs``, ``lr``, ``inputs[2]``);
+        empty for the value as a whole.
+    reason : for a person, without the place (``expected at least 1, got 0``).
+    """
+
+    def __init__(self, where: str, reason: str) -> None:
+        self.where = where
+        self.reason = reason
+        super().__init__(f"{where}: {reason}" if where else reason)
+
+    def within(self, prefix: str) -> FieldError:
+        """The same error one level further out (``epochs`` -> ``training.epochs``)."""
+        if not prefix:
+            return self
+        where = f"{prefix}.{self.where}" if self.where and not self.where.startswith("[") else prefix + self.where
+        return FieldError(where, self.reason)
