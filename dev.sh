@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Set up a virtual environment (.venv) and then either launch the app or run the tests.
-#   bash .ci/dev run [ARGS...]   set up and launch lstm-gui
-#   bash .ci/dev test [ARGS...]  set up and run the test suite (offscreen)
+# Set up a virtual environment (.venv) in this checkout, then launch the app or
+# run the quality gates and the tests.
+#   bash dev.sh run [ARGS...]   set up and launch lstm-gui (ARGS go to lstm-gui)
+#   bash dev.sh test [ARGS...]  set up with the test extra, then run, stopping at
+#                               the first failure: ruff check, ruff format --check,
+#                               mypy, and pytest offscreen (ARGS go to pytest)
+# The exit status is the failing step's (pytest's when the gates pass).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")"
 mode="${1:-run}"; shift || true
 py="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
@@ -64,6 +68,17 @@ check_qt_system_libraries() {
     fi
 }
 
+# Run one quality gate; on failure say which one and exit with its status.
+gate() {
+    echo "== ${*:3}" >&2
+    local status=0
+    "$@" || status=$?
+    if [ "$status" != 0 ]; then
+        echo "dev.sh: '${*:3}' failed (exit status $status)" >&2
+        exit "$status"
+    fi
+}
+
 case "$mode" in
     run)
         "${pip[@]}" install -e .
@@ -71,8 +86,15 @@ case "$mode" in
         exec .venv/bin/lstm-gui "$@" ;;
     test)
         "${pip[@]}" install -e '.[test]'
+        # The rules are in pyproject.toml ([tool.ruff], [tool.mypy]); the test
+        # extra pins ruff's and mypy's versions, so everyone gets the same verdict.
+        gate .venv/bin/python -m ruff check lstm_gui tests benchmarks .ci
+        gate .venv/bin/python -m ruff format --check lstm_gui tests benchmarks .ci
+        gate .venv/bin/python -m mypy lstm_gui
         export QT_QPA_PLATFORM=offscreen
+        echo "== pytest" >&2
+        # exec: pytest's exit status is the script's.
         exec .venv/bin/python -m pytest -q "$@" ;;
     *)
-        echo "usage: bash .ci/dev run|test [ARGS...]" >&2; exit 2 ;;
+        echo "usage: bash dev.sh run|test [ARGS...]" >&2; exit 2 ;;
 esac
