@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 
 from lstm_gui.core.vocabulary import GATES, NOTEBOOK_NAMES, PARAM_KEYS, ROLES
 
+
 def sigmoid(z: float) -> float:
     """Logistic function, without overflow for any finite ``z``."""
     if z >= 0.0:
@@ -93,13 +94,6 @@ class CellParams:
 
     def to_notebook_names(self) -> dict[str, float]:
         return {name: self.get(g, r) for name, (g, r) in NOTEBOOK_NAMES.items()}
-
-    @classmethod
-    def from_notebook_names(cls, values: dict[str, float]) -> "CellParams":
-        missing = [n for n in NOTEBOOK_NAMES if n not in values]
-        if missing:
-            raise KeyError(f"missing notebook names: {', '.join(missing)}")
-        return cls.from_flat([values[n] for n in NOTEBOOK_NAMES])
 
     def to_nested(self) -> dict[str, dict[str, float]]:
         return {g: {r: self.get(g, r) for r in ROLES} for g in GATES}
@@ -250,10 +244,3 @@ def step(
     t = run(params, [x], long_prev, short_prev)[0]
     return replace(t, step=step_number) if step_number != 1 else t
 
-
-def final_memories(
-    params: CellParams, inputs: Iterable[float], long0: float = 0.0, short0: float = 0.0
-) -> tuple[float, float]:
-    """(long, short) after the whole sequence (the initial ones if it is empty)."""
-    trace = run(params, inputs, long0, short0)
-    return trace.final() if len(trace) else (float(long0), float(short0))
