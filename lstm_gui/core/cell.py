@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields, replace
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, overload
 
 from lstm_gui.core.vocabulary import GATES, NOTEBOOK_NAMES, PARAM_KEYS, ROLES
 
@@ -72,12 +72,14 @@ class CellParams:
     def gate(self, gate: str) -> GateParams:
         if gate not in GATES:
             raise KeyError(f"unknown gate {gate!r}; expected one of {', '.join(GATES)}")
-        return getattr(self, gate)
+        block: GateParams = getattr(self, gate)
+        return block
 
     def get(self, gate: str, role: str) -> float:
         if role not in ROLES:
             raise KeyError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
-        return getattr(self.gate(gate), role)
+        value: float = getattr(self.gate(gate), role)
+        return value
 
     def with_value(self, gate: str, role: str, value: float) -> "CellParams":
         """A copy with one weight or bias changed."""
@@ -152,7 +154,13 @@ class Trace(Sequence[StepTrace]):
     def __len__(self) -> int:
         return self._length
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> StepTrace: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[StepTrace]: ...
+
+    def __getitem__(self, index: int | slice) -> StepTrace | list[StepTrace]:
         if isinstance(index, slice):
             return [self[k] for k in range(*index.indices(self._length))]
         if index < 0:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from lstm_gui.core.errors import FieldError, finite_number
 from lstm_gui.core.files.io import atomic_write_text
@@ -112,7 +113,14 @@ class TrainingHistory:
             new[: self._size] = old[: self._size]
             setattr(self, name, new)
 
-    def extend(self, epochs, loss, outputs, weights, run_start: bool = False) -> None:
+    def extend(
+        self,
+        epochs: npt.ArrayLike,
+        loss: npt.ArrayLike,
+        outputs: npt.ArrayLike,
+        weights: npt.ArrayLike,
+        run_start: bool = False,
+    ) -> None:
         """Append rows (array-likes of equal length)."""
         epochs = np.asarray(epochs, dtype=np.int64).reshape(-1)
         k = len(epochs)

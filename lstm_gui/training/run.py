@@ -301,9 +301,10 @@ class TrainingRun:
         if status == FINISHED and done < total:
             status = STOPPED
         seconds = time.perf_counter() - started - paused_seconds
-        loss, outputs, weights = last_row
+        final_loss, final_outputs, final_weights = last_row
         return self._finish(
-            status, CellParams.from_flat(weights), loss, outputs, done, seconds, on_progress, rows_reported, message
+            status, CellParams.from_flat(final_weights), final_loss, final_outputs, done, seconds, on_progress,
+            rows_reported, message,
         )
 
     def _progress(
