@@ -34,7 +34,7 @@ from lstm_gui.core.errors import FieldError
 from lstm_gui.core.files.session_file import save_session
 from lstm_gui.core.parsing import NumberError, parse_int, parse_number
 from lstm_gui.core.vocabulary import NOTEBOOK_NAMES, PARAM_KEYS
-from lstm_gui.training.config import ENGINES, OPTIMIZERS, TrainConfig, start_params
+from lstm_gui.training.config import ENGINES, INITS, OPTIMIZERS, TrainConfig, start_params
 from lstm_gui.training.history import TrainingHistory
 from lstm_gui.training.run import DIVERGED, Progress, TrainingRun, TrainResult
 
@@ -96,8 +96,6 @@ FLAG_OF_FIELD: dict[str, str] = {
     "engine": "--engine",
 }
 
-_INIT_CHOICES = ("current", "statquest", "zeros", "random")
-
 
 def config_from_args(args: argparse.Namespace, base: TrainConfig) -> TrainConfig:
     """The session's training settings with the flags given applied.
@@ -117,7 +115,7 @@ def config_from_args(args: argparse.Namespace, base: TrainConfig) -> TrainConfig
             if init.startswith("random:"):
                 changes["init"] = "random"
                 changes["seed"] = parse_int(init[len("random:"):], FLAG_OF_FIELD["seed"])
-            elif init in _INIT_CHOICES:
+            elif init in INITS:
                 changes["init"] = init
             else:
                 raise CliError(f"--init: expected current, statquest, zeros or random:SEED, got {args.init!r}")

@@ -46,7 +46,6 @@ FINISHED: Final = "finished"
 STOPPED: Final = "stopped"
 STOPPED_BELOW: Final = "stopped_below"
 DIVERGED: Final = "diverged"
-STATUSES: tuple[Status, ...] = (FINISHED, STOPPED, STOPPED_BELOW, DIVERGED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +151,10 @@ class TrainingRun:
         self.config = config
         names = tuple(item.name for item in self.dataset)
         if history is not None and history.sequence_count != len(names):
-            raise ValueError(
-                f"history: it has {history.sequence_count} sequence(s) but the dataset has "
-                f"{len(names)}; start a new history"
+            raise FieldError(
+                "history",
+                f"it has {history.sequence_count} sequence(s) but the dataset has {len(names)}; "
+                "start a new history",
             )
         self.history = history if history is not None else TrainingHistory(names)
         self._lr = config.lr

@@ -251,7 +251,7 @@ def _session_from_dict(data: Any) -> Session:
     if "training" in data:
         settings = _object(data["training"], "training", (), _TRAINING_KEYS)
         with _at("training"):
-            session.set_training(TrainConfig(**settings))
+            session.set_training(TrainConfig.from_json_dict(settings, where=""))
     if data.get("history") is not None:
         with _at("history"):
             session.set_history(TrainingHistory.from_json_dict(data["history"], where=""))
