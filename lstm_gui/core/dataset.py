@@ -50,7 +50,7 @@ class DatasetItem:
             raise FieldError("name", f"expected a string, got {self.name!r}")
         inputs = tuple(finite_number(x, f"inputs[{k}]") for k, x in enumerate(self.inputs))
         if not inputs:
-            raise FieldError("inputs", "expected at least one number, got none")
+            raise FieldError("inputs", "expected at least one number, got an empty list")
         object.__setattr__(self, "inputs", inputs)
         object.__setattr__(self, "target", finite_number(self.target, "target"))
 

@@ -83,7 +83,7 @@ def test_files(tmp_path):
     ("inputs", "target", "where", "reason"),
     [
         ((1.0, 0.5, math.nan), 0.0, "inputs[2]", "expected a finite number, got nan"),
-        ((), 0.0, "inputs", "expected at least one number, got none"),
+        ((), 0.0, "inputs", "expected at least one number, got an empty list"),
         ((1.0,), math.inf, "target", "expected a finite number, got inf"),
         ((1.0,), "1", "target", "expected a finite number, got '1'"),
     ],
