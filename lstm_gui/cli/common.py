@@ -43,7 +43,7 @@ class Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self.value_options: set[str] = set()
 
-    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:  # type: ignore[override]
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         action = super().add_argument(*args, **kwargs)
         # nargs None: a plain option with exactly one value (flags have nargs 0).
         if action.option_strings and action.nargs is None:

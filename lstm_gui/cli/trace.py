@@ -96,12 +96,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _examples_listing() -> str:
-    from lstm_gui.core.resources import list_examples
-
     lines = []
     for name in list_examples():
         description = load_example(name).description
         lines.append(f"{name}\t{description}" if description else name)
     return "\n".join(lines) + "\n"
-
-

@@ -18,8 +18,7 @@ import json
 import math
 import sys
 import time
-from dataclasses import replace
-from typing import IO, Any, Callable
+from typing import IO, Any, Callable, Sequence
 
 from lstm_gui.cli.common import (
     EXIT_DIVERGED,
@@ -27,15 +26,17 @@ from lstm_gui.cli.common import (
     CliError,
     add_session_arguments,
     base_session_from_args,
-    parse_number_arg,
     write_stdout,
 )
+from lstm_gui.core.cell import CellParams
+from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.errors import FieldError
 from lstm_gui.core.files.session_file import save_session
-from lstm_gui.core.parsing import NumberError, parse_int
+from lstm_gui.core.parsing import NumberError, parse_int, parse_number
 from lstm_gui.core.vocabulary import NOTEBOOK_NAMES, PARAM_KEYS
-from lstm_gui.training.config import ENGINES, OPTIMIZERS, TrainConfig, start_params
+from lstm_gui.training.config import ENGINES, INITS, OPTIMIZERS, TrainConfig, start_params
 from lstm_gui.training.history import TrainingHistory
-from lstm_gui.training.run import Progress, TrainingRun, TrainResult
+from lstm_gui.training.run import DIVERGED, Progress, TrainingRun, TrainResult
 
 HELP = "train the cell on the session's dataset and print the weights reached"
 
@@ -82,47 +83,62 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+#: The flag that sets each :class:`TrainConfig` field (its refusals name the flag).
+FLAG_OF_FIELD: dict[str, str] = {
+    "optimizer": "--optimizer",
+    "lr": "--lr",
+    "momentum": "--momentum",
+    "epochs": "--epochs",
+    "per_sample": "--per-sample",
+    "init": "--init",
+    "seed": "--init random seed",
+    "stop_below": "--stop-below",
+    "engine": "--engine",
+}
+
+
 def config_from_args(args: argparse.Namespace, base: TrainConfig) -> TrainConfig:
-    """The session's training settings with the flags given applied."""
+    """The session's training settings with the flags given applied.
+
+    The flags' text is only parsed here (C locale); the rules are
+    :class:`TrainConfig`'s, whose refusal is reported with the flag's name.
+
+    Raises
+    ------
+    CliError
+        E.g. ``--epochs: expected at least 1, got 0``.
+    """
     changes: dict[str, Any] = {}
-    if args.init is not None:
-        init = args.init.strip()
-        if init.startswith("random:"):
-            changes["init"] = "random"
-            changes["seed"] = parse_int(init[len("random:"):], "--init random seed")
-        elif init in ("current", "statquest", "zeros", "random"):
-            changes["init"] = init
-        else:
-            raise CliError(
-                f"--init: expected current, statquest, zeros or random:SEED, got {args.init!r}"
-            )
-    if args.optimizer is not None:
-        changes["optimizer"] = args.optimizer
-    if args.lr is not None:
-        lr = parse_number_arg(args.lr, "--lr")
-        if lr <= 0:
-            raise CliError(f"--lr: expected a positive learning rate, got {args.lr}")
-        changes["lr"] = lr
-    if args.momentum is not None:
-        momentum = parse_number_arg(args.momentum, "--momentum")
-        if momentum < 0:
-            raise CliError(f"--momentum: expected 0 or more, got {args.momentum}")
-        changes["momentum"] = momentum
-    if args.epochs is not None:
-        changes["epochs"] = parse_int(str(args.epochs), "--epochs", minimum=0)
-    if args.per_sample is not None:
-        changes["per_sample"] = args.per_sample
-    if args.engine is not None:
-        changes["engine"] = args.engine
-    if args.stop_below is not None:
-        changes["stop_below"] = parse_number_arg(args.stop_below, "--stop-below")
     try:
-        return replace(base, **changes)
-    except ValueError as exc:
+        if args.init is not None:
+            init = args.init.strip()
+            if init.startswith("random:"):
+                changes["init"] = "random"
+                changes["seed"] = parse_int(init[len("random:"):], FLAG_OF_FIELD["seed"])
+            elif init in INITS:
+                changes["init"] = init
+            else:
+                raise CliError(f"--init: expected current, statquest, zeros or random:SEED, got {args.init!r}")
+        if args.lr is not None:
+            changes["lr"] = parse_number(args.lr, "--lr")
+        if args.momentum is not None:
+            changes["momentum"] = parse_number(args.momentum, "--momentum")
+        if args.epochs is not None:
+            changes["epochs"] = parse_int(str(args.epochs), "--epochs")
+        if args.stop_below is not None:
+            changes["stop_below"] = parse_number(args.stop_below, "--stop-below")
+    except NumberError as exc:
         raise CliError(str(exc)) from None
+    for name in ("optimizer", "per_sample", "engine"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
+    try:
+        return base.replace(**changes)
+    except FieldError as exc:
+        raise CliError(f"{FLAG_OF_FIELD.get(exc.where, exc.where)}: {exc.reason}") from None
 
 
-def _progress_printer(stream) -> Callable[[Progress], None]:
+def _progress_printer(stream: IO[str]) -> Callable[[Progress], None]:
     last = [0.0]
 
     def show(progress: Progress) -> None:
@@ -141,7 +157,9 @@ def _progress_printer(stream) -> Callable[[Progress], None]:
     return show
 
 
-def result_dict(result, config: TrainConfig, dataset, start) -> dict[str, Any]:
+def result_dict(
+    result: TrainResult, config: TrainConfig, dataset: Sequence[DatasetItem], start: CellParams
+) -> dict[str, Any]:
     """What ``--format json`` prints."""
     weights = list(result.params.to_flat())
     names = list(NOTEBOOK_NAMES)
@@ -185,16 +203,11 @@ def run(args: argparse.Namespace) -> int:
 
     Unusable flags or files raise cli.py's ``CliError`` (exit 2, one line).
     """
-    from lstm_gui.training.run import TrainingRun
-
-    try:
-        session = base_session_from_args(args)
-        config = config_from_args(args, session.training)
-    except ValueError as exc:
-        _raise_cli_error(str(exc))
+    session = base_session_from_args(args)
+    config = config_from_args(args, session.training)
     dataset = session.dataset
     if not dataset:
-        _raise_cli_error("the session has no dataset to train on")
+        raise CliError("the session has no dataset to train on")
     start = start_params(config, session.params)
     history = session.history
     names = [item.name for item in dataset]
@@ -209,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("lstm-gui train: interrupted; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
-    if result.status == "diverged":
+    if result.status == DIVERGED:
         print(f"lstm-gui train: {result.message}; nothing written", file=sys.stderr)
         return EXIT_DIVERGED
     data = result_dict(result, config, dataset, start)
@@ -220,14 +233,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             save_session(session, args.out)
         except OSError as exc:
-            _raise_cli_error(f"--out: cannot write {args.out}: {exc.strerror or exc}")
+            raise CliError(f"--out: cannot write {args.out}: {exc.strerror or exc}") from None
         data["saved"] = str(args.out)
     if args.format == "json":
         write_stdout(json.dumps(data, indent=2) + "\n")
     else:
         write_stdout(_table(data) + "\n")
     return 0
-
-
-def _raise_cli_error(message: str) -> None:
-    raise CliError(message)

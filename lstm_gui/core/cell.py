@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields, replace
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, overload
 
 from lstm_gui.core.vocabulary import GATES, NOTEBOOK_NAMES, PARAM_KEYS, ROLES
+
 
 def sigmoid(z: float) -> float:
     """Logistic function, without overflow for any finite ``z``."""
@@ -71,12 +72,14 @@ class CellParams:
     def gate(self, gate: str) -> GateParams:
         if gate not in GATES:
             raise KeyError(f"unknown gate {gate!r}; expected one of {', '.join(GATES)}")
-        return getattr(self, gate)
+        block: GateParams = getattr(self, gate)
+        return block
 
     def get(self, gate: str, role: str) -> float:
         if role not in ROLES:
             raise KeyError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
-        return getattr(self.gate(gate), role)
+        value: float = getattr(self.gate(gate), role)
+        return value
 
     def with_value(self, gate: str, role: str, value: float) -> "CellParams":
         """A copy with one weight or bias changed."""
@@ -93,13 +96,6 @@ class CellParams:
 
     def to_notebook_names(self) -> dict[str, float]:
         return {name: self.get(g, r) for name, (g, r) in NOTEBOOK_NAMES.items()}
-
-    @classmethod
-    def from_notebook_names(cls, values: dict[str, float]) -> "CellParams":
-        missing = [n for n in NOTEBOOK_NAMES if n not in values]
-        if missing:
-            raise KeyError(f"missing notebook names: {', '.join(missing)}")
-        return cls.from_flat([values[n] for n in NOTEBOOK_NAMES])
 
     def to_nested(self) -> dict[str, dict[str, float]]:
         return {g: {r: self.get(g, r) for r in ROLES} for g in GATES}
@@ -158,7 +154,13 @@ class Trace(Sequence[StepTrace]):
     def __len__(self) -> int:
         return self._length
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> StepTrace: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[StepTrace]: ...
+
+    def __getitem__(self, index: int | slice) -> StepTrace | list[StepTrace]:
         if isinstance(index, slice):
             return [self[k] for k in range(*index.indices(self._length))]
         if index < 0:
@@ -250,10 +252,3 @@ def step(
     t = run(params, [x], long_prev, short_prev)[0]
     return replace(t, step=step_number) if step_number != 1 else t
 
-
-def final_memories(
-    params: CellParams, inputs: Iterable[float], long0: float = 0.0, short0: float = 0.0
-) -> tuple[float, float]:
-    """(long, short) after the whole sequence (the initial ones if it is empty)."""
-    trace = run(params, inputs, long0, short0)
-    return trace.final() if len(trace) else (float(long0), float(short0))

@@ -19,36 +19,40 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import os
 import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from lstm_gui.core.errors import FieldError, finite_number
 from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
 from lstm_gui.core.formatting import format_full
 from lstm_gui.core.parsing import NumberError, parse_number
 
-def _finite(value: float, what: str) -> float:
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{what}: expected a finite number, got {value!r}")
-    return value
-
 
 @dataclass(frozen=True, slots=True)
 class DatasetItem:
-    """One named training sequence and the final short-term memory wanted."""
+    """One named training sequence and the final short-term memory wanted.
+
+    Raises
+    ------
+    FieldError
+        ``where`` is ``name``, ``inputs`` (none given), ``inputs[k]`` or
+        ``target``: e.g. ``FieldError("inputs[2]", "expected a finite number, got nan")``.
+    """
 
     name: str
     inputs: tuple[float, ...]
     target: float
 
     def __post_init__(self) -> None:
-        if not self.inputs:
-            raise ValueError(f"sequence {self.name!r}: needs at least one input")
-        object.__setattr__(self, "inputs", tuple(_finite(x, f"{self.name} input") for x in self.inputs))
-        object.__setattr__(self, "target", _finite(self.target, f"{self.name} target"))
+        if not isinstance(self.name, str):
+            raise FieldError("name", f"expected a string, got {self.name!r}")
+        inputs = tuple(finite_number(x, f"inputs[{k}]") for k, x in enumerate(self.inputs))
+        if not inputs:
+            raise FieldError("inputs", "expected at least one number, got an empty list")
+        object.__setattr__(self, "inputs", inputs)
+        object.__setattr__(self, "target", finite_number(self.target, "target"))
 
 
 #: The video's dataset: Company A -> 0, Company B -> 1.

@@ -7,6 +7,9 @@ Each rule has one owner that raises :class:`FieldError`; the window maps
 
 from __future__ import annotations
 
+import math
+import numbers
+
 
 class FieldError(ValueError):
     """A value refused by its rule.
@@ -29,3 +32,24 @@ class FieldError(ValueError):
             return self
         where = f"{prefix}.{self.where}" if self.where and not self.where.startswith("[") else prefix + self.where
         return FieldError(where, self.reason)
+
+
+def finite_number(value: object, where: str) -> float:
+    """``value`` as a float, if it is a finite real number (not a bool).
+
+    The one check behind every "expected a finite number" in the core.
+
+    Raises
+    ------
+    FieldError
+        ``FieldError(where, "expected a finite number, got 'abc'")``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise FieldError(where, f"expected a finite number, got {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:  # an int with hundreds of digits
+        number = math.inf
+    if not math.isfinite(number):
+        raise FieldError(where, f"expected a finite number, got {value!r}")
+    return number

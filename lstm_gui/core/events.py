@@ -33,7 +33,7 @@ class Signal(Generic[T]):
     @staticmethod
     def _ref(callback: Callable[[T], Any]) -> Callable[[], Callable[[T], Any] | None]:
         if hasattr(callback, "__self__") and hasattr(callback, "__func__"):
-            return weakref.WeakMethod(callback)  # type: ignore[arg-type]
+            return weakref.WeakMethod(callback)
         return lambda: callback
 
     def _live(self) -> list[Callable[[T], Any]]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import math
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
-if TYPE_CHECKING:  # pragma: no cover
-    from lstm_gui.core.cell import Trace
+from lstm_gui.core.cell import TRACE_FIELDS, Trace
 
 #: Decimals shown for gate values and memories on the diagram and in tables.
 DISPLAY_DECIMALS = 4
@@ -48,7 +50,7 @@ def format_cell(value: float, decimals: int = DISPLAY_DECIMALS) -> str:
 
 
 def trace_table_text(
-    trace: "Trace",
+    trace: Trace,
     columns: Sequence[str] = TRACE_TABLE_COLUMNS,
     header_lines: Sequence[str] = (),
     decimals: int = DISPLAY_DECIMALS,
@@ -70,13 +72,8 @@ def trace_table_text(
     return "\n".join(lines) + "\n"
 
 
-def trace_csv_text(trace: "Trace", columns: Sequence[str] | None = None) -> str:
+def trace_csv_text(trace: Trace, columns: Sequence[str] | None = None) -> str:
     """CSV with a header row; numbers at full precision (they read back exactly)."""
-    import csv
-    import io
-
-    from lstm_gui.core.cell import TRACE_FIELDS
-
     columns = TRACE_FIELDS if columns is None else tuple(columns)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -87,14 +84,12 @@ def trace_csv_text(trace: "Trace", columns: Sequence[str] | None = None) -> str:
     return out.getvalue()
 
 
-def trace_json_data(trace: "Trace") -> list[dict[str, float | int | None]]:
+def trace_json_data(trace: Trace) -> list[dict[str, float | int | None]]:
     """One object per step with every :data:`~lstm_gui.core.cell.TRACE_FIELDS` key.
 
     A non-finite value (only possible when the weights times the inputs
     overflow) becomes ``None`` (JSON ``null``): JSON has no NaN.
     """
-    from lstm_gui.core.cell import TRACE_FIELDS
-
     data = {name: trace.column(name) for name in TRACE_FIELDS}
     steps = []
     for row in range(len(trace)):
@@ -106,14 +101,12 @@ def trace_json_data(trace: "Trace") -> list[dict[str, float | int | None]]:
     return steps
 
 
-def trace_json_text(trace: "Trace") -> str:
+def trace_json_text(trace: Trace) -> str:
     """:func:`trace_json_data` as JSON text (exact numbers), one step per line.
 
     One compact object per line keeps a 100,000-step trace fast to write and
     easy to read with line tools; it is still one JSON list.
     """
-    import json
-
     encode = json.JSONEncoder(allow_nan=False).encode
     rows = [encode(record) for record in trace_json_data(trace)]
     if not rows:

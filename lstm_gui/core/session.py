@@ -5,25 +5,22 @@ training settings and the training history. Plain Python; every setter
 validates, stores an immutable value and announces the change through a
 :class:`~lstm_gui.core.events.Signal` named for what happened. Setting an
 equal value announces nothing.
+
+A refused value raises :class:`~lstm_gui.core.errors.FieldError` naming the
+field: ``weights.forget.bias``, ``inputs[2]``, ``long``, ``short``.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Iterable, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
 from lstm_gui.core.dataset import COMPANIES, DatasetItem
+from lstm_gui.core.errors import finite_number
 from lstm_gui.core.events import Signal
+from lstm_gui.core.vocabulary import PARAM_KEYS
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
-
-
-def _finite(value: float, what: str) -> float:
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{what}: expected a finite number, got {value!r}")
-    return value
 
 
 class SessionEvents:
@@ -68,10 +65,9 @@ class Session:
         description: str = "",
     ) -> None:
         self.events = SessionEvents()
-        self._params = params
+        self._params = self._check_params(params)
         self._inputs = self._check_inputs(inputs)
-        self._long0 = _finite(long0, "initial long-term memory")
-        self._short0 = _finite(short0, "initial short-term memory")
+        self._long0, self._short0 = self._check_memories(long0, short0)
         self._dataset = tuple(dataset)
         self._training = training if training is not None else TrainConfig()
         self._history = history
@@ -85,27 +81,40 @@ class Session:
     def params(self) -> CellParams:
         return self._params
 
+    @staticmethod
+    def _check_params(params: CellParams) -> CellParams:
+        for (gate, role), value in zip(PARAM_KEYS, params.to_flat()):
+            finite_number(value, f"weights.{gate}.{role}")
+        return params
+
     def set_params(self, params: CellParams) -> None:
-        for value in params.to_flat():
-            _finite(value, "weight")
+        """Change all 12 weights and biases; ``FieldError`` names the first
+        one that is not finite (``weights.forget.bias``)."""
+        self._check_params(params)
         if params != self._params:
             self._params = params
             self.events.weights_changed.emit(params)
 
     def set_weight(self, gate: str, role: str, value: float) -> None:
-        """Change one weight or bias; raises ``ValueError`` if not finite."""
-        self.set_params(self._params.with_value(gate, role, _finite(value, f"weights.{gate}.{role}")))
+        """Change one weight or bias; ``FieldError`` (``weights.<gate>.<role>``)
+        if not finite, ``KeyError`` for an unknown gate or role."""
+        self.set_params(self._params.with_value(gate, role, finite_number(value, f"weights.{gate}.{role}")))
 
     # -- the free input sequence and initial memories -----------------------
     @staticmethod
     def _check_inputs(inputs: Iterable[float]) -> tuple[float, ...]:
-        return tuple(_finite(x, f"inputs[{k}]") for k, x in enumerate(inputs))
+        return tuple(finite_number(x, f"inputs[{k}]") for k, x in enumerate(inputs))
+
+    @staticmethod
+    def _check_memories(long0: float, short0: float) -> tuple[float, float]:
+        return finite_number(long0, "long"), finite_number(short0, "short")
 
     @property
     def inputs(self) -> tuple[float, ...]:
         return self._inputs
 
     def set_inputs(self, inputs: Sequence[float]) -> None:
+        """Change the free input sequence; ``FieldError`` (``inputs[k]``)."""
         checked = self._check_inputs(inputs)
         if checked != self._inputs:
             self._inputs = checked
@@ -120,8 +129,8 @@ class Session:
         return self._short0
 
     def set_memories(self, long0: float, short0: float) -> None:
-        long0 = _finite(long0, "initial long-term memory")
-        short0 = _finite(short0, "initial short-term memory")
+        """Change the initial memories; ``FieldError`` (``long``, ``short``)."""
+        long0, short0 = self._check_memories(long0, short0)
         if (long0, short0) != (self._long0, self._short0):
             self._long0, self._short0 = long0, short0
             self.events.memories_changed.emit((long0, short0))

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import math
+import dataclasses
+import numbers
 import random
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 from lstm_gui.core.cell import CellParams
+from lstm_gui.core.errors import FieldError, finite_number
 
 OPTIMIZERS: tuple[str, ...] = ("adam", "sgd", "rmsprop", "adagrad")
 INITS: tuple[str, ...] = ("current", "statquest", "zeros", "random")
 ENGINES: tuple[str, ...] = ("fast", "torch")
-STATUSES: tuple[str, ...] = ("finished", "stopped", "stopped_below", "diverged")
 
 #: StatQuest's start: ``torch.manual_seed(42)`` then 8 draws of
 #: ``torch.normal(mean=torch.tensor(0.0), std=torch.tensor(1.0))`` (float32)
 #: for wlr1, wlr2, wpr1, wpr2, wp1, wp2, wo1, wo2; biases 0. The exact float32
 #: values, so that torch need not be imported to make them (tested against
-#: torch in tests/core/test_training.py).
+#: torch in tests/training/test_training.py).
 STATQUEST_DRAWS: tuple[float, ...] = (
     0.33669036626815796,
     0.12880940735340118,
@@ -42,23 +43,45 @@ def _weights_with_zero_biases(draws: Sequence[float]) -> CellParams:
 STATQUEST_PARAMS: CellParams = _weights_with_zero_biases(STATQUEST_DRAWS)
 
 
-def _check_finite(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{what}: expected a finite number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{what}: expected a finite number, got {value!r}")
-    return value
+#: Most epochs one run may have (a billion: days of training even at full speed).
+MAX_EPOCHS = 1_000_000_000
+#: Largest seed: the window's seed spin box goes up to this (a 32-bit int).
+MAX_SEED = 2**31 - 1
+
+
+def _choice(value: object, choices: tuple[str, ...], where: str) -> str:
+    if value not in choices:
+        raise FieldError(where, f"expected one of {', '.join(choices)}, got {value!r}")
+    return str(value)
+
+
+def _whole_number(value: object, where: str, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise FieldError(where, f"expected a whole number, got {value!r}")
+    number = int(value)
+    if number < minimum:
+        raise FieldError(where, f"expected at least {minimum}, got {number}")
+    if number > maximum:
+        raise FieldError(where, f"expected at most {maximum}, got {number}")
+    return number
 
 
 @dataclass(frozen=True, slots=True)
 class TrainConfig:
-    """How to train. ``per_sample``: one update per sequence (in dataset
-    order), else one update per epoch on the summed loss.
+    """How to train; the one owner of the training settings' rules.
 
-    ``seed`` is used by ``init="random"``. ``momentum`` is SGD's (torch's
-    dampening 0, no Nesterov); the other optimizers use torch's defaults.
-    Invalid values raise ``ValueError`` with the field's name.
+    ``per_sample``: one update per sequence (in dataset order), else one
+    update per epoch on the summed loss. ``seed`` is used by
+    ``init="random"``. ``momentum`` is SGD's (torch's dampening 0, no
+    Nesterov); the other optimizers use torch's defaults. ``stop_below``:
+    stop as soon as the summed loss falls below it (``None``: never).
+
+    Raises
+    ------
+    FieldError
+        With ``where`` the field's name, e.g. ``FieldError("epochs",
+        "expected at least 1, got 0")``. The window, the session file and the
+        command line map ``where`` onto a field, a path or a flag.
     """
 
     optimizer: str = "adam"
@@ -72,55 +95,59 @@ class TrainConfig:
     engine: str = "fast"
 
     def __post_init__(self) -> None:
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer: expected one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
-        if self.init not in INITS:
-            raise ValueError(f"init: expected one of {', '.join(INITS)}, got {self.init!r}")
-        if self.engine not in ENGINES:
-            raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {self.engine!r}")
-        lr = _check_finite(self.lr, "lr")
+        _choice(self.optimizer, OPTIMIZERS, "optimizer")
+        lr = finite_number(self.lr, "lr")
         if lr <= 0:
-            raise ValueError(f"lr: expected a positive learning rate, got {self.lr!r}")
-        momentum = _check_finite(self.momentum, "momentum")
-        if momentum < 0:
-            raise ValueError(f"momentum: expected 0 or more, got {self.momentum!r}")
-        if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 0:
-            raise ValueError(f"epochs: expected a whole number of epochs >= 0, got {self.epochs!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise ValueError(f"seed: expected a whole number, got {self.seed!r}")
+            raise FieldError("lr", f"expected a positive learning rate, got {lr!r}")
+        momentum = finite_number(self.momentum, "momentum")
+        if not 0 <= momentum < 1:
+            raise FieldError("momentum", f"expected at least 0 and below 1, got {momentum!r}")
+        epochs = _whole_number(self.epochs, "epochs", 1, MAX_EPOCHS)
         if not isinstance(self.per_sample, bool):
-            raise ValueError(f"per_sample: expected true or false, got {self.per_sample!r}")
+            raise FieldError("per_sample", f"expected true or false, got {self.per_sample!r}")
+        _choice(self.init, INITS, "init")
+        seed = _whole_number(self.seed, "seed", 0, MAX_SEED)
+        stop_below = None
+        if self.stop_below is not None:
+            stop_below = finite_number(self.stop_below, "stop_below")
+            if stop_below <= 0:
+                raise FieldError("stop_below", f"expected a loss above 0, got {stop_below!r}")
+        _choice(self.engine, ENGINES, "engine")
+        # Stored as the plain types (an int 1 for lr becomes 1.0, numpy ints
+        # become int), so equal settings compare and save equal.
         object.__setattr__(self, "lr", lr)
         object.__setattr__(self, "momentum", momentum)
-        if self.stop_below is not None:
-            object.__setattr__(self, "stop_below", _check_finite(self.stop_below, "stop_below"))
+        object.__setattr__(self, "epochs", epochs)
+        object.__setattr__(self, "seed", seed)
+        object.__setattr__(self, "stop_below", stop_below)
+
+    def replace(self, **changes: Any) -> TrainConfig:
+        """A copy with ``changes`` applied, checked like a new config."""
+        return dataclasses.replace(self, **changes)
 
     def to_json_dict(self) -> dict[str, Any]:
-        return {
-            "optimizer": self.optimizer,
-            "lr": self.lr,
-            "momentum": self.momentum,
-            "epochs": self.epochs,
-            "per_sample": self.per_sample,
-            "init": self.init,
-            "seed": self.seed,
-            "stop_below": self.stop_below,
-            "engine": self.engine,
-        }
+        """The settings as plain JSON data (the session file's ``training``)."""
+        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
 
     @classmethod
-    def from_json_dict(cls, data: Any, where: str = "training") -> "TrainConfig":
-        """Validate and build; ``ValueError`` says which field is wrong."""
-        if not isinstance(data, dict):
-            raise ValueError(f"{where}: expected an object, got {type(data).__name__}")
-        known = set(cls.__dataclass_fields__)
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    def from_json_dict(cls, data: object, where: str = "training") -> TrainConfig:
+        """Build from plain JSON data; missing fields take their defaults.
+
+        Raises
+        ------
+        FieldError
+            ``where`` is the field's place under the prefix ``where``
+            (``training.lr``); the prefix alone for the object as a whole.
+        """
         try:
+            if not isinstance(data, dict):
+                raise FieldError("", f"expected an object, got {type(data).__name__}")
+            unknown = sorted(str(key) for key in set(data) - {field.name for field in dataclasses.fields(cls)})
+            if unknown:
+                raise FieldError("", f"unknown field(s) {', '.join(unknown)}")
             return cls(**data)
-        except (ValueError, TypeError) as exc:
-            raise ValueError(f"{where}.{exc}") from None
+        except FieldError as exc:
+            raise exc.within(where) from None
 
 
 def random_params(seed: int) -> CellParams:
@@ -142,4 +169,4 @@ def start_params(config: TrainConfig, current: CellParams) -> CellParams:
         return CellParams.zeros()
     if config.init == "random":
         return random_params(config.seed)
-    raise ValueError(f"init: expected one of {', '.join(INITS)}, got {config.init!r}")
+    raise FieldError("init", f"expected one of {', '.join(INITS)}, got {config.init!r}")

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import math
+import csv
+import io
+import os
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
+import numpy.typing as npt
+
+from lstm_gui.core.errors import FieldError, finite_number
+from lstm_gui.core.files.io import atomic_write_text
+from lstm_gui.core.vocabulary import NOTEBOOK_NAMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +113,14 @@ class TrainingHistory:
             new[: self._size] = old[: self._size]
             setattr(self, name, new)
 
-    def extend(self, epochs, loss, outputs, weights, run_start: bool = False) -> None:
+    def extend(
+        self,
+        epochs: npt.ArrayLike,
+        loss: npt.ArrayLike,
+        outputs: npt.ArrayLike,
+        weights: npt.ArrayLike,
+        run_start: bool = False,
+    ) -> None:
         """Append rows (array-likes of equal length)."""
         epochs = np.asarray(epochs, dtype=np.int64).reshape(-1)
         k = len(epochs)
@@ -179,67 +193,112 @@ class TrainingHistory:
         }
 
     @classmethod
-    def from_json_dict(cls, data: Any, where: str = "history") -> "TrainingHistory":
-        """Validate and build; ``ValueError`` with a path such as
-        ``history.loss[3]: expected a finite number``."""
+    def from_json_dict(cls, data: object, where: str = "history") -> TrainingHistory:
+        """Validate plain JSON data (see :meth:`to_json_dict`) and build.
 
-        def need_list(value: Any, path: str) -> list:
-            if not isinstance(value, list):
-                raise ValueError(f"{path}: expected a list, got {type(value).__name__}")
-            return value
+        Raises
+        ------
+        FieldError
+            ``where`` is the place under the prefix ``where``
+            (``history.loss[3]``), e.g. ``expected a finite number, got nan``.
+        """
+        try:
+            return cls._from_json_dict(data)
+        except FieldError as exc:
+            raise exc.within(where) from None
 
-        def number(value: Any, path: str) -> float:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"{path}: expected a finite number, got {value!r}")
-            return float(value)
-
+    @classmethod
+    def _from_json_dict(cls, data: object) -> TrainingHistory:
         if not isinstance(data, dict):
-            raise ValueError(f"{where}: expected an object, got {type(data).__name__}")
-        for key in ("sequence_names", "epochs", "loss", "outputs", "weights"):
+            raise FieldError("", f"expected an object, got {type(data).__name__}")
+        for key in _REQUIRED_FIELDS:
             if key not in data:
-                raise ValueError(f"{where}: missing field {key!r}")
-        unknown = sorted(set(data) - {"sequence_names", "epochs", "loss", "outputs", "weights", "run_starts", "decimated"})
+                raise FieldError("", f"missing field {key!r}")
+        unknown = sorted(str(key) for key in set(data) - set(_REQUIRED_FIELDS) - set(_OPTIONAL_FIELDS))
         if unknown:
-            raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)}")
-        names = need_list(data["sequence_names"], f"{where}.sequence_names")
+            raise FieldError("", f"unknown field(s) {', '.join(unknown)}")
+        names = _json_list(data["sequence_names"], "sequence_names")
         for k, name in enumerate(names):
             if not isinstance(name, str):
-                raise ValueError(f"{where}.sequence_names[{k}]: expected a string, got {name!r}")
-        epochs_raw = need_list(data["epochs"], f"{where}.epochs")
+                raise FieldError(f"sequence_names[{k}]", f"expected a string, got {name!r}")
+        epochs_raw = _json_list(data["epochs"], "epochs")
         n = len(epochs_raw)
-        epochs = []
+        epochs: list[int] = []
         for k, e in enumerate(epochs_raw):
             if isinstance(e, bool) or not isinstance(e, int) or e < 0:
-                raise ValueError(f"{where}.epochs[{k}]: expected a whole number >= 0, got {e!r}")
+                raise FieldError(f"epochs[{k}]", f"expected a whole number >= 0, got {e!r}")
             if k and e < epochs[-1]:
-                raise ValueError(f"{where}.epochs[{k}]: epochs must not decrease ({e} after {epochs[-1]})")
+                raise FieldError(f"epochs[{k}]", f"epochs must not decrease ({e} after {epochs[-1]})")
             epochs.append(e)
-        columns: dict[str, Any] = {}
+        columns: dict[str, list[Any]] = {}
         for key in ("loss", "outputs", "weights"):
-            values = need_list(data[key], f"{where}.{key}")
+            values = _json_list(data[key], key)
             if len(values) != n:
-                raise ValueError(f"{where}.{key}: expected {n} rows like epochs, got {len(values)}")
+                raise FieldError(key, f"expected {n} rows like epochs, got {len(values)}")
             columns[key] = values
-        loss = [number(v, f"{where}.loss[{k}]") for k, v in enumerate(columns["loss"])]
+        loss = [finite_number(v, f"loss[{k}]") for k, v in enumerate(columns["loss"])]
         width = {"outputs": len(names), "weights": 12}
         rows: dict[str, list[list[float]]] = {}
         for key in ("outputs", "weights"):
             rows[key] = []
-            for k, row in enumerate(columns[key]):
-                row = need_list(row, f"{where}.{key}[{k}]")
+            for k, raw_row in enumerate(columns[key]):
+                row = _json_list(raw_row, f"{key}[{k}]")
                 if len(row) != width[key]:
-                    raise ValueError(f"{where}.{key}[{k}]: expected {width[key]} numbers, got {len(row)}")
-                rows[key].append([number(v, f"{where}.{key}[{k}][{j}]") for j, v in enumerate(row)])
-        run_starts = need_list(data.get("run_starts", [0] if n else []), f"{where}.run_starts")
+                    raise FieldError(f"{key}[{k}]", f"expected {width[key]} numbers, got {len(row)}")
+                rows[key].append([finite_number(v, f"{key}[{k}][{j}]") for j, v in enumerate(row)])
+        run_starts = _json_list(data.get("run_starts", [0] if n else []), "run_starts")
         for k, r in enumerate(run_starts):
             if isinstance(r, bool) or not isinstance(r, int) or not 0 <= r < n:
-                raise ValueError(f"{where}.run_starts[{k}]: expected a row index below {n}, got {r!r}")
+                raise FieldError(f"run_starts[{k}]", f"expected a row index below {n}, got {r!r}")
         decimated = data.get("decimated", False)
         if not isinstance(decimated, bool):
-            raise ValueError(f"{where}.decimated: expected true or false, got {decimated!r}")
+            raise FieldError("decimated", f"expected true or false, got {decimated!r}")
         history = cls(names, capacity=max(1, n))
         if n:
             history.extend(epochs, loss, rows["outputs"], rows["weights"])
         history.run_starts = sorted(set(run_starts))
         history.decimated = decimated
         return history
+
+
+_REQUIRED_FIELDS: tuple[str, ...] = ("sequence_names", "epochs", "loss", "outputs", "weights")
+_OPTIONAL_FIELDS: tuple[str, ...] = ("run_starts", "decimated")
+
+
+def _json_list(value: object, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise FieldError(where, f"expected a list, got {type(value).__name__}")
+    return value
+
+
+# -- CSV export ----------------------------------------------------------------------
+
+
+def history_csv_header(sequence_names: Sequence[str]) -> list[str]:
+    """The CSV columns: ``epoch``, ``loss``, ``out_<k> <name>`` per sequence,
+    then the 12 weights by their notebook names (``wlr1`` ... ``bo1``)."""
+    outputs = [f"out_{k} {name}" for k, name in enumerate(sequence_names)]
+    return ["epoch", "loss", *outputs, *NOTEBOOK_NAMES]
+
+
+def history_csv_text(history: TrainingHistory) -> str:
+    """Every row of ``history`` as CSV text with a header row.
+
+    Numbers at full precision (``repr``: they read back as the same float64);
+    names with commas or quotes are quoted by the :mod:`csv` module.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(history_csv_header(history.sequence_names))
+    # tolist(): Python ints and floats, whose repr is exact (and much faster
+    # than formatting numpy scalars one by one).
+    numbers = np.column_stack([history.loss, history.outputs, history.weights]).tolist()
+    for epoch, row in zip(history.epochs.tolist(), numbers):
+        writer.writerow([str(epoch), *map(repr, row)])
+    return out.getvalue()
+
+
+def write_history_csv(history: TrainingHistory, path: str | os.PathLike[str]) -> None:
+    """Write :func:`history_csv_text` to ``path`` atomically (``OSError`` if it
+    cannot be written; the old file is kept then)."""
+    atomic_write_text(path, history_csv_text(history))

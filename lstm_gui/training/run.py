@@ -1,23 +1,20 @@
-"""Training the cell on a dataset: settings, start weights, history and runs.
+"""Training the cell on a dataset: one run, its progress and its result.
 
-CONTRACT (written before the implementation; the names below are used by the
-window, the training panel and the command line -- keep them, extend freely):
-
-- :class:`TrainConfig` frozen settings, saved in the session file.
-- :func:`start_params` picks the start weights for a config.
-- :class:`TrainingHistory` loss, outputs and weights per epoch (numpy arrays,
-  appendable), saved with the session.
-- :class:`TrainingRun` drives one run with either engine, reports progress
-  through a callback at most ~30 times a second and once at the end, honours
-  ``pause_event`` / ``stop_event`` (``threading.Event``) and ``set_lr`` at once.
+A :class:`TrainingRun` trains start weights (:func:`~lstm_gui.training.config.start_params`)
+on a dataset with a :class:`~lstm_gui.training.config.TrainConfig`, appends one
+row per epoch to a :class:`~lstm_gui.training.history.TrainingHistory`,
+reports :class:`Progress` through a callback at most every ``interval``
+seconds and once at the end, honours ``pause_event`` / ``stop_event``
+(``threading.Event``) and :meth:`TrainingRun.set_lr` at once, and returns a
+:class:`TrainResult`.
 
 Dataset sequences always start from memories long = short = 0 (as in the
 video); loss = sum over sequences of (final short - target)^2.
 
-Engines: ``fast`` (:mod:`lstm_gui.training.engines.fast`, analytic backpropagation
-through time in float64, the default) and ``torch`` (autograd +
-``torch.optim`` in float64, the reference; torch is imported only when it is
-chosen). Both give the same updates to rounding.
+Engines: ``fast`` (:mod:`lstm_gui.training.engines.fast`, analytic
+backpropagation through time in float64, the default) and ``torch``
+(autograd + ``torch.optim`` in float64, the reference; torch is imported only
+when it is chosen). Both give the same updates to rounding.
 
 Everything needed to start a run (:class:`CellParams`, the dataset, the
 config, the history) is plain picklable data, and so is a
@@ -31,16 +28,24 @@ import math
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import Any, Callable, Final, Literal, Protocol, Sequence
 
 import numpy as np
 
 from lstm_gui.core.cell import CellParams
-from lstm_gui.training.config import TrainConfig, _check_finite
+from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.errors import FieldError
+from lstm_gui.training.config import TrainConfig
+from lstm_gui.training.engines.fast import FastEngine
 from lstm_gui.training.history import HistoryChunk, TrainingHistory
 
-if TYPE_CHECKING:  # pragma: no cover
-    from lstm_gui.core.dataset import DatasetItem
+#: How a run ended: all epochs done, stopped by a person, the loss fell below
+#: ``stop_below``, or the loss or a weight stopped being finite.
+Status = Literal["finished", "stopped", "stopped_below", "diverged"]
+FINISHED: Final = "finished"
+STOPPED: Final = "stopped"
+STOPPED_BELOW: Final = "stopped_below"
+DIVERGED: Final = "diverged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +62,17 @@ class Progress:
     #: History rows added since the previous progress report (copies).
     new_rows: HistoryChunk | None = None
     paused: bool = False
-    #: Set on the last report of a run: "finished", "stopped", ...
-    status: str = ""
+    #: Set on the last report of a run (how it ended); empty before.
+    status: Status | Literal[""] = ""
     lr: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class TrainResult:
-    status: str  # "finished" | "stopped" | "stopped_below" | "diverged"
-    params: "CellParams"  # last finite weights
+    """How a run ended and where it got to."""
+
+    status: Status
+    params: CellParams  # last finite weights
     loss: float
     outputs: tuple[float, ...]
     epochs: int
@@ -73,27 +80,39 @@ class TrainResult:
     seconds: float = 0.0
 
 
-def dataset_sequences(dataset: Sequence["DatasetItem"]) -> list[tuple[tuple[float, ...], float]]:
+#: One record per epoch: (loss, outputs, weights) after it.
+Record = tuple[float, Sequence[float], Sequence[float]]
+
+
+class Engine(Protocol):
+    """What a training engine offers (:class:`FastEngine`, ``TorchEngine``):
+    built with (weights, sequences, optimizer, per_sample, momentum)."""
+
+    def evaluate(self) -> tuple[float, list[float]]:
+        """(summed loss, outputs) at the current weights."""
+        ...
+
+    def run_epochs(
+        self, epochs: int, lr: float, stop_below: float | None = None
+    ) -> tuple[int, list[float], list[float], list[float]]:
+        """(epochs done, losses, outputs flattened, weights flattened)."""
+        ...
+
+
+def dataset_sequences(dataset: Sequence[DatasetItem]) -> list[tuple[tuple[float, ...], float]]:
     """(inputs, target) pairs of a dataset, as the engines take them."""
     return [(tuple(item.inputs), float(item.target)) for item in dataset]
 
 
-def make_engine(
-    weights: Sequence[float],
-    dataset: Sequence["DatasetItem"],
-    config: TrainConfig,
-):
+def make_engine(weights: Sequence[float], dataset: Sequence[DatasetItem], config: TrainConfig) -> Engine:
     """A fresh engine (fresh optimizer state) for ``config.engine``."""
     sequences = dataset_sequences(dataset)
     if config.engine == "torch":
-        from lstm_gui.training.engines.torch_reference import TorchEngine  # torch only when chosen
+        # imports torch: only now (seconds), and only when the reference engine is chosen.
+        from lstm_gui.training.engines.torch_reference import TorchEngine
 
-        cls = TorchEngine
-    else:
-        from lstm_gui.training.engines.fast import FastEngine
-
-        cls = FastEngine
-    return cls(weights, sequences, config.optimizer, config.per_sample, config.momentum)
+        return TorchEngine(weights, sequences, config.optimizer, config.per_sample, config.momentum)
+    return FastEngine(weights, sequences, config.optimizer, config.per_sample, config.momentum)
 
 
 class TrainingRun:
@@ -121,20 +140,21 @@ class TrainingRun:
     def __init__(
         self,
         params: CellParams,
-        dataset: Sequence["DatasetItem"],
+        dataset: Sequence[DatasetItem],
         config: TrainConfig,
         history: TrainingHistory | None = None,
     ) -> None:
         if not dataset:
-            raise ValueError("dataset: needs at least one sequence to train on")
+            raise FieldError("dataset", "needs at least one sequence to train on")
         self.params = params
         self.dataset = tuple(dataset)
         self.config = config
         names = tuple(item.name for item in self.dataset)
         if history is not None and history.sequence_count != len(names):
-            raise ValueError(
-                f"history: it has {history.sequence_count} sequence(s) but the dataset has "
-                f"{len(names)}; start a new history"
+            raise FieldError(
+                "history",
+                f"it has {history.sequence_count} sequence(s) but the dataset has {len(names)}; "
+                "start a new history",
             )
         self.history = history if history is not None else TrainingHistory(names)
         self._lr = config.lr
@@ -160,10 +180,14 @@ class TrainingRun:
         return self._lr
 
     def set_lr(self, lr: float) -> None:
-        """Change the learning rate from the next update on (thread-safe)."""
-        lr = _check_finite(lr, "learning rate")
-        if lr <= 0:
-            raise ValueError(f"learning rate: expected a positive number, got {lr!r}")
+        """Change the learning rate from the next update on (thread-safe).
+
+        Raises
+        ------
+        FieldError
+            ``lr`` refused by :class:`TrainConfig`'s rule.
+        """
+        lr = self.config.replace(lr=lr).lr
         with self._lock:
             self._lr = lr
 
@@ -184,24 +208,24 @@ class TrainingRun:
         rows_reported = len(history)
         if not (math.isfinite(start_loss) and all(math.isfinite(v) for v in start_outputs)):
             return self._finish(
-                "diverged", self.params, start_loss, start_outputs, 0, 0.0, on_progress, rows_reported,
+                DIVERGED, self.params, start_loss, start_outputs, 0, 0.0, on_progress, rows_reported,
                 "the loss is not finite at the start weights",
             )
         history.extend([first_epoch], [start_loss], [start_outputs], [self.params.to_flat()], run_start=True)
 
         total = config.epochs
         done = 0
-        status = "finished"
+        status: Status = FINISHED
         message = ""
         chunk = 1
         started = time.perf_counter()
         paused_seconds = 0.0
         last_report = started
         stop_below = config.stop_below
-        last_row = (start_loss, tuple(start_outputs), self.params.to_flat())
+        last_row: Record = (start_loss, tuple(start_outputs), self.params.to_flat())
         while done < total:
             if self.stop_event.is_set():
-                status, message = "stopped", f"stopped after {done} epochs"
+                status, message = STOPPED, f"stopped after {done} epochs"
                 break
             if self.pause_event.is_set():
                 pause_began = time.perf_counter()
@@ -249,11 +273,11 @@ class TrainingRun:
             # The engine returns early for both reasons; a chunk may also end
             # exactly on the epoch that fell below the threshold.
             if n != -1 and stop_below is not None and count and losses[count - 1] < stop_below:
-                status = "stopped_below"
+                status = STOPPED_BELOW
                 message = f"the loss fell below {stop_below:g} after {done} epochs"
                 break
             if count < n or n == -1:
-                status = "diverged"
+                status = DIVERGED
                 message = (
                     f"training diverged at epoch {done + 1}: the loss or a weight became "
                     f"NaN or infinite (is the learning rate {lr:g} too large?); kept the "
@@ -274,15 +298,28 @@ class TrainingRun:
                 on_progress(self._progress(done, total, last_row, rate, left, history, rows_reported, lr=lr))
                 rows_reported = len(history)
                 last_report = time.perf_counter()
-        if status == "finished" and done < total:
-            status = "stopped"
+        if status == FINISHED and done < total:
+            status = STOPPED
         seconds = time.perf_counter() - started - paused_seconds
-        loss, outputs, weights = last_row
+        final_loss, final_outputs, final_weights = last_row
         return self._finish(
-            status, CellParams.from_flat(weights), loss, outputs, done, seconds, on_progress, rows_reported, message
+            status, CellParams.from_flat(final_weights), final_loss, final_outputs, done, seconds, on_progress,
+            rows_reported, message,
         )
 
-    def _progress(self, done, total, last_row, rate, left, history, rows_reported, paused=False, status="", lr=None):
+    def _progress(
+        self,
+        done: int,
+        total: int,
+        last_row: Record,
+        rate: float,
+        left: float,
+        history: TrainingHistory,
+        rows_reported: int,
+        paused: bool = False,
+        status: Status | Literal[""] = "",
+        lr: float | None = None,
+    ) -> Progress:
         loss, outputs, weights = last_row
         return Progress(
             epoch=done,
@@ -298,8 +335,19 @@ class TrainingRun:
             lr=self._lr if lr is None else lr,
         )
 
-    def _finish(self, status, params, loss, outputs, done, seconds, on_progress, rows_reported, message=""):
-        if status == "finished" and not message:
+    def _finish(
+        self,
+        status: Status,
+        params: CellParams,
+        loss: float,
+        outputs: Sequence[float],
+        done: int,
+        seconds: float,
+        on_progress: Callable[[Progress], None] | None,
+        rows_reported: int,
+        message: str = "",
+    ) -> TrainResult:
+        if status == FINISHED and not message:
             message = f"finished {done} epochs"
         if on_progress is not None:
             rate = done / seconds if seconds > 0 else 0.0
@@ -322,7 +370,7 @@ class TrainingRun:
 
 def train(
     params: CellParams,
-    dataset: Sequence["DatasetItem"],
+    dataset: Sequence[DatasetItem],
     config: TrainConfig,
     history: TrainingHistory | None = None,
 ) -> tuple[TrainResult, TrainingHistory]:

@@ -9,7 +9,9 @@ import pytest
 from lstm_gui import cli
 from lstm_gui.core.cell import NOTEBOOK_PARAMS
 from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.errors import FieldError
 from lstm_gui.core.session import Session
+from lstm_gui.training.config import TrainConfig
 
 
 def train(capsys, *argv: str) -> tuple[int, str, str]:
@@ -108,3 +110,28 @@ def test_bad_flags_exit_2_with_one_line(capsys, argv, message):
     code, out, err = train(capsys, *argv)
     assert code == 2 and out == ""
     assert message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "field", "value", "flag"),
+    [
+        (["--epochs", "0"], "epochs", 0, "--epochs"),
+        (["--epochs", "2000000000"], "epochs", 2_000_000_000, "--epochs"),
+        (["--momentum", "1"], "momentum", 1.0, "--momentum"),
+        (["--lr", "0"], "lr", 0.0, "--lr"),
+        (["--stop-below", "0"], "stop_below", 0.0, "--stop-below"),
+        (["--init", "random:-1"], "seed", -1, "--init random seed"),
+        (["--init", "random:2147483648"], "seed", 2**31, "--init random seed"),
+    ],
+)
+def test_a_refused_flag_gets_the_config_rule_reason_under_the_flag_name(capsys, argv, field, value, flag):
+    with pytest.raises(FieldError) as rule:
+        TrainConfig(**{field: value})
+    code, out, err = train(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err == f"lstm-gui: error: {flag}: {rule.value.reason}\n"
+
+
+def test_zero_epochs_are_refused_with_the_flag_name(capsys):
+    code, _, err = train(capsys, "--epochs", "0")
+    assert code == 2 and err == "lstm-gui: error: --epochs: expected at least 1, got 0\n"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import lstm_gui.cli
 import lstm_gui.core
@@ -71,3 +73,80 @@ def test_trace_command_runs_without_torch():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+# -- the import graph ------------------------------------------------------------------
+
+#: Imports that stay inside functions on purpose: torch (seconds to import) and Qt.
+_LAZY_IMPORTS = {
+    ("lstm_gui.cli", "lstm_gui.ui.app"),
+    ("lstm_gui.cli.torch_io", "lstm_gui.core.files.torch_bridge"),
+    ("lstm_gui.training.run", "lstm_gui.training.engines.torch_reference"),
+}
+
+
+def _sources() -> dict[str, Path]:
+    root = Path(lstm_gui.core.__file__).parent.parent
+    sources = {}
+    for path in root.rglob("*.py"):
+        parts = list(path.relative_to(root.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        name = ".".join(parts)
+        if name.split(".")[1:2] in (["core"], ["training"], ["cli"]):
+            sources[name] = path
+    return sources
+
+
+def _imports(path: Path) -> list[tuple[str, list[str], bool]]:
+    """(module, what it may name besides: its submodules imported by ``from m
+    import sub``, whether at module level) for each import in a file, counting
+    those inside functions and under ``if TYPE_CHECKING``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        top = node in tree.body
+        if isinstance(node, ast.Import):
+            found += [(alias.name, [], top) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.append((node.module, [f"{node.module}.{alias.name}" for alias in node.names], top))
+    return found
+
+
+def test_core_training_and_cli_have_no_import_cycles():
+    sources = _sources()
+    graph = {
+        name: {
+            imported
+            for module, submodules, _ in _imports(path)
+            for imported in [module, *submodules]
+            if imported in sources and imported != name
+        }
+        for name, path in sources.items()
+    }
+    cycles = []
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        for imported in sorted(graph[name]):
+            if imported in trail:
+                cycles.append(trail[trail.index(imported):] + [imported])
+            elif imported not in done:
+                visit(imported, trail + [imported])
+        done.add(name)
+
+    for name in sorted(graph):
+        if name not in done:
+            visit(name, [name])
+    assert cycles == []
+
+
+def test_imports_are_at_module_top_except_torch_and_qt():
+    inner = {
+        (name, module)
+        for name, path in _sources().items()
+        if name != "lstm_gui.training.child"  # the training process' entry point
+        for module, _, top in _imports(path)
+        if not top and (module.split(".")[0] == "lstm_gui" or module.split(".")[0] in sys.stdlib_module_names)
+    }
+    assert inner == _LAZY_IMPORTS

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +16,7 @@ from lstm_gui.core.dataset import (
     read_dataset_csv,
     write_dataset_csv,
 )
+from lstm_gui.core.errors import FieldError
 from lstm_gui.core.session import COMPANIES, DatasetItem
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
@@ -74,3 +77,18 @@ def test_files(tmp_path):
         read_dataset_csv(path)
     with pytest.raises(DatasetFileError, match="no such dataset file"):
         read_dataset_csv(tmp_path / "missing.csv")
+
+
+@pytest.mark.parametrize(
+    ("inputs", "target", "where", "reason"),
+    [
+        ((1.0, 0.5, math.nan), 0.0, "inputs[2]", "expected a finite number, got nan"),
+        ((), 0.0, "inputs", "expected at least one number, got an empty list"),
+        ((1.0,), math.inf, "target", "expected a finite number, got inf"),
+        ((1.0,), "1", "target", "expected a finite number, got '1'"),
+    ],
+)
+def test_a_sequence_refuses_a_value_by_its_field(inputs, target, where, reason):
+    with pytest.raises(FieldError) as err:
+        DatasetItem("A", inputs, target)
+    assert (err.value.where, err.value.reason) == (where, reason)

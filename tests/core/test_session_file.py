@@ -19,6 +19,7 @@ from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError
 from lstm_gui.core.resources import list_examples
 from lstm_gui.core.session import COMPANIES, DatasetItem, Session
 from lstm_gui.training.config import INITS, OPTIMIZERS, TrainConfig
+from lstm_gui.training.history import TrainingHistory
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 small = st.floats(-1e6, 1e6, allow_nan=False)
@@ -50,11 +51,11 @@ def sessions(draw) -> Session:
         optimizer=draw(st.sampled_from(OPTIMIZERS)),
         lr=draw(st.floats(1e-9, 1e3)),
         momentum=draw(st.floats(0, 0.999)),
-        epochs=draw(st.integers(0, 10**7)),
+        epochs=draw(st.integers(1, 10**7)),
         per_sample=draw(st.booleans()),
         init=draw(st.sampled_from(INITS)),
-        seed=draw(st.integers(-(2**40), 2**40)),
-        stop_below=draw(st.none() | st.floats(0, 10)),
+        seed=draw(st.integers(0, 2**31 - 1)),
+        stop_below=draw(st.none() | st.floats(0, 10, exclude_min=True)),
     )
     return Session(
         params,
@@ -97,11 +98,7 @@ def test_saved_file_round_trips_and_is_readable_json(tmp_path):
 
 
 def test_history_is_saved_and_loaded():
-    training = pytest.importorskip("lstm_gui.training.history")
-    history_class = training.TrainingHistory
-    if not hasattr(history_class, "to_json_dict") or not hasattr(history_class, "extend"):
-        pytest.skip("TrainingHistory has no JSON form yet")
-    history = history_class(["Company A", "Company B"])
+    history = TrainingHistory(["Company A", "Company B"])
     history.extend([0, 1, 2], [0.5, 0.25, 0.125], [[0.1, 0.9]] * 3, [list(NOTEBOOK_PARAMS.to_flat())] * 3, run_start=True)
     session = Session(history=history)
     loaded = loads_session(dumps_session(session))
@@ -211,6 +208,51 @@ def test_overflowing_number_is_named_as_written():
     with pytest.raises(SessionFileError) as err:
         loads_session(text)
     assert str(err.value) == "weights.output.bias: expected a finite number, got 1e999"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["memories"].update(long=1e999), "memories.long: expected a finite number, got 1e999"),
+        (lambda d: d.update(inputs=[0.5, -1e999]), "inputs[1]: expected a finite number, got -1e999"),
+        (lambda d: d["dataset"][1].update(inputs=[1, 1e999]), "dataset[1].inputs[1]: expected a finite number, got 1e999"),
+        (lambda d: d["dataset"][0].update(target=1e999), "dataset[0].target: expected a finite number, got 1e999"),
+        (lambda d: d["training"].update(momentum=1), "training.momentum: expected at least 0 and below 1, got 1.0"),
+        (lambda d: d["training"].update(seed=-3), "training.seed: expected at least 0, got -3"),
+        (lambda d: d["training"].update(lr="fast"), "training.lr: expected a finite number, got 'fast'"),
+        (lambda d: d["training"].update(colour=1), "training: unknown key 'colour'"),
+    ],
+)
+def test_a_value_refused_by_its_owner_is_named_at_its_place_in_the_file(change, message):
+    data = _valid()
+    change(data)
+    text = json.dumps(data).replace("Infinity", "1e999")  # as a person would have typed it
+    with pytest.raises(SessionFileError) as err:
+        loads_session(text)
+    assert str(err.value).startswith(message)
+
+
+def test_zero_epochs_are_refused_at_load_with_the_path(tmp_path):
+    data = _valid()
+    data["training"]["epochs"] = 0
+    path = tmp_path / "zero.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(SessionFileError) as err:
+        load_session(path)
+    assert err.value.where == "training.epochs"
+    assert err.value.reason == "expected at least 1, got 0"
+    assert str(err.value) == f"{path}: training.epochs: expected at least 1, got 0"
+    assert _error(data) == "training.epochs: expected at least 1, got 0"
+
+
+def test_a_bad_history_value_is_named_at_its_place():
+    history = TrainingHistory(["Company A", "Company B"])
+    history.extend([0, 1], [0.5, 0.25], [[0.1, 0.9]] * 2, [list(NOTEBOOK_PARAMS.to_flat())] * 2, run_start=True)
+    data = session_to_dict(Session(history=history))
+    data["history"]["loss"][1] = "x"
+    assert _error(data) == "history.loss[1]: expected a finite number, got 'x'"
+    data["history"]["loss"] = 3
+    assert _error(data) == "history.loss: expected a list, got int"
 
 
 # -- files ----------------------------------------------------------------------------

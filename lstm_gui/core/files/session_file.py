@@ -23,18 +23,21 @@ e.g. ``weights.forget.bias: expected a finite number, got 'abc'``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
 import re
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
 
 from lstm_gui.core.cell import CellParams, GateParams
-from lstm_gui.core.vocabulary import GATES, ROLES
 from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.errors import FieldError
 from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
 from lstm_gui.core.resources import example_text, list_examples
 from lstm_gui.core.session import Session
+from lstm_gui.core.vocabulary import GATES, ROLES
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
 
@@ -43,6 +46,7 @@ FORMAT_VERSION = 1
 
 _REQUIRED_KEYS = ("format_version", "weights", "inputs", "memories")
 _OPTIONAL_KEYS = ("name", "description", "dataset", "training", "history")
+_TRAINING_KEYS = tuple(field.name for field in dataclasses.fields(TrainConfig))
 
 
 # -- JSON values ------------------------------------------------------------------
@@ -97,18 +101,13 @@ def _describe(value: Any) -> str:
 
 
 def _number(value: Any, where: str) -> float:
+    """A JSON number (finiteness is the owner's rule, checked when it is built)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise SessionFileError(f"expected a finite number, got {_describe(value)}", where)
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise SessionFileError(f"expected a finite number, got {value!r}", where)
-    return number
+    return value
 
 
-def _object(value: Any, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+def _object(value: Any, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise SessionFileError(f"expected an object, got {_describe(value)}", where)
     missing = [key for key in required if key not in value]
@@ -123,18 +122,27 @@ def _object(value: Any, where: str, required: tuple[str, ...], optional: tuple[s
     return value
 
 
-def _number_list(value: Any, where: str, allow_empty: bool = True) -> tuple[float, ...]:
+def _number_list(value: Any, where: str) -> list[float]:
     if not isinstance(value, list):
         raise SessionFileError(f"expected a list of numbers, got {_describe(value)}", where)
-    if not value and not allow_empty:
-        raise SessionFileError("expected at least one number, got an empty list", where)
-    return tuple(_number(v, f"{where}[{k}]") for k, v in enumerate(value))
+    return [_number(v, f"{where}[{k}]") for k, v in enumerate(value)]
 
 
 def _string(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise SessionFileError(f"expected a string, got {_describe(value)}", where)
     return value
+
+
+@contextmanager
+def _at(prefix: str) -> Iterator[None]:
+    """Report a value refused by its owner at its place in the file: the
+    owner's ``where`` (``epochs``) under ``prefix`` (``training.epochs``)."""
+    try:
+        yield
+    except FieldError as exc:
+        refused = exc.within(prefix)
+        raise SessionFileError(refused.reason, refused.where) from None
 
 
 # -- session <-> plain data --------------------------------------------------------
@@ -146,7 +154,8 @@ def params_to_dict(params: CellParams) -> dict[str, dict[str, float]]:
 
 
 def params_from_dict(data: Any, where: str = "weights") -> CellParams:
-    """Validate a ``weights`` object (see :func:`params_to_dict`)."""
+    """Read a ``weights`` object (see :func:`params_to_dict`); its numbers
+    may still be non-finite (:class:`Session` refuses those)."""
     weights = _object(data, where, GATES)
     gates = []
     for gate in GATES:
@@ -155,11 +164,13 @@ def params_from_dict(data: Any, where: str = "weights") -> CellParams:
     return CellParams(*gates)
 
 
-def dataset_to_list(items: tuple[DatasetItem, ...] | list[DatasetItem]) -> list[dict[str, Any]]:
+def dataset_to_list(items: Sequence[DatasetItem]) -> list[dict[str, Any]]:
+    """The ``dataset`` list: ``[{name, inputs, target}, ...]``."""
     return [{"name": item.name, "inputs": list(item.inputs), "target": item.target} for item in items]
 
 
 def dataset_from_list(data: Any, where: str = "dataset") -> tuple[DatasetItem, ...]:
+    """Validate a ``dataset`` list (see :func:`dataset_to_list`)."""
     if not isinstance(data, list):
         raise SessionFileError(f"expected a list of sequences, got {_describe(data)}", where)
     items = []
@@ -167,9 +178,10 @@ def dataset_from_list(data: Any, where: str = "dataset") -> tuple[DatasetItem, .
         here = f"{where}[{k}]"
         entry = _object(entry, here, ("name", "inputs", "target"))
         name = _string(entry["name"], f"{here}.name")
-        inputs = _number_list(entry["inputs"], f"{here}.inputs", allow_empty=False)
+        inputs = _number_list(entry["inputs"], f"{here}.inputs")
         target = _number(entry["target"], f"{here}.target")
-        items.append(DatasetItem(name, inputs, target))
+        with _at(here):
+            items.append(DatasetItem(name, tuple(inputs), target))
     return tuple(items)
 
 
@@ -184,48 +196,10 @@ def session_to_dict(session: Session) -> dict[str, Any]:
     data["inputs"] = list(session.inputs)
     data["memories"] = {"long": session.long0, "short": session.short0}
     data["dataset"] = dataset_to_list(session.dataset)
-    data["training"] = _training_to_dict(session.training)
-    history = session.history
-    if history is not None and hasattr(history, "to_json_dict") and len(history):
-        data["history"] = history.to_json_dict()
+    data["training"] = session.training.to_json_dict()
+    if session.history is not None and len(session.history):
+        data["history"] = session.history.to_json_dict()
     return data
-
-
-def _training_to_dict(config: TrainConfig) -> dict[str, Any]:
-    if hasattr(config, "to_json_dict"):
-        return config.to_json_dict()
-    return {name: getattr(config, name) for name in TrainConfig.__dataclass_fields__}
-
-
-def _training_from_dict(data: Any, where: str = "training") -> TrainConfig:
-    _object(data, where, (), tuple(TrainConfig.__dataclass_fields__))
-    try:
-        if hasattr(TrainConfig, "from_json_dict"):
-            return TrainConfig.from_json_dict(data, where)
-        return TrainConfig(**data)
-    except SessionFileError:
-        raise
-    except (ValueError, TypeError) as exc:
-        raise SessionFileError(_strip_where(str(exc), where), where) from None
-
-
-def _strip_where(message: str, where: str) -> str:
-    # The training module's messages already start with the path ("training.lr: ...");
-    # keep the path in SessionFileError.where and the rest as the reason.
-    prefix = f"{where}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
-
-
-def _history_from_dict(data: Any, where: str = "history"):
-    try:
-        return TrainingHistory.from_json_dict(data, where)
-    except (ValueError, TypeError) as exc:
-        message = str(exc)
-        # Split "history.loss[3]: expected ..." into place and reason.
-        place, sep, reason = message.partition(": ")
-        if sep and place.startswith(where):
-            raise SessionFileError(reason, place) from None
-        raise SessionFileError(message, where) from None
 
 
 def session_from_dict(data: Any, source: str = "") -> Session:
@@ -258,19 +232,30 @@ def _session_from_dict(data: Any) -> Session:
     if version < 1:
         raise SessionFileError(f"unknown session format version {version}", "format_version")
     _object(data, "", _REQUIRED_KEYS, _OPTIONAL_KEYS)
-    name = _string(data.get("name", ""), "name")
-    description = _string(data.get("description", ""), "description")
+    session = Session(
+        name=_string(data.get("name", ""), "name"),
+        description=_string(data.get("description", ""), "description"),
+    )
     params = params_from_dict(data["weights"])
+    with _at(""):  # the session's places are the file's: weights.forget.bias, inputs[2]
+        session.set_params(params)
     inputs = _number_list(data["inputs"], "inputs")
+    with _at(""):
+        session.set_inputs(inputs)
     memories = _object(data["memories"], "memories", ("long", "short"))
     long0 = _number(memories["long"], "memories.long")
     short0 = _number(memories["short"], "memories.short")
-    dataset = dataset_from_list(data.get("dataset", []))
-    training = _training_from_dict(data["training"]) if "training" in data else TrainConfig()
-    history = _history_from_dict(data["history"]) if data.get("history") is not None else None
-    return Session(
-        params, inputs, long0, short0, dataset, training, history, name=name, description=description
-    )
+    with _at("memories"):
+        session.set_memories(long0, short0)
+    session.set_dataset(dataset_from_list(data.get("dataset", [])))
+    if "training" in data:
+        settings = _object(data["training"], "training", (), _TRAINING_KEYS)
+        with _at("training"):
+            session.set_training(TrainConfig.from_json_dict(settings, where=""))
+    if data.get("history") is not None:
+        with _at("history"):
+            session.set_history(TrainingHistory.from_json_dict(data["history"], where=""))
+    return session
 
 
 # -- text and files ----------------------------------------------------------------

@@ -11,7 +11,7 @@ The optimizers update a flat list of the 12 weights (:data:`PARAM_KEYS`
 order) with the formulas and the order of operations of ``torch.optim``
 (``_single_tensor_*`` in torch 2.x), so one update here equals one
 ``optimizer.step()`` there to rounding. Tested against torch autograd and
-``torch.optim`` in ``tests/core/test_training_engines.py``.
+``torch.optim`` in ``tests/training/test_engines.py``.
 
 Loss of one sequence: ``(final short - target)^2``, memories start at 0.
 """
@@ -79,7 +79,8 @@ def forward_backward(
     """
     fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = w
     exp, tanh = _exp, _tanh
-    tape = []
+    # Per step: input, previous long and short, the four gates, tanh(long).
+    tape: list[tuple[float, float, float, float, float, float, float, float]] = []
     push = tape.append
     c = h = 0.0
     for x in xs:
@@ -266,6 +267,11 @@ def batch_loss_and_gradient(
 
 # -- the engine ---------------------------------------------------------------
 
+#: What ``run_epochs`` returns: (epochs recorded, losses, outputs flattened,
+#: weights flattened), each at the weights after a recorded epoch.
+EpochRecords = tuple[int, list[float], list[float], list[float]]
+
+
 class FastEngine:
     """Trains 12 weights on a dataset; keeps weights and optimizer state.
 
@@ -292,20 +298,18 @@ class FastEngine:
         # the loss and outputs recorded after each epoch.
         self.batch = BatchData(self.sequences) if len(self.sequences) >= BATCH_THRESHOLD else None
         #: Full batch: (weights, loss, outputs, gradient) of the last pass.
-        self._cached: tuple | None = None
+        self._cached: tuple[tuple[float, ...], float, list[float], list[float]] | None = None
 
     def evaluate(self) -> tuple[float, list[float]]:
         """(summed loss, outputs) at the current weights."""
         w = self.weights
         if self.batch is not None:
-            loss, outputs, _ = batch_loss_and_gradient(w, self.batch, want_grad=False)
-            return loss, outputs.tolist()
+            loss, batch_outputs, _ = batch_loss_and_gradient(w, self.batch, want_grad=False)
+            return loss, batch_outputs.tolist()
         outputs = [forward_output(w, xs) for xs, _ in self.sequences]
         return summed_loss(outputs, self.sequences), outputs
 
-    def run_epochs(
-        self, epochs: int, lr: float, stop_below: float | None = None
-    ) -> tuple[int, list[float], list[float], list[float]]:
+    def run_epochs(self, epochs: int, lr: float, stop_below: float | None = None) -> EpochRecords:
         """Train up to ``epochs`` epochs.
 
         Stops early after an epoch whose loss is below ``stop_below`` (that
@@ -321,9 +325,9 @@ class FastEngine:
             return self._per_sample(epochs, lr, stop_below)
         return self._full_batch(epochs, lr, stop_below)
 
-    def _per_sample(self, epochs, lr, stop_below):
+    def _per_sample(self, epochs: int, lr: float, stop_below: float | None) -> EpochRecords:
         if self.batch is not None:
-            return self._per_sample_many(epochs, lr, stop_below)
+            return self._per_sample_many(self.batch, epochs, lr, stop_below)
         w = self.weights
         first_inputs, first_target = self.sequences[0]
         rest = self.sequences[1:]
@@ -377,13 +381,12 @@ class FastEngine:
                 pending_loss += (h - y) * (h - y)
         return done, losses, outs, weights
 
-    def _per_sample_many(self, epochs, lr, stop_below):
+    def _per_sample_many(self, batch: BatchData, epochs: int, lr: float, stop_below: float | None) -> EpochRecords:
         """Per-sample updates in scalar Python, each epoch's record by numpy."""
         w = self.weights
         sequences = self.sequences
         step = self.optimizer.step
         fb = forward_backward
-        batch = self.batch
         below = -math.inf if stop_below is None else stop_below
         losses: list[float] = []
         outs: list[float] = []
@@ -405,7 +408,7 @@ class FastEngine:
                 break
         return done, losses, outs, weights
 
-    def _full_batch(self, epochs, lr, stop_below):
+    def _full_batch(self, epochs: int, lr: float, stop_below: float | None) -> EpochRecords:
         w = self.weights
         sequences = self.sequences
         step = self.optimizer.step
@@ -428,8 +431,8 @@ class FastEngine:
                 _, loss, epoch_outs, grad = cached
                 cached = None
             elif batch is not None:
-                loss, epoch_outs, grad = batch_loss_and_gradient(w, batch)
-                epoch_outs = epoch_outs.tolist()
+                loss, batch_outs, grad = batch_loss_and_gradient(w, batch)
+                epoch_outs = batch_outs.tolist()
             else:
                 grad = [0.0] * 12
                 epoch_outs = [fb(w, xs, y, grad) for xs, y in sequences]

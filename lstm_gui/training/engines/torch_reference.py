@@ -46,15 +46,23 @@ def make_torch_optimizer(
     raise ValueError(f"unknown optimizer {name!r}; expected adam, sgd, rmsprop or adagrad")
 
 
+def squared_error_sum(outputs: Sequence[torch.Tensor], targets: Sequence[float]) -> torch.Tensor:
+    """Sum over sequences of (output - target)^2, added in dataset order."""
+    loss = torch.zeros((), dtype=torch.float64)
+    for h, y in zip(outputs, targets):
+        loss = loss + (h - y) ** 2
+    return loss
+
+
 def loss_and_gradient(
     weights: Sequence[float], sequences: Sequence[tuple[Sequence[float], float]]
 ) -> tuple[float, list[float], list[float]]:
     """Summed loss, outputs and gradient by autograd (the oracle for tests)."""
     w = torch.tensor(list(weights), dtype=torch.float64, requires_grad=True)
     outputs = [cell_output(w, xs) for xs, _ in sequences]
-    loss = sum((h - y) ** 2 for h, (_, y) in zip(outputs, sequences))
-    loss.backward()
-    return float(loss.detach()), [float(h.detach()) for h in outputs], w.grad.tolist()
+    loss = squared_error_sum(outputs, [y for _, y in sequences])
+    (grad,) = torch.autograd.grad(loss, w)
+    return float(loss.detach()), [float(h.detach()) for h in outputs], grad.tolist()
 
 
 class TorchEngine:
@@ -89,11 +97,11 @@ class TorchEngine:
             outputs = [float(cell_output(self.param, xs)) for xs, _ in self.sequences]
         return summed_loss(outputs, self.sequences), outputs
 
-    def _update(self, sequences, lr: float) -> None:
+    def _update(self, sequences: Sequence[tuple[tuple[float, ...], float]], lr: float) -> None:
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         self.optimizer.zero_grad()
-        loss = sum((cell_output(self.param, xs) - y) ** 2 for xs, y in sequences)
+        loss = squared_error_sum([cell_output(self.param, xs) for xs, _ in sequences], [y for _, y in sequences])
         loss.backward()
         self.optimizer.step()
 
