@@ -1,10 +1,15 @@
-"""One object turns the core session's callbacks into Qt signals.
+"""The one way widgets listen to the session: Qt signals mirroring its events.
 
-Widgets connect to the adapter, never to the session's callbacks, so when the
-window replaces its session only this object re-binds.
+The core's :class:`~lstm_gui.core.session.Session` announces its changes with
+plain callbacks; this object re-emits each one as a Qt signal carrying the new
+value, so widgets connect with Qt's rules (queued across threads, dropped when
+the receiver is deleted). The window keeps one session for its whole life, so
+the adapter binds once.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -22,7 +27,7 @@ EVENT_NAMES: tuple[str, ...] = (
 
 
 class SessionAdapter(QObject):
-    """Qt signals mirroring ``session.events`` for the bound session."""
+    """Qt signals mirroring ``session.events``, each with the new value."""
 
     weights_changed = Signal(object)
     inputs_changed = Signal(object)
@@ -30,38 +35,22 @@ class SessionAdapter(QObject):
     dataset_changed = Signal(object)
     training_config_changed = Signal(object)
     history_changed = Signal(object)
-    #: Any change that is saved in the session file.
-    session_changed = Signal()
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._session: Session | None = None
-        self._callbacks: dict[str, object] = {}
-        self.bind(session)
+        self._session = session
+        self._forwarders: dict[str, Callable[[object], None]] = {}
+        for name in EVENT_NAMES:
+            forward = getattr(self, name).emit
+            getattr(session.events, name).connect(forward)
+            self._forwarders[name] = forward
 
     @property
     def session(self) -> Session:
-        assert self._session is not None
         return self._session
 
-    def bind(self, session: Session) -> None:
-        """Listen to ``session`` instead of the previous one."""
-        self.unbind()
-        self._session = session
-        for name in EVENT_NAMES:
-            qt_signal = getattr(self, name)
-
-            def forward(value: object, qt_signal=qt_signal) -> None:
-                qt_signal.emit(value)
-                self.session_changed.emit()
-
-            getattr(session.events, name).connect(forward)
-            self._callbacks[name] = forward
-
     def unbind(self) -> None:
-        if self._session is None:
-            return
-        for name, callback in self._callbacks.items():
-            getattr(self._session.events, name).disconnect(callback)
-        self._callbacks.clear()
-        self._session = None
+        """Stop forwarding (the window is closing)."""
+        for name, forward in self._forwarders.items():
+            getattr(self._session.events, name).disconnect(forward)
+        self._forwarders.clear()

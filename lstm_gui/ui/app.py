@@ -8,12 +8,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from lstm_gui.core.resources import resource
+from lstm_gui.ui.main_window import MainWindow
 from lstm_gui.ui.settings import APPLICATION, ORGANIZATION
 
 
 def app_icon() -> QIcon:
-    from lstm_gui.core.resources import resource
-
     icon = QIcon()
     for name in ("icon.svg", "icon.png"):
         node = resource("icons", name)
@@ -24,9 +24,8 @@ def app_icon() -> QIcon:
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     """The one ``QApplication`` (created if needed) with names for QSettings."""
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(sys.argv[:1] if argv is None else argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1] if argv is None else argv)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("lstm-gui")
@@ -36,14 +35,12 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_window(session_path: str | None = None, example: str | None = None):
+def build_window(session_path: str | None = None, example: str | None = None) -> MainWindow:
     """A :class:`MainWindow` for a session file or an example.
 
     A file or example that cannot be opened leaves the default session open
     and says why once the window is shown.
     """
-    from lstm_gui.ui.main_window import MainWindow
-
     window = MainWindow()
     if session_path:
         QTimer.singleShot(0, lambda: window.open_path(session_path, ask=False))

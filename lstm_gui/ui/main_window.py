@@ -1,58 +1,54 @@
-"""The main window: the cell diagram, the stepper, the trace table, the
-over-time plot, the training dock, files, undo, settings and themes.
+"""The main window: assembles the diagram, the stepper toolbar, the docks
+(trace table, over-time plot, training), the menus and the status bar.
 
-The session (core) owns the truth; :class:`SessionAdapter` turns its
-callbacks into Qt signals; every widget redraws from the session and the
-cached trace. The current step, the sequence being stepped, the zoom and the
-theme are view state and live here, never in the file.
+What it shows comes from three objects it owns: the :class:`Document` (the
+one session, its undo stack and file), the :class:`Stepper` (which sequence
+is stepped, its trace, the current step) and the training panel. Each widget
+listens to the event it shows; the window only wires them and turns menu
+actions into calls.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QImage,
-    QKeySequence,
-    QPainter,
-    QUndoStack,
-)
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
     QFileDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QScrollArea,
     QSlider,
+    QStyle,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from lstm_gui import __version__
-from lstm_gui.core.cell import CellParams, Trace, run
+from lstm_gui.core.cell import CellParams, Trace
+from lstm_gui.core.files.session_file import example_names
 from lstm_gui.core.session import Session
-from lstm_gui.ui.adapter import SessionAdapter
+from lstm_gui.ui.exports import export_png, export_svg, export_torch, export_trace_csv
 from lstm_gui.ui.commands import inputs_command, memories_command, params_command, weight_command
 from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
-from lstm_gui.ui.widgets.input_strip import FREE_SOURCE, InputStrip
-from lstm_gui.ui.widgets.over_time_plot import OverTimePlot
-from lstm_gui.ui.settings import add_recent_file, app_settings, recent_files, remove_recent_file
+from lstm_gui.ui.document import Document
+from lstm_gui.ui.settings import app_settings
+from lstm_gui.ui.stepper import DEFAULT_SPEED, FREE_SOURCE, SPEEDS, Stepper
 from lstm_gui.ui.theme import THEMES, apply_theme, diagram_colors
+from lstm_gui.ui.training.panel import TrainingPanel
+from lstm_gui.ui.widgets.input_strip import InputStrip
+from lstm_gui.ui.widgets.over_time_plot import OverTimePlot
 from lstm_gui.ui.widgets.trace_table import TraceTable
 
 APP_TITLE = "lstm-gui"
-#: Run speeds offered (steps per second).
-SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 10.0, 30.0)
-DEFAULT_SPEED = 2.0
 DEFAULT_SIZE = QSize(1440, 900)
 
 HOW_TO_READ = """<h3>How to read the diagram</h3>
@@ -79,39 +75,36 @@ def _about_file(path: str, exc: Exception) -> str:
 
 
 class MainWindow(QMainWindow):
-    """The lstm-gui window around one :class:`Session`.
+    """The lstm-gui window around one :class:`Session` (the same object for
+    the window's whole life; opening a file copies its contents in).
 
     Signals
     -------
-    session_replaced : New, Open or an example replaced ``self.session``.
+    session_replaced : New, Open or an example replaced the session's contents.
     step_changed(int) : the current step changed (0 = before the first input).
+    closed : the window accepted a close (after any question about unsaved changes).
     """
 
     session_replaced = Signal()
     step_changed = Signal(int)
-    #: The window accepted a close (after any question about unsaved changes).
     closed = Signal()
 
     def __init__(self, session: Session | None = None, path: str | None = None) -> None:
         super().__init__()
         self.setObjectName("main_window")
-        self.session: Session = session if session is not None else Session()
-        self._path: str | None = str(path) if path else None
         self.settings = app_settings()
         self.theme = str(self.settings.value("theme", "light"))
         if self.theme not in THEMES:
             self.theme = "light"
-        self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(self._update_title)
-        self.adapter = SessionAdapter(self.session, self)
-        self._extra_modified = False
-        self._step = 0
-        self._source = FREE_SOURCE
-        self._preview: CellParams | None = None
-        self._trace: Trace = run(self.session.params, ())
-        self._run_timer = QTimer(self)
-        self._run_timer.timeout.connect(self._on_run_tick)
-        self._speed = DEFAULT_SPEED
+        self.document = Document(self.settings, session, self)
+        if path:
+            self.document._set_path(path)
+        self.session: Session = self.document.session
+        self.undo_stack = self.document.undo_stack
+        self.adapter = self.document.adapter
+        self.stepper = Stepper(self.adapter, self)
+        self._docks_sized = False
+        self._restored_state = False
 
         self._build_central()
         self._build_actions()
@@ -119,12 +112,14 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_menus()
         self._build_status_bar()
-        self._connect_adapter()
+        self._connect()
 
         self.resize(DEFAULT_SIZE)
         self._restore_settings()
         self._apply_theme(self.theme, save=False)
-        self._recompute()
+        self._on_sources_changed()
+        self._on_sequence_changed()
+        self._on_trace_changed()
         self._update_title()
 
     # -- construction ------------------------------------------------------------
@@ -134,30 +129,25 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.input_strip = InputStrip()
-        self.input_strip.source_selected.connect(self._on_source_selected)
-        self.input_strip.input_edited.connect(self._on_input_edited)
-        self.input_strip.input_added.connect(self._on_input_added)
-        self.input_strip.input_removed.connect(self._on_input_removed)
-        self.input_strip.memories_edited.connect(self._on_memories_edited)
-        self.input_strip.step_clicked.connect(self.set_step)
-        self.input_strip.refused.connect(self._on_refused)
         layout.addWidget(self.input_strip)
         self.scene = DiagramScene(diagram_colors(self.theme), self)
-        self.scene.weight_committed.connect(self._on_weight_committed)
-        self.scene.refused.connect(self._on_refused)
         self.diagram = DiagramView(self.scene)
         layout.addWidget(self.diagram, 1)
         self.setCentralWidget(central)
 
-    def _action(self, text: str, name: str, slot, shortcut=None, tip: str = "",
-                context: Qt.ShortcutContext | None = None) -> QAction:
+    def _action(
+        self,
+        text: str,
+        name: str,
+        slot: Any,
+        shortcut: Any = None,
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut is not None:
             shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
             action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        if context is not None:
-            action.setShortcutContext(context)
         if tip:
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             action.setToolTip(f"{tip} ({keys})" if keys else tip)
@@ -192,7 +182,8 @@ class MainWindow(QMainWindow):
         self.action_export_png = self._action("Export Diagram as &PNG...", "action_export_png",
                                               lambda: self._export_dialog("png"), None, "Save a picture of the diagram")
         self.action_export_svg = self._action("Export Diagram as &SVG...", "action_export_svg",
-                                              lambda: self._export_dialog("svg"), None, "Save the diagram as vector graphics")
+                                              lambda: self._export_dialog("svg"), None,
+                                              "Save the diagram as vector graphics")
         self.action_export_csv = self._action("Export Trace as &CSV...", "action_export_csv",
                                               lambda: self._export_dialog("csv"), None, "Save the trace table as CSV")
         self.action_export_torch = self._action("Export PyTorch state_dict...", "action_export_torch",
@@ -226,8 +217,6 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         style = self.style()
-        from PySide6.QtWidgets import QStyle
-
         for action, icon in (
             (self.action_reset, QStyle.StandardPixmap.SP_MediaSkipBackward),
             (self.action_step_back, QStyle.StandardPixmap.SP_MediaSeekBackward),
@@ -244,7 +233,6 @@ class MainWindow(QMainWindow):
         self.step_slider.setObjectName("step_slider")
         self.step_slider.setToolTip("The current step (0 = before the first input)")
         self.step_slider.setMinimumWidth(160)
-        self.step_slider.valueChanged.connect(self.set_step)
         bar.addWidget(self.step_slider)
         self.step_label = QLabel("step 0 of 0")
         self.step_label.setObjectName("step_label")
@@ -258,23 +246,18 @@ class MainWindow(QMainWindow):
         self.speed_combo.setToolTip("Steps per second while running")
         for speed in SPEEDS:
             self.speed_combo.addItem(f"{speed:g} steps/s", speed)
-        self.speed_combo.currentIndexChanged.connect(
-            lambda i: self.set_speed(float(self.speed_combo.itemData(i))))
         bar.addWidget(self.speed_combo)
         self.stepper_toolbar = bar
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
     def _build_docks(self) -> None:
         self.trace_table = TraceTable()
-        self.trace_table.step_clicked.connect(self.set_step)
-        self.dock_trace = self._dock("Trace table", "dock_trace", self.trace_table, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.dock_trace = self._dock("Trace table", "dock_trace", self.trace_table,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
         self.plot = OverTimePlot(colors=diagram_colors(self.theme))
-        self.plot.step_clicked.connect(self.set_step)
         self.dock_plot = self._dock("Over time", "dock_plot", self.plot, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.dock_trace, self.dock_plot, Qt.Orientation.Horizontal)
-        from lstm_gui.ui.training.panel import TrainingPanel
-
-        self.training_panel = TrainingPanel(self)
+        self.training_panel = TrainingPanel(self.adapter, self.undo_stack, self.stepper.set_preview, self)
         # In a scroll area: the panel needs ~600x530 and would otherwise force
         # the whole bottom dock area (and the window) to that size.
         scroll = QScrollArea()
@@ -296,8 +279,6 @@ class MainWindow(QMainWindow):
         # Which bottom tab is in front: a tab behind another still reports
         # isVisible(), so follow visibilityChanged instead.
         self._training_in_front = False
-        self.dock_training.visibilityChanged.connect(self._on_training_tab_shown)
-        self._docks_sized = False
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -316,7 +297,10 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("menu_recent")
         self.examples_menu = file_menu.addMenu("&Examples")
         self.examples_menu.setObjectName("menu_examples")
-        self._fill_examples_menu()
+        for name in example_names():
+            action = self.examples_menu.addAction(name.replace("_", " ").capitalize())
+            action.setObjectName(f"action_example_{name}")
+            action.triggered.connect(lambda _=False, n=name: self.open_example(n))
         file_menu.addSeparator()
         file_menu.addAction(self.action_save)
         file_menu.addAction(self.action_save_as)
@@ -328,7 +312,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_import_torch)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
-        self._update_recent_menu()
+        self._on_recent_changed()
 
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.action_undo)
@@ -365,90 +349,101 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("How to Read the Diagram", "action_how_to_read", self.show_how_to_read,
-                                         QKeySequence.StandardKey.HelpContents, "What the lines, blocks and numbers mean"))
+                                         QKeySequence.StandardKey.HelpContents,
+                                         "What the lines, blocks and numbers mean"))
         help_menu.addAction(self._action("&About lstm-gui", "action_about", self.show_about, None,
                                          "Version and credits"))
 
     def _build_status_bar(self) -> None:
-        status = self.statusBar()
         self.status_step = QLabel("")
         self.status_step.setObjectName("status_step")
-        status.addPermanentWidget(self.status_step)
+        self.statusBar().addPermanentWidget(self.status_step)
 
-    def _connect_adapter(self) -> None:
-        a = self.adapter
-        a.weights_changed.connect(self._recompute)
-        a.inputs_changed.connect(self._recompute)
-        a.memories_changed.connect(self._recompute)
-        a.dataset_changed.connect(self._on_dataset_changed)
+    def _connect(self) -> None:
+        """Each widget listens to the one event it shows."""
+        document, stepper, adapter = self.document, self.stepper, self.adapter
+        document.modified_changed.connect(self._update_title)
+        document.path_changed.connect(self._update_title)
+        document.recent_changed.connect(self._on_recent_changed)
+        document.replaced.connect(self.session_replaced)
+        stepper.trace_changed.connect(self._on_trace_changed)
+        stepper.sequence_changed.connect(self._on_sequence_changed)
+        stepper.step_changed.connect(self._on_step_changed)
+        stepper.running_changed.connect(self._on_running_changed)
+        adapter.dataset_changed.connect(self._on_sources_changed)
 
-    def _fill_examples_menu(self) -> None:
-        from lstm_gui.core.files.session_file import example_names
+        self.input_strip.source_selected.connect(stepper.set_source)
+        self.input_strip.input_edited.connect(self._on_input_edited)
+        self.input_strip.input_added.connect(self._on_input_added)
+        self.input_strip.input_removed.connect(self._on_input_removed)
+        self.input_strip.memories_edited.connect(self._on_memories_edited)
+        self.input_strip.step_clicked.connect(stepper.set_step)
+        self.input_strip.refused.connect(self._on_refused)
+        self.scene.weight_committed.connect(self._on_weight_committed)
+        self.scene.refused.connect(self._on_refused)
+        self.step_slider.valueChanged.connect(stepper.set_step)
+        self.speed_combo.currentIndexChanged.connect(
+            lambda i: self.set_speed(float(self.speed_combo.itemData(i))))
+        self.trace_table.step_clicked.connect(stepper.set_step)
+        self.plot.step_clicked.connect(stepper.set_step)
+        self.training_panel.running_changed.connect(self._on_training_running)
+        self.training_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.undo_stack.canUndoChanged.connect(self._update_undo_actions)
+        self.undo_stack.canRedoChanged.connect(self._update_undo_actions)
+        self.dock_training.visibilityChanged.connect(self._on_training_tab_shown)
 
-        self.examples_menu.clear()
-        for name in example_names():
-            action = self.examples_menu.addAction(name.replace("_", " ").capitalize())
-            action.setObjectName(f"action_example_{name}")
-            action.triggered.connect(lambda _=False, n=name: self.open_example(n))
-
-    # -- the trace and the current step -----------------------------------------------
+    # -- what is shown -----------------------------------------------------------------
     @property
     def step(self) -> int:
-        return self._step
+        return self.stepper.step
 
     @property
     def trace(self) -> Trace:
-        return self._trace
+        return self.stepper.trace
 
     @property
     def path(self) -> str | None:
-        return self._path
-
-    def _sequence(self) -> tuple[tuple[float, ...], float, float, bool]:
-        """(inputs, long0, short0, free) of what the stepper runs."""
-        session = self.session
-        if self._source != FREE_SOURCE and 0 <= self._source < len(session.dataset):
-            item = session.dataset[self._source]
-            return item.inputs, 0.0, 0.0, False
-        self._source = FREE_SOURCE
-        return session.inputs, session.long0, session.short0, True
+        return self.document.path
 
     def current_params(self) -> CellParams:
-        return self._preview if self._preview is not None else self.session.params
+        return self.stepper.params()
 
     @Slot()
-    def _recompute(self) -> None:
-        """New weights, inputs, memories or sequence: run the core again."""
-        inputs, long0, short0, free = self._sequence()
-        self._trace = run(self.current_params(), inputs, long0, short0)
-        n = len(self._trace)
-        self.input_strip.set_sources([item.name for item in self.session.dataset], self._source)
+    def _on_sources_changed(self, *_: object) -> None:
+        self.input_strip.set_sources([item.name for item in self.session.dataset], self.stepper.source)
+
+    @Slot()
+    def _on_sequence_changed(self) -> None:
+        inputs, long0, short0, free = self.stepper.sequence()
+        self.input_strip.set_sources([item.name for item in self.session.dataset], self.stepper.source)
         self.input_strip.set_sequence(inputs, free, long0, short0)
-        self.trace_table.trace_model.set_trace(self._trace)
-        self.plot.set_trace(self._trace)
+
+    @Slot()
+    def _on_trace_changed(self) -> None:
+        trace = self.stepper.trace
+        self.trace_table.trace_model.set_trace(trace)
+        self.plot.set_trace(trace)
         self.step_slider.blockSignals(True)
-        self.step_slider.setRange(0, n)
+        self.step_slider.setRange(0, len(trace))
         self.step_slider.blockSignals(False)
-        self._show_step(min(self._step, n), force=True)
+        self._show_step()
 
-    def set_step(self, step: int) -> None:
-        """Show step ``step`` (0 = before the first input), clamped to the trace."""
-        self._show_step(max(0, min(int(step), len(self._trace))))
+    @Slot(int)
+    def _on_step_changed(self, step: int) -> None:
+        self._show_step()
+        self.step_changed.emit(step)
 
-    def _show_step(self, step: int, force: bool = False) -> None:
-        changed = step != self._step
-        if not changed and not force:
-            return
-        self._step = step
-        inputs, long0, short0, _free = self._sequence()
-        state = DiagramState(
-            params=self.current_params(),
+    def _show_step(self) -> None:
+        stepper = self.stepper
+        step, trace = stepper.step, stepper.trace
+        _inputs, long0, short0, _free = stepper.sequence()
+        self.scene.show_state(DiagramState(
+            params=stepper.params(),
             long0=long0,
             short0=short0,
-            step=self._trace[step - 1] if step >= 1 else None,
-            read_only=self._preview is not None,
-        )
-        self.scene.show_state(state)
+            step=trace[step - 1] if step >= 1 else None,
+            read_only=stepper.preview is not None,
+        ))
         self.trace_table.show_step(step)
         self.plot.show_step(step)
         self.input_strip.set_current(step)
@@ -456,7 +451,7 @@ class MainWindow(QMainWindow):
             self.step_slider.blockSignals(True)
             self.step_slider.setValue(step)
             self.step_slider.blockSignals(False)
-        n = len(self._trace)
+        n = len(trace)
         text = f"step {step} of {n}"
         self.step_label.setText(text)
         self.status_step.setText(text)
@@ -465,100 +460,67 @@ class MainWindow(QMainWindow):
         self.action_go_to_end.setEnabled(not at_end)
         self.action_step_back.setEnabled(step > 0)
         self.action_reset.setEnabled(step > 0)
-        if changed:
-            self.step_changed.emit(step)
+
+    # -- stepping ------------------------------------------------------------------------
+    def set_step(self, step: int) -> None:
+        """Show step ``step`` (0 = before the first input), clamped to the trace."""
+        self.stepper.set_step(step)
 
     @Slot()
     def reset(self) -> None:
-        self.stop_running()
-        self.set_step(0)
+        self.stepper.reset()
 
     @Slot()
     def step_back(self) -> None:
-        self.set_step(self._step - 1)
+        self.stepper.step_back()
 
     @Slot()
     def step_forward(self) -> None:
-        self.set_step(self._step + 1)
+        self.stepper.step_forward()
 
     @Slot()
     def go_to_end(self) -> None:
-        self.stop_running()
-        self.set_step(len(self._trace))
+        self.stepper.go_to_end()
 
     @Slot()
     def toggle_run(self) -> None:
-        if self._run_timer.isActive():
-            self.stop_running()
-            return
-        if self._step >= len(self._trace):
-            self.set_step(0)  # running from the end starts over
-        self._run_timer.start(int(1000 / self._speed))
-        self.action_run.setChecked(True)
-        self.action_run.setText("Pause")
-        self.action_run.setIcon(self._icon_pause)
+        self.stepper.toggle_run()
+        self.action_run.setChecked(self.stepper.is_running())
 
     def stop_running(self) -> None:
-        self._run_timer.stop()
-        self.action_run.setChecked(False)
-        self.action_run.setText("Run")
-        self.action_run.setIcon(self._icon_play)
+        self.stepper.stop_running()
 
     def is_running(self) -> bool:
-        return self._run_timer.isActive()
+        return self.stepper.is_running()
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        self.action_run.setChecked(running)
+        self.action_run.setText("Pause" if running else "Run")
+        self.action_run.setIcon(self._icon_pause if running else self._icon_play)
 
     def set_speed(self, steps_per_second: float) -> None:
-        self._speed = max(0.1, float(steps_per_second))
-        if self._run_timer.isActive():
-            self._run_timer.setInterval(int(1000 / self._speed))
-        index = self.speed_combo.findData(self._speed)
+        self.stepper.set_speed(steps_per_second)
+        index = self.speed_combo.findData(self.stepper.speed)
         if index >= 0 and index != self.speed_combo.currentIndex():
             self.speed_combo.setCurrentIndex(index)
-
-    @Slot()
-    def _on_run_tick(self) -> None:
-        if self._step >= len(self._trace):
-            self.stop_running()
-            return
-        self.step_forward()
-        if self._step >= len(self._trace):
-            self.stop_running()
-
-    @Slot(int)
-    def _on_source_selected(self, source: int) -> None:
-        self._source = int(source)
-        self._recompute()
-
-    @Slot()
-    def _on_dataset_changed(self) -> None:
-        if self._source != FREE_SOURCE:
-            self._recompute()
-        else:
-            self.input_strip.set_sources([item.name for item in self.session.dataset], self._source)
 
     def select_sequence(self, source: int | str) -> None:
         """Step through the free inputs (``-1`` or ``"free"``) or a dataset
         sequence by index or name."""
         if isinstance(source, str):
-            if source == "free":
-                source = FREE_SOURCE
-            else:
-                names = [item.name for item in self.session.dataset]
-                source = names.index(source)
-        self._on_source_selected(source)
+            self.stepper.select_sequence(source)
+        else:
+            self.stepper.set_source(source)
 
-    # -- training preview (the training panel) ------------------------------------------
     def set_preview_params(self, params: CellParams | None) -> None:
         """Show what ``params`` compute (read-only fields); ``None``: the session's."""
-        if params == self._preview:
-            return
-        self._preview = params
-        self._recompute()
+        self.stepper.set_preview(params)
 
     # -- edits (each one undo step) ----------------------------------------------------
     @Slot(str, str, float)
     def _on_weight_committed(self, gate: str, role: str, value: float) -> None:
-        if self._preview is not None:
+        if self.stepper.preview is not None:
             return
         self.undo_stack.push(weight_command(self.session, gate, role, value))
         self.statusBar().showMessage(f"{gate} {role} = {value!r}", 4000)
@@ -591,7 +553,19 @@ class MainWindow(QMainWindow):
     def _on_refused(self, reason: str) -> None:
         self.statusBar().showMessage(f"Not changed: {reason}", 8000)
 
-    def weight_field(self, gate: str, role: str):
+    @Slot(bool)
+    def _on_training_running(self, running: bool) -> None:
+        self._update_undo_actions()
+
+    @Slot()
+    def _update_undo_actions(self, *_: object) -> None:
+        # Undo during a run would change the weights under it and then be
+        # lost behind the "Training" step: Undo/Redo wait for the run.
+        training = self.training_panel.is_training()
+        self.action_undo.setEnabled(self.undo_stack.canUndo() and not training)
+        self.action_redo.setEnabled(self.undo_stack.canRedo() and not training)
+
+    def weight_field(self, gate: str, role: str) -> QLineEdit:
         """The :class:`QLineEdit` of one weight (they live in the scene)."""
         return self.scene.fields[(gate, role)]
 
@@ -611,30 +585,25 @@ class MainWindow(QMainWindow):
         found = self.findChild(QWidget, object_name)
         if found is not None:
             return found
-        for proxy_widget in [f for f in self.scene.fields.values()] + [
+        candidates: list[QWidget] = list(self.scene.fields.values()) + [
             self.value_label(n) for n in ("forget", "input", "candidate", "output", "long", "short",
                                           "long_prev", "short_prev", "x", "long_tanh")
-        ]:
-            if proxy_widget.objectName() == object_name:
-                return proxy_widget
+        ]
+        for widget in candidates:
+            if widget.objectName() == object_name:
+                return widget
         return None
 
     # -- modified state and title ------------------------------------------------------
-    def mark_modified(self) -> None:
-        """A change that is saved in the file but is not an undo step."""
-        self._extra_modified = True
-        self._update_title()
-
     def is_modified(self) -> bool:
-        return self._extra_modified or not self.undo_stack.isClean()
+        """Exactly: the undo stack is not clean."""
+        return self.document.is_modified()
 
     def _display_name(self) -> str:
-        if self._path:
-            return Path(self._path).name
-        return self.session.name or "untitled"
+        return self.document.display_name()
 
     @Slot()
-    def _update_title(self) -> None:
+    def _update_title(self, *_: object) -> None:
         self.setWindowTitle(f"{self._display_name()}[*] - {APP_TITLE}")
         self.setWindowModified(self.is_modified())
 
@@ -663,79 +632,60 @@ class MainWindow(QMainWindow):
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
-    def replace_session(self, session: Session, path: str | None) -> None:
-        """Show ``session`` instead of the current one (undo history is cleared)."""
-        self.stop_running()
-        self.adapter.bind(session)
-        self.session = session
-        self._path = str(path) if path else None
-        self._source = FREE_SOURCE
-        self._step = 0
-        self._preview = None
-        self.undo_stack.clear()
-        self.undo_stack.setClean()
-        self._extra_modified = False
-        self.session_replaced.emit()
-        self._recompute()
-        self._update_title()
+    def _before_replace(self) -> None:
+        self.training_panel.shutdown()
+        self.stepper.reset_view()
 
     @Slot()
     def new_session(self) -> None:
         if self.maybe_save():
-            self.replace_session(Session(), None)
+            self._before_replace()
+            self.document.new()
             self.statusBar().showMessage("New session with the notebook's weights", 5000)
 
     @Slot()
     def open_dialog(self) -> None:
         if not self.maybe_save():
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Open session", self._dialog_folder(),
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", self.document.folder(),
                                               "lstm-gui sessions (*.json);;All files (*)")
         if path:
             self.open_path(path, ask=False)
 
     def open_path(self, path: str, ask: bool = True) -> bool:
         """Open a session file; on any problem say why and keep the current one."""
-        from lstm_gui.core.files.io import SessionFileError
-        from lstm_gui.core.files.session_file import load_session
-
         if ask and not self.maybe_save():
             return False
         try:
-            session = load_session(path)
-        except (SessionFileError, OSError, ValueError) as exc:
+            self._before_replace()
+            self.document.open(path)
+        except (OSError, ValueError) as exc:
             self.show_error("Could not open the session", _about_file(path, exc))
-            if not Path(path).exists():
-                self._set_recent(remove_recent_file(self.settings, str(Path(path).resolve())))
             return False
-        self.replace_session(session, path)
-        self._set_recent(add_recent_file(self.settings, path))
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
 
     def open_example(self, name: str, ask: bool = True) -> bool:
-        from lstm_gui.core.files.session_file import load_example
-
         if ask and not self.maybe_save():
             return False
         try:
-            session = load_example(name)
+            self._before_replace()
+            self.document.open_example(name)
         except (KeyError, ValueError) as exc:
             self.show_error("Could not open the example", str(exc))
             return False
-        self.replace_session(session, None)
         self.statusBar().showMessage(f"Opened the example {name!r}", 5000)
         return True
 
     @Slot()
     def save(self) -> bool:
-        if not self._path:
+        if not self.document.path:
             return self.save_as_dialog()
-        return self.save_to(self._path)
+        return self.save_to(self.document.path)
 
     @Slot()
     def save_as_dialog(self) -> bool:
-        suggested = str(Path(self._dialog_folder()) / f"{self._display_name().removesuffix('.json')}.json")
+        suggested = str(Path(self.document.folder()) / f"{self._display_name().removesuffix('.json')}.json")
         path, _ = QFileDialog.getSaveFileName(self, "Save session", suggested, "lstm-gui sessions (*.json)")
         if not path:
             return False
@@ -745,31 +695,17 @@ class MainWindow(QMainWindow):
 
     def save_to(self, path: str) -> bool:
         """Write the session atomically; on failure say why and keep it modified."""
-        from lstm_gui.core.files.session_file import save_session
-
         try:
-            save_session(self.session, path)
-        except OSError as exc:
+            self.document.save_to(path)
+        except (OSError, ValueError) as exc:
             self.show_error("Could not save the session", f"{path}:\n{exc}")
             return False
-        self._path = str(path)
-        self.undo_stack.setClean()
-        self._extra_modified = False
-        self._update_title()
-        self._set_recent(add_recent_file(self.settings, path))
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
-    def _dialog_folder(self) -> str:
-        if self._path:
-            return str(Path(self._path).parent)
-        return str(self.settings.value("last_folder", str(Path.home())))
-
-    def _set_recent(self, files: list[str]) -> None:
-        self._update_recent_menu(files)
-
-    def _update_recent_menu(self, files: list[str] | None = None) -> None:
-        files = recent_files(self.settings) if files is None else files
+    @Slot()
+    def _on_recent_changed(self) -> None:
+        files = self.document.recent_files()
         self.recent_menu.clear()
         for path in files:
             action = self.recent_menu.addAction(Path(path).name)
@@ -780,15 +716,16 @@ class MainWindow(QMainWindow):
         if files:
             self.recent_menu.addSeparator()
             clear = self.recent_menu.addAction("Clear the List")
-            clear.triggered.connect(lambda: (self.settings.setValue("recent_files", []), self._update_recent_menu([])))
+            clear.triggered.connect(self.document.clear_recent)
 
     # -- exports --------------------------------------------------------------------
     def _export_dialog(self, kind: str) -> None:
         titles = {"png": ("Export diagram", "PNG pictures (*.png)"), "svg": ("Export diagram", "SVG drawings (*.svg)"),
-                  "csv": ("Export trace", "CSV files (*.csv)"), "pt": ("Export PyTorch state_dict", "PyTorch files (*.pt)")}
+                  "csv": ("Export trace", "CSV files (*.csv)"),
+                  "pt": ("Export PyTorch state_dict", "PyTorch files (*.pt)")}
         title, filter_ = titles[kind]
         stem = self._display_name().removesuffix(".json")
-        suggested = str(Path(self._dialog_folder()) / f"{stem}{'-trace' if kind == 'csv' else ''}.{kind}")
+        suggested = str(Path(self.document.folder()) / f"{stem}{'-trace' if kind == 'csv' else ''}.{kind}")
         path, _ = QFileDialog.getSaveFileName(self, title, suggested, filter_)
         if not path:
             return
@@ -804,54 +741,24 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Exported {path}", 5000)
 
     def export_png(self, path: str, scale: float = 2.0) -> None:
-        """The diagram as a PNG, ``scale`` pixels per scene unit (sharp for slides)."""
-        rect = self.scene.sceneRect()
-        image = QImage(int(rect.width() * scale), int(rect.height() * scale), QImage.Format.Format_ARGB32)
-        image.fill(self.scene.backgroundBrush().color())
-        painter = QPainter(image)
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        self.scene.render_to(painter, QRectF(0, 0, image.width(), image.height()))
-        painter.end()
-        if not image.save(path, "PNG"):
-            raise OSError(f"could not write {path}")
+        export_png(self.scene, path, scale)
 
     def export_svg(self, path: str) -> None:
-        """The diagram as SVG through QSvgGenerator (pyqtgraph's exporter fails on Qt 6.11)."""
-        from PySide6.QtSvg import QSvgGenerator
-
-        rect = self.scene.sceneRect()
-        generator = QSvgGenerator()
-        generator.setFileName(path)
-        generator.setSize(QSize(int(rect.width()), int(rect.height())))
-        generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
-        generator.setTitle(f"LSTM cell - {self._display_name()}")
-        generator.setDescription(f"Made with lstm-gui {__version__}")
-        painter = QPainter()
-        if not painter.begin(generator):
-            raise OSError(f"could not write {path}")
-        self.scene.render_to(painter, QRectF(0, 0, rect.width(), rect.height()))
-        painter.end()
-        if not Path(path).exists() or Path(path).stat().st_size == 0:
-            raise OSError(f"could not write {path}")
+        export_svg(self.scene, path, f"LSTM cell - {self._display_name()}")
 
     def export_trace_csv(self, path: str) -> None:
-        from lstm_gui.core.files.io import atomic_write_text
-        from lstm_gui.core.formatting import trace_csv_text
-
-        atomic_write_text(path, trace_csv_text(self._trace))
+        export_trace_csv(self.stepper.trace, path)
 
     def export_torch(self, path: str) -> None:
-        from lstm_gui.core.files.torch_bridge import save_torch  # imports torch: only now
-
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            save_torch(self.current_params(), path)
+            export_torch(self.current_params(), path)
         finally:
             QApplication.restoreOverrideCursor()
 
     @Slot()
     def import_torch_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import PyTorch state_dict", self._dialog_folder(),
+        path, _ = QFileDialog.getOpenFileName(self, "Import PyTorch state_dict", self.document.folder(),
                                               "PyTorch files (*.pt *.pth);;All files (*)")
         if path:
             self.import_torch(path)
@@ -881,8 +788,6 @@ class MainWindow(QMainWindow):
         colors = diagram_colors(self.theme)
         self.scene.apply_colors(colors)
         self.plot.apply_colors(colors)
-        from PySide6.QtGui import QColor
-
         self.trace_table.trace_model.highlight = QColor(colors.current)
         self.input_strip.model.highlight = QColor(colors.current)
         self.trace_table.viewport().update()
@@ -913,7 +818,6 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         state = self.settings.value("window_state")
-        self._restored_state = False
         if isinstance(state, QByteArray) and not state.isEmpty():
             self._restored_state = self.restoreState(state)
         speed = self.settings.value("run_speed")
@@ -926,12 +830,12 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
         self.settings.setValue("theme", self.theme)
-        self.settings.setValue("run_speed", self._speed)
-        if self._path:
-            self.settings.setValue("last_folder", str(Path(self._path).parent))
+        self.settings.setValue("run_speed", self.stepper.speed)
+        if self.document.path:
+            self.settings.setValue("last_folder", str(Path(self.document.path).parent))
         self.settings.sync()
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if not self._docks_sized:
             self._docks_sized = True

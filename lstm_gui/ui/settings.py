@@ -27,8 +27,10 @@ def app_settings() -> QSettings:
 def recent_files(settings: QSettings) -> list[str]:
     value = settings.value("recent_files", [])
     if isinstance(value, str):  # QSettings gives a bare string for one item
-        value = [value]
-    return [str(v) for v in (value or []) if v]
+        return [value] if value else []
+    if not isinstance(value, list):
+        return []
+    return [str(v) for v in value if v]
 
 
 def add_recent_file(settings: QSettings, path: str) -> list[str]:

@@ -15,6 +15,7 @@ from lstm_gui.core.vocabulary import GATES, ROLES
 from lstm_gui.core.formatting import format_number
 from lstm_gui.core.session import Session
 from lstm_gui.ui import MainWindow
+from lstm_gui.ui.commands import memories_command, weight_command
 
 
 @pytest.fixture
@@ -29,7 +30,6 @@ def window(qtbot):
     qtbot.waitExposed(win)
     yield win
     win.undo_stack.setClean()
-    win._extra_modified = False
 
 
 def type_into(qtbot, field: QLineEdit, text: str) -> None:
@@ -221,19 +221,22 @@ def test_save_and_open_round_trip_with_title_and_recent_files(window, qtbot, tmp
     assert [a.text() for a in window.recent_menu.actions()][0] == "mine.json"
 
 
-def test_replacing_the_session_disconnects_the_old_one(window):
-    old = window.session
+def test_opening_copies_into_the_one_session_and_clears_the_undo_history(window):
+    session = window.session
+    window.undo_stack.push(weight_command(session, "forget", "bias", 7.0))
     assert window.open_example("companies")
-    assert window.session is not old
-    old.set_weight("forget", "bias", 9.0)  # must not reach the window any more
-    assert window.weight_field("forget", "bias").value() != 9.0
-    assert not window.isWindowModified()
+    # One session object for the window's life: the example's contents are copied in.
+    assert window.session is session and window.training_panel.session is session
+    assert session.inputs == (1.0, 0.5, 0.25, 1.0) and session.long0 == 0.0
+    assert window.weight_field("forget", "bias").value() == 1.62
+    assert window.undo_stack.count() == 0 and not window.isWindowModified()
+    session.set_weight("forget", "bias", 9.0)  # widgets follow the one object
+    assert window.weight_field("forget", "bias").value() == 9.0
 
 
 def test_closing_with_unsaved_changes_asks(window, qtbot):
     asked = []
-    window.session.set_memories(0.5, 0.5)
-    window.mark_modified()
+    window.undo_stack.push(memories_command(window.session, 0.5, 0.5))
 
     def cancel():
         asked.append(True)
@@ -315,3 +318,28 @@ def test_over_time_plot_keeps_room_above_the_curves_for_its_legend(window):
     data_high, data_low = max(ys), min(0.0, min(ys))
     assert data_high == pytest.approx(2.4091, abs=1e-4)  # Company B's long-term memory at step 4
     assert high >= data_high + LEGEND_HEADROOM * (data_high - data_low) - 1e-9
+
+
+def test_a_weight_edit_redraws_values_but_not_the_input_strip(window, qtbot, monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(window.input_strip, "set_sequence", lambda *a: calls.append("set_sequence"))
+    monkeypatch.setattr(window.input_strip, "set_sources", lambda *a: calls.append("set_sources"))
+    window.set_step(1)
+    before = window.value_label("forget").text()
+    type_into(qtbot, window.weight_field("forget", "bias"), "-3")
+    assert window.value_label("forget").text() != before
+    assert window.trace_table.trace_model.index(0, 4).data() is not None
+    assert calls == []  # the sequence did not change: the strip is left alone
+
+
+def test_modified_is_exactly_the_undo_stack_not_clean(window, qtbot):
+    panel = window.training_panel
+    assert not window.isWindowModified()
+    panel.add_sequence()
+    assert window.isWindowModified() and not window.undo_stack.isClean()
+    window.undo_stack.undo()
+    assert window.undo_stack.isClean()
+    assert not window.isWindowModified()
+    assert window.ask_save_changes is not None and window.maybe_save()  # nothing to ask
+    window.undo_stack.redo()
+    assert window.isWindowModified()

@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
+    QAbstractGraphicsShapeItem,
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsPolygonItem,
@@ -143,7 +144,7 @@ class DiagramScene(QGraphicsScene):
         self.setSceneRect(SCENE_RECT)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self._colors = colors
-        self._styled: list[tuple[QGraphicsItem, str, str]] = []  # item, kind, colour key
+        self._styled: list[tuple[QAbstractGraphicsShapeItem, str, str]] = []  # item, kind, colour key
         self.fields: dict[tuple[str, str], NumberField] = {}
         self._field_line: dict[tuple[str, str], str] = {}
         self._bubbles: dict[tuple[str, str], tuple[QGraphicsPathItem, QGraphicsSimpleTextItem]] = {}
@@ -156,7 +157,7 @@ class DiagramScene(QGraphicsScene):
         self.apply_colors(colors)
 
     # -- building blocks -----------------------------------------------------
-    def _track(self, item: QGraphicsItem, kind: str, key: str) -> QGraphicsItem:
+    def _track(self, item: QAbstractGraphicsShapeItem, kind: str, key: str) -> QAbstractGraphicsShapeItem:
         self._styled.append((item, kind, key))
         self.addItem(item)
         return item
@@ -374,6 +375,7 @@ class DiagramScene(QGraphicsScene):
         self._hide_bubble(key)
         field = self.fields[key]
         proxy = field.graphicsProxyWidget()
+        assert proxy is not None  # every field is embedded in the scene
         text = QGraphicsSimpleTextItem(reason)
         text.setFont(_font(12, bold=True))
         r = text.boundingRect()
@@ -417,6 +419,8 @@ class DiagramScene(QGraphicsScene):
         self.setBackgroundBrush(QColor(colors.background))
         for item, kind, key in self._styled:
             color = QColor(getattr(colors, key, colors.text)) if not key.startswith("block_text") else None
+            if color is None:
+                continue  # block texts follow their block's fill (show_state)
             if kind == "line":
                 pen = QPen(color, item.data(0))
                 pen.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -431,7 +435,7 @@ class DiagramScene(QGraphicsScene):
             elif kind == "block":
                 item.setPen(QPen(color, 4))
                 item.setBrush(QColor(colors.surface))
-            elif kind == "text" and color is not None:
+            elif kind == "text":
                 item.setBrush(color)
         for bar, activation in self._legend_bars:
             gradient = QLinearGradient(bar.rect().topLeft(), bar.rect().topRight())
@@ -449,8 +453,8 @@ class DiagramScene(QGraphicsScene):
                 f" border: 2px solid {getattr(colors, key)}; border-radius: 8px;"
                 f" font-size: 17px; font-weight: 600; }}"
             )
-        for key, field in self.fields.items():
-            border = getattr(colors, self._field_line[key])
+        for field_key, field in self.fields.items():
+            border = getattr(colors, self._field_line[field_key])
             field.setStyleSheet(
                 f"QLineEdit {{ background: {colors.field_bg}; color: {colors.text};"
                 f" border: 2px solid {border}; border-radius: 5px; font-size: 14px;"
@@ -460,9 +464,9 @@ class DiagramScene(QGraphicsScene):
                 f" QLineEdit[invalid=\"true\"] {{ border: 3px solid {colors.error};"
                 f" background: {colors.field_bg}; }}"
             )
-        for key in list(self._bubbles):
-            reason = self._bubbles[key][1].text()
-            self._show_bubble(key, reason)
+        for bubble_key in list(self._bubbles):
+            reason = self._bubbles[bubble_key][1].text()
+            self._show_bubble(bubble_key, reason)
         for label in list(self.value_labels.values()) + [self.tanh_label]:
             label.setProperty("text_color", None)
         if self._state is not None:

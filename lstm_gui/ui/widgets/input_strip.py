@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from lstm_gui.core.formatting import format_full
 from lstm_gui.core.parsing import NumberError, parse_number
+from lstm_gui.ui.stepper import FREE_SOURCE
 from lstm_gui.ui.widgets.number_field import NumberField, display_text
 
-FREE_SOURCE = -1
 
 
 class InputsModel(QAbstractTableModel):
@@ -116,6 +116,8 @@ class InputStrip(QWidget):
     memories_edited = Signal(float, float)
     step_clicked = Signal(int)
     refused = Signal(str)
+
+    message: QLabel
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

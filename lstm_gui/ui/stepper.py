@@ -1,0 +1,207 @@
+"""The stepper: which sequence is stepped, its trace, the current step, Run.
+
+View state, never saved in the file: the current step, the sequence being
+stepped (the free inputs or a dataset sequence) and a training preview's
+weights. The trace is recomputed only when what it depends on changed; the
+window draws it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from lstm_gui.core.cell import CellParams, Trace, run
+from lstm_gui.core.session import Session
+from lstm_gui.ui.adapter import SessionAdapter
+
+#: The stepper runs the free input sequence (not a dataset sequence).
+FREE_SOURCE = -1
+#: Run speeds offered (steps per second).
+SPEEDS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 10.0, 30.0)
+DEFAULT_SPEED = 2.0
+
+
+class Stepper(QObject):
+    """Steps one sequence of the session with the session's (or a preview's) weights.
+
+    Signals
+    -------
+    trace_changed : the trace was recomputed (new weights, inputs, memories,
+        sequence or preview); ``step`` is clamped to it.
+    sequence_changed : the stepped sequence itself changed (its inputs or
+        initial memories, or another sequence was chosen).
+    step_changed(int) : the current step changed (0 = before the first input).
+    running_changed(bool) : Run started or stopped.
+    """
+
+    trace_changed = Signal()
+    sequence_changed = Signal()
+    step_changed = Signal(int)
+    running_changed = Signal(bool)
+
+    def __init__(self, adapter: SessionAdapter, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session: Session = adapter.session
+        self._source = FREE_SOURCE
+        self._step = 0
+        self._preview: CellParams | None = None
+        self._speed = DEFAULT_SPEED
+        self._trace: Trace = run(self._session.params, ())
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._on_tick)
+        adapter.weights_changed.connect(self._on_weights_changed)
+        adapter.inputs_changed.connect(self._on_free_sequence_changed)
+        adapter.memories_changed.connect(self._on_free_sequence_changed)
+        adapter.dataset_changed.connect(self._on_dataset_changed)
+        self.recompute()
+
+    # -- what is stepped -------------------------------------------------------
+    @property
+    def trace(self) -> Trace:
+        return self._trace
+
+    @property
+    def step(self) -> int:
+        return self._step
+
+    @property
+    def source(self) -> int:
+        """:data:`FREE_SOURCE` or the index of the dataset sequence stepped."""
+        return self._source
+
+    @property
+    def preview(self) -> CellParams | None:
+        return self._preview
+
+    def params(self) -> CellParams:
+        """The weights the trace is computed with (a training preview's, or the session's)."""
+        return self._preview if self._preview is not None else self._session.params
+
+    def sequence(self) -> tuple[tuple[float, ...], float, float, bool]:
+        """(inputs, long0, short0, free) of what is stepped. Dataset sequences
+        start from memories 0, as in training."""
+        dataset = self._session.dataset
+        if self._source != FREE_SOURCE and 0 <= self._source < len(dataset):
+            return dataset[self._source].inputs, 0.0, 0.0, False
+        session = self._session
+        return session.inputs, session.long0, session.short0, True
+
+    def set_source(self, source: int) -> None:
+        """Step the free inputs (:data:`FREE_SOURCE`) or dataset sequence ``source``."""
+        source = int(source)
+        if not 0 <= source < len(self._session.dataset):
+            source = FREE_SOURCE
+        if source == self._source:
+            return
+        self._source = source
+        self.sequence_changed.emit()
+        self.recompute()
+
+    def select_sequence(self, name: str) -> None:
+        """Step a dataset sequence by name (``"free"``: the free inputs); ``ValueError`` if none."""
+        if name == "free":
+            self.set_source(FREE_SOURCE)
+            return
+        names = [item.name for item in self._session.dataset]
+        self.set_source(names.index(name))
+
+    def set_preview(self, params: CellParams | None) -> None:
+        """Compute with ``params`` (a training run's live weights); ``None``: the session's."""
+        if params == self._preview:
+            return
+        self._preview = params
+        self.recompute()
+
+    def reset_view(self) -> None:
+        """A new document: the free inputs at step 0, no preview."""
+        self.stop_running()
+        self._source = FREE_SOURCE
+        self._preview = None
+        self._step = 0
+        self.sequence_changed.emit()
+        self.recompute()
+
+    @Slot(object)
+    def _on_weights_changed(self, _params: object) -> None:
+        if self._preview is None:
+            self.recompute()
+
+    @Slot(object)
+    def _on_free_sequence_changed(self, _value: object) -> None:
+        if self._source == FREE_SOURCE:
+            self.sequence_changed.emit()
+            self.recompute()
+
+    @Slot(object)
+    def _on_dataset_changed(self, _dataset: object) -> None:
+        if self._source == FREE_SOURCE:
+            return
+        if self._source >= len(self._session.dataset):
+            self._source = FREE_SOURCE
+        self.sequence_changed.emit()
+        self.recompute()
+
+    def recompute(self) -> None:
+        inputs, long0, short0, _free = self.sequence()
+        self._trace = run(self.params(), inputs, long0, short0)
+        self._step = min(self._step, len(self._trace))
+        self.trace_changed.emit()
+
+    # -- the current step --------------------------------------------------------
+    def set_step(self, step: int) -> None:
+        """Go to ``step`` (0 = before the first input), clamped to the trace."""
+        step = max(0, min(int(step), len(self._trace)))
+        if step != self._step:
+            self._step = step
+            self.step_changed.emit(step)
+
+    def step_forward(self) -> None:
+        self.set_step(self._step + 1)
+
+    def step_back(self) -> None:
+        self.set_step(self._step - 1)
+
+    def reset(self) -> None:
+        self.stop_running()
+        self.set_step(0)
+
+    def go_to_end(self) -> None:
+        self.stop_running()
+        self.set_step(len(self._trace))
+
+    def at_end(self) -> bool:
+        return self._step >= len(self._trace)
+
+    # -- Run ----------------------------------------------------------------------
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self._speed = max(0.1, float(steps_per_second))
+        if self._timer.isActive():
+            self._timer.setInterval(int(1000 / self._speed))
+
+    def is_running(self) -> bool:
+        return self._timer.isActive()
+
+    def toggle_run(self) -> None:
+        if self._timer.isActive():
+            self.stop_running()
+            return
+        if self.at_end():
+            self.set_step(0)  # running from the end starts over
+        self._timer.start(int(1000 / self._speed))
+        self.running_changed.emit(True)
+
+    def stop_running(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.running_changed.emit(False)
+
+    @Slot()
+    def _on_tick(self) -> None:
+        if not self.at_end():
+            self.step_forward()
+        if self.at_end():
+            self.stop_running()
