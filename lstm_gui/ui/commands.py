@@ -20,6 +20,8 @@ from lstm_gui.core.vocabulary import GATE_WORDS, ROLE_WORDS
 from lstm_gui.core.dataset import DatasetItem
 from lstm_gui.core.session import Session
 from lstm_gui.training.config import TrainConfig
+from lstm_gui.training.history import TrainingHistory
+
 
 class SetValueCommand(QUndoCommand):
     """Set one thing through ``setter``: ``redo`` sets ``after``, ``undo`` ``before``.
@@ -91,7 +93,49 @@ def dataset_command(session: Session, dataset: Sequence[DatasetItem], text: str 
     return SetValueCommand(text, session.set_dataset, session.dataset, tuple(dataset))
 
 
+#: What the Edit menu calls each training setting ("Undo Change learning rate").
+SETTING_WORDS: dict[str, str] = {
+    "optimizer": "optimizer",
+    "lr": "learning rate",
+    "momentum": "momentum",
+    "epochs": "epochs",
+    "per_sample": "updates",
+    "init": "start weights",
+    "seed": "random seed",
+    "stop_below": "stop below loss",
+    "engine": "engine",
+}
+
+
+def settings_command(session: Session, config: TrainConfig, field: str | None = None) -> SetValueCommand:
+    """New training settings. ``field``: the one setting that changed; edits
+    of the same setting in a row merge into one undo step (typing a learning
+    rate twice), edits of another setting are a step of their own."""
+    if field is None:
+        return SetValueCommand("Change training settings", session.set_training, session.training, config)
+    return SetValueCommand(
+        f"Change {SETTING_WORDS.get(field, field)}", session.set_training, session.training, config,
+        merge_key=f"training.{field}",
+    )
+
+
+#: Weights, history and settings: what a run changes.
+TrainingState = tuple[CellParams, TrainingHistory | None, TrainConfig]
+
+
 def training_command(
-    session: Session, config: TrainConfig, text: str = "Change training settings", merge_key: str | None = None
+    session: Session, params: CellParams, history: TrainingHistory | None, config: TrainConfig
 ) -> SetValueCommand:
-    return SetValueCommand(text, session.set_training, session.training, config, merge_key)
+    """A run's result as one undo step "Training": the reached weights, the
+    history and the settings the run leaves behind (``init="current"``, so
+    Train again continues); undo brings back all three as they were."""
+
+    def apply(state: TrainingState) -> None:
+        params, history, config = state
+        session.set_params(params)
+        session.set_history(history)
+        session.set_training(config)
+
+    before: TrainingState = (session.params, session.history, session.training)
+    after: TrainingState = (params, history, config)
+    return SetValueCommand("Training", apply, before, after)

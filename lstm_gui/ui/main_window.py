@@ -274,7 +274,30 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.dock_trace, self.dock_plot, Qt.Orientation.Horizontal)
         from lstm_gui.ui.training.panel import TrainingPanel
 
-        self.training_panel = TrainingPanel(self)
+        panel = self.training_panel = TrainingPanel(self.adapter, self.undo_stack, self.set_preview_params, self)
+        panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+        # Undo during a run would change the weights under it and then be lost
+        # behind the "Training" step: Undo/Redo wait while it runs. (The
+        # stack re-enables its actions on a push, e.g. a learning rate typed
+        # during the run; these connections come after its own, so run last.)
+        def hold_undo_while_training(*_: object) -> None:
+            if panel.is_training():
+                self.action_undo.setEnabled(False)
+                self.action_redo.setEnabled(False)
+
+        def on_training_running(running: bool) -> None:
+            if running:
+                hold_undo_while_training()
+            else:
+                self.action_undo.setEnabled(self.undo_stack.canUndo())
+                self.action_redo.setEnabled(self.undo_stack.canRedo())
+
+        panel.running_changed.connect(on_training_running)
+        self.undo_stack.canUndoChanged.connect(hold_undo_while_training)
+        self.undo_stack.canRedoChanged.connect(hold_undo_while_training)
+        # TODO(lead): drop once New/Open call panel.reset() and session.update_from().
+        self.session_replaced.connect(panel.reset)
         # In a scroll area: the panel needs ~600x530 and would otherwise force
         # the whole bottom dock area (and the window) to that size.
         scroll = QScrollArea()

@@ -6,35 +6,22 @@ from __future__ import annotations
 import csv
 import math
 import os
+import signal
 import threading
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QThread
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS
 from lstm_gui.core.session import COMPANIES, DatasetItem, Session
-from lstm_gui.training.config import STATQUEST_PARAMS
+from lstm_gui.training.config import STATQUEST_PARAMS, TrainConfig
 from lstm_gui.training.run import Progress
-from training_host import TrainingHost
 from lstm_gui.ui.training.panel import TrainingPanel
 from lstm_gui.ui.training.trainers import ProcessTrainer
+from training_fakes import BrokenEngineTrainer, process_alive
+from training_host import TrainingHost
 
-HERE = Path(__file__).resolve().parent
 RUN_TIMEOUT_MS = 30_000
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie still answers kill(0); look at its state.
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 @pytest.fixture
@@ -89,7 +76,7 @@ def test_process_is_the_default_and_training_changes_the_weights(qtbot, host):
     status = panel.status_label.text()
     assert "finished" in status and "300" in status
     assert len(session.history) == 301  # epoch 0 (start weights) + 300
-    assert len(panel.plot.buffer) == 301
+    assert panel.plot.history is session.history  # one history, drawn where it is kept
     assert host.preview_params is None  # the diagram shows the session again
     assert host.undo_stack.undoText() == "Training"
 
@@ -105,20 +92,24 @@ def test_statquest_run_from_the_panel_matches_the_video(qtbot, host):
     assert session.history.weights[0].tolist() == list(STATQUEST_PARAMS.to_flat())
 
 
-def test_undo_training_brings_back_the_weights_and_history(qtbot, host):
+def test_undo_training_brings_back_the_weights_history_and_start_choice(qtbot, host):
     panel, session = host.panel, host.session
     before_params, before_history = session.params, session.history
     configure(panel, init="zeros", lr="0.05", epochs="100")
     train_and_wait(qtbot, panel)
-    trained = session.params
+    trained, trained_history = session.params, session.history
     assert trained != before_params
+    assert session.training.init == "current"  # Train again continues from here
+    assert host.undo_stack.undoText() == "Training"
     host.undo_stack.undo()
     assert session.params == before_params
     assert session.history is before_history
-    assert len(panel.plot.buffer) == 0
+    assert session.training.init == "zeros" and panel.init_box.currentData() == "zeros"
+    assert panel.plot.history is before_history
     host.undo_stack.redo()
-    assert session.params == trained
-    assert len(panel.plot.buffer) == 101
+    assert session.params == trained and session.history is trained_history
+    assert session.training.init == "current" and panel.init_box.currentData() == "current"
+    assert len(panel.plot.history) == 101
 
 
 def test_the_session_keeps_its_weights_while_training_and_the_preview_follows(qtbot, host):
@@ -138,7 +129,7 @@ def test_the_session_keeps_its_weights_while_training_and_the_preview_follows(qt
     assert host.preview_params is None
 
 
-def test_pause_stops_the_epochs_and_resume_continues(qtbot, host):
+def test_pause_holds_the_epoch_and_resume_continues_the_same_run(qtbot, host):
     panel = host.panel
     configure(panel, init="statquest", epochs="100000000")
     seen = record_progress(panel)
@@ -148,14 +139,17 @@ def test_pause_stops_the_epochs_and_resume_continues(qtbot, host):
     assert panel.action_pause.isChecked() and panel.action_pause.text() == "Resume"
     qtbot.waitUntil(lambda: seen[-1].paused, timeout=RUN_TIMEOUT_MS)
     paused_at = seen[-1].epoch
-    qtbot.wait(300)
-    assert seen[-1].epoch == paused_at
-    assert "paused" in panel.progress_bar.format()
+    qtbot.waitUntil(lambda: "paused" in panel.progress_bar.format(), timeout=RUN_TIMEOUT_MS)
     panel.action_pause.trigger()  # resume: same run, same optimizer state
     qtbot.waitUntil(lambda: seen[-1].epoch > paused_at, timeout=RUN_TIMEOUT_MS)
     assert panel.action_pause.text() == "Pause"
-    panel.action_stop.trigger()
-    qtbot.waitUntil(lambda: not panel.is_training(), timeout=RUN_TIMEOUT_MS)
+    panel.action_pause.trigger()
+    qtbot.waitUntil(lambda: seen[-1].paused, timeout=RUN_TIMEOUT_MS)
+    paused_again_at = seen[-1].epoch
+    with qtbot.waitSignal(panel.trainer.finished, timeout=RUN_TIMEOUT_MS) as finished:
+        panel.action_stop.trigger()
+    assert finished.args[0].epochs == paused_again_at  # not one epoch ran while paused
+    assert host.session.history.epochs[-1] == paused_again_at
 
 
 def test_a_learning_rate_change_while_training_is_applied(qtbot, host):
@@ -200,7 +194,7 @@ def test_retrain_continues_from_edited_weights_and_the_plot_continues(qtbot, hos
     assert len(history) == 102 and history.run_starts == [0, 51]
     assert history.weights[51].tolist() == list(edited.to_flat())  # the new run starts from the edit
     assert history.epochs[-1] == 100  # the epoch count continues
-    assert len(panel.plot.buffer) == 102
+    assert panel.plot.history is history
     configure(panel, plot="new")
     train_and_wait(qtbot, panel)
     assert len(session.history) == 51 and session.history.epochs[-1] == 50
@@ -216,10 +210,10 @@ def test_stop_and_close_leave_no_process_running(qtbot):
     panel.action_train.trigger()
     qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
     pid = panel.trainer.pid()
-    assert pid is not None and _process_alive(pid)
+    assert pid is not None and process_alive(pid)
     window.close()  # calls panel.shutdown(): stop and wait, at most a second
     assert not panel.is_training()
-    qtbot.waitUntil(lambda: not _process_alive(pid), timeout=2000)
+    qtbot.waitUntil(lambda: not process_alive(pid), timeout=2000)
 
 
 def test_the_thread_trainer_trains_stops_and_leaves_no_thread(qtbot):
@@ -241,18 +235,44 @@ def test_the_thread_trainer_trains_stops_and_leaves_no_thread(qtbot):
     assert all(not isinstance(child, QThread) or not child.isRunning() for child in panel.trainer.children())
 
 
-def test_a_failing_engine_shows_a_message_and_changes_nothing(qtbot, host, monkeypatch):
-    panel, session = host.panel, host.session
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
-    panel.run_class = "training_fakes:FailingRun"
+def test_a_failing_engine_shows_a_message_changes_nothing_and_train_again_works(qtbot):
+    window = TrainingHost(Session(), trainer=BrokenEngineTrainer())
+    qtbot.addWidget(window)
+    panel, session = window.panel, window.session
     before = session.params
     configure(panel, epochs="10")
     with qtbot.waitSignal(panel.trainer.failed, timeout=RUN_TIMEOUT_MS):
         panel.action_train.trigger()
-    assert "the engine broke on purpose" in panel.message_label.text()
-    assert panel.message_label.isVisible()
-    assert session.params == before
-    assert host.undo_stack.count() == 0
+    assert "dataset: needs at least one sequence" in panel.message_label.text()
+    assert panel.message_label.text().startswith("Training failed, the weights are unchanged")
+    assert not panel.message_label.isHidden()
+    assert session.params == before and session.history is None
+    assert window.undo_stack.undoText() != "Training"
+    assert window.running_seen == [True, False] and not panel.is_training()
+    train_and_wait(qtbot, panel)
+    assert session.params != before and window.undo_stack.undoText() == "Training"
+    assert panel.message_label.isHidden()
+
+
+def test_a_training_process_that_dies_is_noticed_and_changes_nothing(qtbot, host):
+    panel, session = host.panel, host.session
+    before = session.params
+    configure(panel, init="statquest", epochs="100000000")
+    seen = record_progress(panel)
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    pid = panel.trainer.pid()
+    assert pid is not None
+    with qtbot.waitSignal(panel.trainer.failed, timeout=RUN_TIMEOUT_MS) as failed:
+        os.kill(pid, signal.SIGKILL)
+    assert "ended unexpectedly" in failed.args[0]
+    assert "ended unexpectedly" in panel.message_label.text() and not panel.message_label.isHidden()
+    assert panel.status_label.text() == "Failed: finished without a result"
+    assert session.params == before and session.history is None
+    assert host.preview_params is None and not panel.is_training()
+    configure(panel, epochs="5")
+    train_and_wait(qtbot, panel)
+    assert len(session.history) == 6
 
 
 def test_bad_settings_show_a_reason_and_change_nothing(qtbot, host):
@@ -328,8 +348,8 @@ def test_log_scale_and_a_new_session(qtbot, host):
     assert panel.plot.loss_plot.ctrl.logYCheck.isChecked()
     configure(panel, epochs="3")
     train_and_wait(qtbot, panel)
-    assert len(panel.plot.buffer) == 4
+    assert len(panel.plot.history) == 4
     host.replace_session(Session(dataset=COMPANIES[:1]))
     assert panel.dataset_table.rowCount() == 1
-    assert len(panel.plot.buffer) == 0
+    assert panel.plot.history is None
     assert panel.status_label.text() == "Ready to train"

@@ -21,13 +21,16 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QThread, Signal, Slot
 
 import lstm_gui
 from lstm_gui.training.child import JobRunner, TrainJob, encode_frame, read_frames
 
+#: A message from the training loop: ("progress", Progress), ("finished", TrainResult) or ("failed", str).
+Message = tuple[Any, ...]
+Send = Callable[[Message], None]
 #: The folder that holds the lstm_gui package (for the child's PYTHONPATH).
 _PACKAGE_ROOT = Path(lstm_gui.__file__).resolve().parent.parent
 
@@ -70,7 +73,7 @@ class Trainer(QObject):
         """Stop and wait for the run to end; never returns with it alive."""
         raise NotImplementedError
 
-    def _dispatch(self, message: tuple[Any, ...]) -> None:
+    def _dispatch(self, message: Message) -> None:
         kind = message[0]
         if kind == "progress":
             self.progressed.emit(message[1])
@@ -86,7 +89,7 @@ class _ThreadWorker(QObject):
     message = Signal(object)
     done = Signal()
 
-    def __init__(self, runner_factory: Any) -> None:
+    def __init__(self, runner_factory: Callable[[Send], JobRunner]) -> None:
         super().__init__()
         self._runner_factory = runner_factory
 
@@ -122,7 +125,7 @@ class ThreadTrainer(Trainer):
         self._pause = threading.Event()
         self._stop = threading.Event()
 
-        def make_runner(send: Any) -> JobRunner:
+        def make_runner(send: Send) -> JobRunner:
             self._runner = JobRunner(job, send, self._pause, self._stop)
             return self._runner
 
@@ -142,7 +145,7 @@ class ThreadTrainer(Trainer):
             sys.setswitchinterval(self._switch_interval)
         thread.start()
 
-    def _dispatch(self, message: tuple[Any, ...]) -> None:
+    def _dispatch(self, message: Message) -> None:
         if message[0] in ("finished", "failed"):
             self._join(5.0)
         super()._dispatch(message)
@@ -177,7 +180,8 @@ class ThreadTrainer(Trainer):
 
     def _cleanup(self) -> None:
         if self._thread is not None and not self._thread.isRunning():
-            self._worker.deleteLater()
+            if self._worker is not None:
+                self._worker.deleteLater()
             self._thread.deleteLater()
             self._thread = self._worker = None
 
@@ -249,7 +253,7 @@ class ProcessTrainer(Trainer):
         process = self._process
         if process is None:
             return
-        self._buffer += process.readAllStandardOutput().data()
+        self._buffer += bytes(process.readAllStandardOutput().data())
         for message in read_frames(self._buffer):
             if self._ended:
                 return
@@ -263,7 +267,7 @@ class ProcessTrainer(Trainer):
     @Slot()
     def _on_error_output(self) -> None:
         if self._process is not None:
-            data = self._process.readAllStandardError().data()
+            data = bytes(self._process.readAllStandardError().data())
             sys.stderr.write(data.decode("utf-8", "replace"))
             self._stderr += data
             del self._stderr[:-4000]
