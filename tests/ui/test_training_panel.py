@@ -353,3 +353,130 @@ def test_log_scale_and_a_new_session(qtbot, host):
     assert panel.dataset_table.rowCount() == 1
     assert panel.plot.history is None
     assert panel.status_label.text() == "Ready to train"
+
+
+def test_a_settings_edit_is_an_undo_step_that_marks_the_session_modified(qtbot, host):
+    panel, session = host.panel, host.session
+    assert not host.modified
+    configure(panel, epochs="300")
+    assert session.training.epochs == 300
+    assert host.modified and host.undo_stack.count() == 1
+    assert host.undo_stack.undoText() == "Change epochs"
+    host.undo_stack.undo()
+    assert session.training.epochs == TrainConfig().epochs
+    assert panel.epochs_edit.text() == str(TrainConfig().epochs)
+    assert not host.modified
+    configure(panel, engine="torch")  # a choice is a step too
+    assert session.training.engine == "torch" and host.undo_stack.undoText() == "Change engine"
+
+
+def test_two_learning_rate_edits_in_a_row_are_one_undo_step(qtbot, host):
+    panel, session = host.panel, host.session
+    first = session.training.lr
+    configure(panel, lr="0.01")
+    configure(panel, lr="0.02")
+    assert host.undo_stack.count() == 1 and session.training.lr == 0.02
+    configure(panel, epochs="50")  # another setting: a step of its own
+    assert host.undo_stack.count() == 2
+    host.undo_stack.undo()
+    assert session.training.epochs == TrainConfig().epochs and session.training.lr == 0.02
+    host.undo_stack.undo()
+    assert session.training.lr == first and panel.lr_edit.text() == "0.001"
+
+
+def test_the_panel_never_touches_the_windows_actions_it_says_when_it_runs(qtbot, host):
+    panel = host.panel
+    configure(panel, init="statquest", epochs="20")
+    assert host.action_undo.isEnabled()
+    seen = record_progress(panel)
+    panel.action_train.trigger()
+    assert host.running_seen == [True]
+    assert host.action_undo.isEnabled()  # holding Undo is the window's business
+    qtbot.waitUntil(lambda: host.running_seen == [True, False], timeout=RUN_TIMEOUT_MS)
+    assert seen and not panel.is_training()
+    assert any(text.startswith("Training done after 20 epochs") for text in host.status_seen)
+
+
+def test_a_refused_field_does_not_block_edits_of_the_others(qtbot, host):
+    """A refused text used to make every later edit of another setting fail
+    too (the form re-read and re-checked all fields on each edit)."""
+    panel, session = host.panel, host.session
+    configure(panel, epochs="abc")
+    assert "epochs" in panel.settings_error.text()
+    configure(panel, lr="0.05")
+    assert session.training.lr == 0.05  # accepted
+    assert panel.epochs_edit.text() == "abc"  # what was typed stays, still marked
+    assert "epochs" in panel.settings_error.text() and "abc" in panel.epochs_edit.toolTip()
+    configure(panel, epochs="70")
+    assert session.training.epochs == 70 and not panel.settings_error.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "value"),
+    [("epochs", "0", 0), ("epochs", "1000000001", 1_000_000_001), ("lr", "0", 0.0), ("lr", "-1", -1.0),
+     ("momentum", "1", 1.0), ("momentum", "0.5", 0.5), ("stop_below", "0", 0.0), ("stop_below", "-2", -2.0)],
+)
+def test_the_form_refuses_exactly_what_the_training_settings_refuse(qtbot, host, field, text, value):
+    """The rules live in TrainConfig only: the form parses and maps."""
+    panel, session = host.panel, host.session
+    try:
+        TrainConfig(**{field: value})
+    except ValueError as error:
+        refused: str | None = str(error)
+    else:
+        refused = None
+    configure(panel, optimizer="sgd", **{field: text})
+    if refused is None:
+        assert getattr(session.training, field) == value and not panel.settings_error.isVisible()
+    else:
+        assert getattr(session.training, field) != value
+        assert panel.settings_error.isVisible()
+        reason = refused.split(": ", 1)[-1]
+        assert reason in panel.settings_error.text()
+        edits = {"lr": panel.lr_edit, "epochs": panel.epochs_edit, "momentum": panel.momentum_edit,
+                 "stop_below": panel.stop_below_edit}
+        assert reason in edits[field].toolTip()  # shown at the field itself
+
+
+def test_a_fields_tooltip_comes_back_when_its_error_is_cleared(qtbot, host):
+    panel = host.panel
+    edits = (panel.lr_edit, panel.momentum_edit, panel.epochs_edit, panel.stop_below_edit)
+    before = [edit.toolTip() for edit in edits]
+    assert all(before)
+    for edit, name in zip(edits, ("lr", "momentum", "epochs", "stop_below")):
+        configure(panel, optimizer="sgd", **{name: "abc"})
+        assert "abc" in edit.toolTip() and edit.styleSheet()
+    configure(panel, lr="0.01", momentum="0.5", epochs="10", stop_below="")
+    assert [edit.toolTip() for edit in edits] == before
+    assert not any(edit.styleSheet() for edit in edits)
+    assert not panel.settings_error.isVisible()
+
+
+def test_train_with_a_refused_field_names_it(qtbot, host):
+    panel = host.panel
+    configure(panel, lr="abc")
+    panel.action_train.trigger()
+    assert not panel.is_training() and host.running_seen == []
+    assert panel.message_label.text() == "Cannot train: learning rate: expected a finite number, got 'abc'"
+
+
+def test_a_new_session_while_training_ends_the_run_without_applying_it(qtbot, host):
+    panel, session = host.panel, host.session
+    configure(panel, init="statquest", epochs="100000000")
+    seen = record_progress(panel)
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    host.replace_session(Session(dataset=COMPANIES[:1]))
+    assert not panel.is_training() and host.running_seen == [True, False]
+    assert session.params == NOTEBOOK_PARAMS and session.history is None
+    assert host.undo_stack.count() == 0 and host.preview_params is None
+    assert panel.init_box.currentData() == "current" and panel.epochs_edit.text() == "5000"
+    assert panel.status_label.text() == "Ready to train"
+
+
+def test_a_history_export_that_cannot_be_written_says_why(qtbot, host, tmp_path):
+    panel = host.panel
+    target = tmp_path / "missing folder" / "history.csv"
+    panel.export_history_csv(str(target))
+    assert not target.exists()
+    assert "Could not export the history" in panel.message_label.text()

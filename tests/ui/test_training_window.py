@@ -65,6 +65,7 @@ def test_statquest_run_in_the_window_shows_company_b_near_one(window, qtbot):
     with qtbot.waitSignal(panel.trainer.finished, timeout=RUN_TIMEOUT_MS):
         panel.action_train.trigger()
     assert "finished at epoch 5000" in panel.status_label.text()
+    assert window.statusBar().currentMessage().startswith("Training done after 5000 epochs")
     # The notebook's weights are this run's result, rounded to 2 decimals.
     assert window.weight_field("output", "w_short").text() == "4.3848"
     assert window.session.params.to_flat() == pytest.approx(NOTEBOOK_PARAMS.to_flat(), abs=0.006)
@@ -126,6 +127,10 @@ def test_undo_waits_while_training_and_train_again_continues_from_edits(window, 
     panel.action_train.trigger()
     qtbot.waitUntil(panel.is_training, timeout=RUN_TIMEOUT_MS)
     assert not window.action_undo.isEnabled()
+    panel.lr_edit.setText("0.002")  # an undo step pushed during the run
+    panel.lr_edit.editingFinished.emit()
+    assert window.undo_stack.undoText() == "Change learning rate"
+    assert not window.action_undo.isEnabled() and not window.action_redo.isEnabled()
     panel.action_stop.trigger()
     qtbot.waitUntil(lambda: not panel.is_training(), timeout=RUN_TIMEOUT_MS)
     assert window.action_undo.isEnabled()
@@ -149,3 +154,14 @@ def test_progress_and_status_stay_in_sight_in_the_docked_panel(window, qtbot):
     qtbot.waitUntil(lambda: not panel.progress_bar.visibleRegion().isEmpty())
     assert not panel.status_label.visibleRegion().isEmpty()
     assert panel.status_strip.parent() is not panel  # pinned outside the scroll area
+
+
+def test_a_training_setting_edit_marks_the_window_modified_and_undo_clears_it(window, qtbot):
+    panel = window.training_panel
+    assert not window.isWindowModified()
+    panel.epochs_edit.setText("123")
+    panel.epochs_edit.editingFinished.emit()
+    assert window.session.training.epochs == 123
+    assert window.isWindowModified() and not window.undo_stack.isClean()
+    window.action_undo.trigger()
+    assert window.session.training.epochs == 5000 and not window.isWindowModified()
