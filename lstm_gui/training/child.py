@@ -23,14 +23,15 @@ import struct
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO
 
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.dataset import DatasetItem
-from lstm_gui.training.run import Progress, TrainingRun
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
+from lstm_gui.training.run import Progress, TrainingRun
 
 #: A message on the pipes: its length (4 bytes, big-endian), then a pickle.
 FRAME = struct.Struct("!I")

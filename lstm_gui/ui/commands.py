@@ -10,15 +10,16 @@ not merge: every committed edit is its own step.
 from __future__ import annotations
 
 import zlib
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from lstm_gui.core.cell import CellParams
-from lstm_gui.core.formatting import format_full
-from lstm_gui.core.vocabulary import GATE_WORDS, ROLE_WORDS
 from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.formatting import format_full
 from lstm_gui.core.session import Session
+from lstm_gui.core.vocabulary import GATE_WORDS, ROLE_WORDS
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
 

@@ -11,6 +11,8 @@ import threading
 
 import pytest
 from PySide6.QtCore import QThread
+from training_fakes import BrokenEngineTrainer, process_alive
+from training_host import TrainingHost
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS
 from lstm_gui.core.session import COMPANIES, DatasetItem, Session
@@ -18,8 +20,6 @@ from lstm_gui.training.config import STATQUEST_PARAMS, TrainConfig
 from lstm_gui.training.run import Progress
 from lstm_gui.ui.training.panel import TrainingPanel
 from lstm_gui.ui.training.trainers import ProcessTrainer
-from training_fakes import BrokenEngineTrainer, process_alive
-from training_host import TrainingHost
 
 RUN_TIMEOUT_MS = 30_000
 
@@ -61,6 +61,16 @@ def train_and_wait(qtbot, panel: TrainingPanel) -> None:
 def record_progress(panel: TrainingPanel) -> list[Progress]:
     seen: list[Progress] = []
     panel.trainer.progressed.connect(seen.append)
+    return seen
+
+
+def start_long_run(qtbot, panel: TrainingPanel, **fields: str) -> list[Progress]:
+    """Start a run of 10^8 epochs from StatQuest's start; return its progress
+    reports (growing) once the first has come."""
+    configure(panel, init="statquest", epochs="100000000", **fields)
+    seen = record_progress(panel)
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
     return seen
 
 
@@ -115,9 +125,7 @@ def test_undo_training_brings_back_the_weights_history_and_start_choice(qtbot, h
 def test_the_session_keeps_its_weights_while_training_and_the_preview_follows(qtbot, host):
     panel, session = host.panel, host.session
     before = session.params
-    configure(panel, init="statquest", epochs="100000000")
-    seen = record_progress(panel)
-    panel.action_train.trigger()
+    seen = start_long_run(qtbot, panel)
     qtbot.waitUntil(lambda: len(seen) >= 3 and host.preview_count >= 3, timeout=RUN_TIMEOUT_MS)
     assert session.params == before  # a Save now writes the weights from before
     assert host.preview_params is not None and host.preview_params != before
@@ -131,10 +139,8 @@ def test_the_session_keeps_its_weights_while_training_and_the_preview_follows(qt
 
 def test_pause_holds_the_epoch_and_resume_continues_the_same_run(qtbot, host):
     panel = host.panel
-    configure(panel, init="statquest", epochs="100000000")
-    seen = record_progress(panel)
-    panel.action_train.trigger()
-    qtbot.waitUntil(lambda: bool(seen) and seen[-1].epoch > 0, timeout=RUN_TIMEOUT_MS)
+    seen = start_long_run(qtbot, panel)
+    qtbot.waitUntil(lambda: seen[-1].epoch > 0, timeout=RUN_TIMEOUT_MS)
     panel.action_pause.trigger()
     assert panel.action_pause.isChecked() and panel.action_pause.text() == "Resume"
     qtbot.waitUntil(lambda: seen[-1].paused, timeout=RUN_TIMEOUT_MS)
@@ -154,10 +160,7 @@ def test_pause_holds_the_epoch_and_resume_continues_the_same_run(qtbot, host):
 
 def test_a_learning_rate_change_while_training_is_applied(qtbot, host):
     panel, session = host.panel, host.session
-    configure(panel, init="statquest", lr="0.001", epochs="100000000")
-    seen = record_progress(panel)
-    panel.action_train.trigger()
-    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    seen = start_long_run(qtbot, panel, lr="0.001")
     assert panel.lr_edit.isEnabled()
     configure(panel, lr="0.05")
     assert session.training.lr == 0.05
@@ -205,10 +208,7 @@ def test_stop_and_close_leave_no_process_running(qtbot):
     qtbot.addWidget(window)
     window.show()
     panel = window.panel
-    configure(panel, init="statquest", epochs="100000000")
-    seen = record_progress(panel)
-    panel.action_train.trigger()
-    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    start_long_run(qtbot, panel)
     pid = panel.trainer.pid()
     assert pid is not None and process_alive(pid)
     window.close()  # calls panel.shutdown(): stop and wait, at most a second
@@ -257,10 +257,7 @@ def test_a_failing_engine_shows_a_message_changes_nothing_and_train_again_works(
 def test_a_training_process_that_dies_is_noticed_and_changes_nothing(qtbot, host):
     panel, session = host.panel, host.session
     before = session.params
-    configure(panel, init="statquest", epochs="100000000")
-    seen = record_progress(panel)
-    panel.action_train.trigger()
-    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    start_long_run(qtbot, panel)
     pid = panel.trainer.pid()
     assert pid is not None
     with qtbot.waitSignal(panel.trainer.failed, timeout=RUN_TIMEOUT_MS) as failed:
@@ -462,10 +459,7 @@ def test_train_with_a_refused_field_names_it(qtbot, host):
 
 def test_a_new_session_while_training_ends_the_run_without_applying_it(qtbot, host):
     panel, session = host.panel, host.session
-    configure(panel, init="statquest", epochs="100000000")
-    seen = record_progress(panel)
-    panel.action_train.trigger()
-    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    start_long_run(qtbot, panel)
     host.replace_session(Session(dataset=COMPANIES[:1]))
     assert not panel.is_training() and host.running_seen == [True, False]
     assert session.params == NOTEBOOK_PARAMS and session.history is None

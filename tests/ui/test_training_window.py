@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
+from training_fakes import process_alive
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS
 from lstm_gui.core.formatting import format_number
 from lstm_gui.core.session import Session
 from lstm_gui.ui import MainWindow
-from training_fakes import process_alive
 
 RUN_TIMEOUT_MS = 30_000
 

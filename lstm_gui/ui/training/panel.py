@@ -18,9 +18,10 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Callable
 from dataclasses import fields, replace
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QUndoCommand, QUndoStack
@@ -60,7 +61,12 @@ from lstm_gui.training.config import TrainConfig, start_params
 from lstm_gui.training.history import TrainingHistory
 from lstm_gui.training.run import Progress, TrainResult
 from lstm_gui.ui.adapter import SessionAdapter
-from lstm_gui.ui.commands import SETTING_WORDS, dataset_command, settings_command, training_command
+from lstm_gui.ui.commands import (
+    SETTING_WORDS,
+    dataset_command,
+    settings_command,
+    training_command,
+)
 from lstm_gui.ui.training.plot import TrainingPlot
 from lstm_gui.ui.training.trainers import Trainer, make_trainer
 
@@ -142,7 +148,7 @@ def _format_value(x: float) -> str:
 def _format_seconds(seconds: float) -> str:
     if not math.isfinite(seconds) or seconds < 0:
         return "--"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds < 60:
         return f"{seconds} s"
     minutes, seconds = divmod(seconds, 60)

@@ -10,8 +10,8 @@ few dozen times a second from a min/max summary that is kept incrementally
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pyqtgraph as pg  # type: ignore[import-untyped]  # pyqtgraph ships no type information

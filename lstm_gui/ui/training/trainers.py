@@ -20,10 +20,19 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QThread, Signal, Slot
+from PySide6.QtCore import (
+    QObject,
+    QProcess,
+    QProcessEnvironment,
+    Qt,
+    QThread,
+    Signal,
+    Slot,
+)
 
 import lstm_gui
 from lstm_gui.training.child import JobRunner, TrainJob, encode_frame, read_frames
