@@ -203,6 +203,8 @@ class TrainingPanel(QWidget):
         self._undo_stack = undo_stack
         self._preview = preview
         self._trainer = make_trainer(trainer, self) if isinstance(trainer, str) else trainer
+        if self._trainer.parent() is None:
+            self._trainer.setParent(self)  # lives and dies with the panel
         self._trainer.progressed.connect(self._on_progress)
         self._trainer.finished.connect(self._on_finished)
         self._trainer.failed.connect(self._on_failed)
@@ -234,7 +236,6 @@ class TrainingPanel(QWidget):
         self._show_session()
 
     # -- construction ----------------------------------------------------------
-
     def _build_actions(self) -> None:
         self.action_train = QAction("Train", self)
         self.action_train.setObjectName("action_train")
