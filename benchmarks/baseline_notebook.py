@@ -19,16 +19,10 @@ class LSTMbyHand(nn.Module):
             setattr(self, name, nn.Parameter(torch.tensor(value)))
 
     def lstm_unit(self, input_value, long_memory, short_memory):
-        long_remember_percent = torch.sigmoid(
-            (short_memory * self.wlr1) + (input_value * self.wlr2) + self.blr1
-        )
-        potential_remember_percent = torch.sigmoid(
-            (short_memory * self.wpr1) + (input_value * self.wpr2) + self.bpr1
-        )
+        long_remember_percent = torch.sigmoid((short_memory * self.wlr1) + (input_value * self.wlr2) + self.blr1)
+        potential_remember_percent = torch.sigmoid((short_memory * self.wpr1) + (input_value * self.wpr2) + self.bpr1)
         potential_memory = torch.tanh((short_memory * self.wp1) + (input_value * self.wp2) + self.bp1)
-        updated_long_memory = (long_memory * long_remember_percent) + (
-            potential_remember_percent * potential_memory
-        )
+        updated_long_memory = (long_memory * long_remember_percent) + (potential_remember_percent * potential_memory)
         output_percent = torch.sigmoid((short_memory * self.wo1) + (input_value * self.wo2) + self.bo1)
         updated_short_memory = torch.tanh(updated_long_memory) * output_percent
         return [updated_long_memory, updated_short_memory]

@@ -129,7 +129,9 @@ def measure_idle(seconds: float = 2.0) -> dict[str, float]:
     return {"p50": _percentile(gaps, 50), "p99": _percentile(gaps, 99), "max": max(gaps)}
 
 
-def measure_training(trainer: str, epochs: int = EPOCHS, timeout: float = 300.0, engine: str = "fast") -> dict[str, float]:
+def measure_training(
+    trainer: str, epochs: int = EPOCHS, timeout: float = 300.0, engine: str = "fast"
+) -> dict[str, float]:
     """One run with ``trainer``; gap percentiles (ms), epochs/s, plot updates/s."""
     import lstm_gui.ui.training.panel as training_panel
 

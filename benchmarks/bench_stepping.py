@@ -36,7 +36,7 @@ class _PaintCounter:
         class Filter(QObject):
             count = 0
 
-            def eventFilter(self, obj, event):  # noqa: N802
+            def eventFilter(self, obj, event):
                 if event.type() == QEvent.Type.Paint:
                     Filter.count += 1
                 return False
@@ -90,8 +90,10 @@ def run(repeats: int) -> list[str]:
     app = make_app()
     lines = []
     rng = random.Random(0)
-    cases = (("Company B (4 steps)", [1.0, 0.5, 0.25, 1.0]),
-             ("100,000-step sequence", [rng.uniform(-1, 1) for _ in range(100_000)]))
+    cases = (
+        ("Company B (4 steps)", [1.0, 0.5, 0.25, 1.0]),
+        ("100,000-step sequence", [rng.uniform(-1, 1) for _ in range(100_000)]),
+    )
     for name, inputs in cases:
         window = _window(app, inputs)
         p50s, p95s, floors = [], [], []

@@ -12,7 +12,8 @@ import random
 import statistics
 import time
 
-from lstm_gui.core.cell import NOTEBOOK_PARAMS, TRACE_FIELDS, run as run_trace
+from lstm_gui.core.cell import NOTEBOOK_PARAMS, TRACE_FIELDS
+from lstm_gui.core.cell import run as run_trace
 
 STEPS = 100_000
 

@@ -11,14 +11,13 @@
 
 from __future__ import annotations
 
-import math
 import random
 import statistics
 import time
 
-from lstm_gui.training.engines.fast import FastEngine
 from lstm_gui.core.dataset import COMPANIES, DatasetItem
 from lstm_gui.training.config import STATQUEST_PARAMS, TrainConfig
+from lstm_gui.training.engines.fast import FastEngine
 from lstm_gui.training.run import TrainingRun, dataset_sequences
 
 
@@ -38,7 +37,6 @@ def _rates(funcs: dict[str, tuple], repeats: int) -> dict[str, tuple[float, obje
 
 def companies_throughput(repeats: int) -> list[str]:
     import torch
-
     from baseline_notebook import train_notebook_loop
 
     torch.set_num_threads(1)

@@ -25,7 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="repeats per figure (median is reported)")
     parser.add_argument(
-        "--only", action="append", default=[],
+        "--only",
+        action="append",
+        default=[],
         help="run only this benchmark (e.g. 'training' or 'bench_training'); repeatable",
     )
     args = parser.parse_args(argv)

@@ -71,5 +71,3 @@ def run_import(args: argparse.Namespace) -> int:
         raise CliError(f"{args.out}: cannot write: {exc.strerror or exc}") from None
     print(f"wrote {args.out} (weights from {args.pt})", file=sys.stderr)
     return 0
-
-

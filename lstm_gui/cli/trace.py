@@ -7,10 +7,24 @@ import math
 import sys
 from typing import Any
 
-from lstm_gui.cli.common import PROG, CliError, add_session_arguments, base_session_from_args, describe_source, write_stdout
-from lstm_gui.core.cell import TRACE_FIELDS, run as run_cell
+from lstm_gui.cli.common import (
+    PROG,
+    CliError,
+    add_session_arguments,
+    base_session_from_args,
+    describe_source,
+    write_stdout,
+)
+from lstm_gui.core.cell import TRACE_FIELDS
+from lstm_gui.core.cell import run as run_cell
 from lstm_gui.core.files.session_file import load_example
-from lstm_gui.core.formatting import TRACE_TABLE_COLUMNS, format_number, trace_csv_text, trace_json_text, trace_table_text
+from lstm_gui.core.formatting import (
+    TRACE_TABLE_COLUMNS,
+    format_number,
+    trace_csv_text,
+    trace_json_text,
+    trace_table_text,
+)
 from lstm_gui.core.resources import list_examples
 
 HELP = "print every value the cell computes, step by step"
@@ -45,7 +59,9 @@ def add_parser(subparsers: Any) -> None:
         "--format", choices=_FORMATS, default="table", help="table (rounded, default), csv or json (exact numbers)"
     )
     parser.add_argument(
-        "--wide", action="store_true", help="table: also show pre-activations and the two parts of the new long-term memory"
+        "--wide",
+        action="store_true",
+        help="table: also show pre-activations and the two parts of the new long-term memory",
     )
     parser.add_argument("--list-examples", action="store_true", help="list the shipped examples and exit")
     parser.set_defaults(handler=run)

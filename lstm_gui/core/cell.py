@@ -18,8 +18,9 @@ pay a dispatch cost per operation far larger than the arithmetic.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Iterable, Sequence, overload
+from typing import overload
 
 from lstm_gui.core.vocabulary import GATES, NOTEBOOK_NAMES, PARAM_KEYS, ROLES
 
@@ -54,7 +55,7 @@ class CellParams:
     output: GateParams
 
     @classmethod
-    def from_flat(cls, values: Sequence[float]) -> "CellParams":
+    def from_flat(cls, values: Sequence[float]) -> CellParams:
         """Build from 12 numbers in :data:`PARAM_KEYS` order."""
         if len(values) != 12:
             raise ValueError(f"expected 12 weights and biases, got {len(values)}")
@@ -66,7 +67,7 @@ class CellParams:
         return tuple(getattr(self.gate(g), r) for g, r in PARAM_KEYS)
 
     @classmethod
-    def zeros(cls) -> "CellParams":
+    def zeros(cls) -> CellParams:
         return cls.from_flat([0.0] * 12)
 
     def gate(self, gate: str) -> GateParams:
@@ -81,7 +82,7 @@ class CellParams:
         value: float = getattr(self.gate(gate), role)
         return value
 
-    def with_value(self, gate: str, role: str, value: float) -> "CellParams":
+    def with_value(self, gate: str, role: str, value: float) -> CellParams:
         """A copy with one weight or bias changed."""
         self.get(gate, role)  # validates both names
         return replace(self, **{gate: replace(self.gate(gate), **{role: float(value)})})
@@ -102,9 +103,7 @@ class CellParams:
 
 
 #: The notebook's weights (StatQuest's trained run, rounded to 2 decimals).
-NOTEBOOK_PARAMS = CellParams.from_flat(
-    [2.70, 1.63, 1.62, 2.00, 1.65, 0.62, 1.41, 0.94, -0.32, 4.38, -0.19, 0.59]
-)
+NOTEBOOK_PARAMS = CellParams.from_flat([2.70, 1.63, 1.62, 2.00, 1.65, 0.62, 1.41, 0.94, -0.32, 4.38, -0.19, 0.59])
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,9 +180,7 @@ class Trace(Sequence[StepTrace]):
         return self._columns["long"][-1], self._columns["short"][-1]
 
 
-def run(
-    params: CellParams, inputs: Iterable[float], long0: float = 0.0, short0: float = 0.0
-) -> Trace:
+def run(params: CellParams, inputs: Iterable[float], long0: float = 0.0, short0: float = 0.0) -> Trace:
     """Run a whole input sequence and return its :class:`Trace`.
 
     This loop is the one place the cell's forward maths is written; it is
@@ -193,8 +190,9 @@ def run(
     n = len(xs)
     names = TRACE_FIELDS[1:]
     cols = {name: [0.0] * n for name in names}
-    (c_x, c_lp, c_sp, c_fp, c_f, c_ip, c_i, c_gp, c_g, c_op, c_o,
-     c_rem, c_add, c_long, c_lt, c_short) = (cols[name] for name in names)
+    (c_x, c_lp, c_sp, c_fp, c_f, c_ip, c_i, c_gp, c_g, c_op, c_o, c_rem, c_add, c_long, c_lt, c_short) = (
+        cols[name] for name in names
+    )
     fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = params.to_flat()
     exp, tanh = math.exp, math.tanh
     long, short = float(long0), float(short0)
@@ -245,10 +243,7 @@ def run(
     return Trace(cols, n)
 
 
-def step(
-    params: CellParams, x: float, long_prev: float, short_prev: float, step_number: int = 1
-) -> StepTrace:
+def step(params: CellParams, x: float, long_prev: float, short_prev: float, step_number: int = 1) -> StepTrace:
     """Run one time step and return its full trace."""
     t = run(params, [x], long_prev, short_prev)[0]
     return replace(t, step=step_number) if step_number != 1 else t
-

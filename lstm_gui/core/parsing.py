@@ -51,9 +51,7 @@ def parse_number_list(text: str, what: str = "values", allow_empty: bool = False
         if allow_empty:
             return []
         raise NumberError(f"{what}: expected at least one number, got nothing")
-    return [
-        parse_number(part, f"{what}[{k}]") for k, part in enumerate(stripped.split(","))
-    ]
+    return [parse_number(part, f"{what}[{k}]") for k, part in enumerate(stripped.split(","))]
 
 
 def parse_int(text: str, what: str = "value", minimum: int | None = None) -> int:

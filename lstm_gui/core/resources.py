@@ -20,6 +20,12 @@ def resources_root() -> Traversable:
     return Path(str(files("lstm_gui"))).parent / "resources"
 
 
+def package_search_path() -> str:
+    """The folder that holds the ``lstm_gui`` package: what a child Python
+    process needs on its ``PYTHONPATH`` to import this very copy."""
+    return str(Path(str(files("lstm_gui"))).parent)
+
+
 def resource(*parts: str) -> Traversable:
     node = resources_root()
     for part in parts:
@@ -36,7 +42,5 @@ def list_examples() -> list[str]:
 def example_text(name: str) -> str:
     """The JSON text of an example session; ``KeyError`` if there is none."""
     if name not in list_examples():
-        raise KeyError(
-            f"no example named {name!r}; available: {', '.join(list_examples())}"
-        )
+        raise KeyError(f"no example named {name!r}; available: {', '.join(list_examples())}")
     return resource("examples", f"{name}.json").read_text(encoding="utf-8")

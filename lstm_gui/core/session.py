@@ -12,7 +12,7 @@ field: ``weights.forget.bias``, ``inputs[2]``, ``long``, ``short``.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
 from lstm_gui.core.dataset import COMPANIES, DatasetItem
@@ -164,7 +164,7 @@ class Session:
             self._history = history
             self.events.history_changed.emit(history)
 
-    def update_from(self, other: "Session") -> None:
+    def update_from(self, other: Session) -> None:
         """Take over every value of ``other`` (e.g. a file just opened),
         announcing only what changed; ``events`` keeps its connections."""
         self.set_params(other.params)

@@ -17,21 +17,22 @@ and for a process:
 
 from __future__ import annotations
 
-import importlib
 import os
 import pickle
 import struct
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO
 
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.dataset import DatasetItem
-from lstm_gui.training.run import Progress, TrainingRun
+from lstm_gui.core.errors import FieldError
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
+from lstm_gui.training.run import Progress, TrainingRun
 
 #: A message on the pipes: its length (4 bytes, big-endian), then a pickle.
 FRAME = struct.Struct("!I")
@@ -47,23 +48,21 @@ class TrainJob:
     dataset: tuple[DatasetItem, ...]
     config: TrainConfig
     history: TrainingHistory | None = None  # continue this history, or start afresh
-    #: "module:Class" of the run; tests substitute a failing or scripted one.
-    run_class: str = "lstm_gui.training.run:TrainingRun"
 
 
 class JobRunner:
     """Runs one :class:`TrainJob` and reports through ``send``.
 
-    ``pause_event`` / ``stop_event`` may be ``threading.Event`` or
-    ``multiprocessing.Event``: the run only calls ``is_set``/``wait`` on them.
+    ``pause_event`` / ``stop_event`` are shared with the run, so that whoever
+    holds them pauses and stops it without a hop through a queue.
     """
 
     def __init__(
         self,
         job: TrainJob,
         send: Callable[[tuple[Any, ...]], None],
-        pause_event: Any | None = None,
-        stop_event: Any | None = None,
+        pause_event: threading.Event | None = None,
+        stop_event: threading.Event | None = None,
     ) -> None:
         self.job = job
         self.send = send
@@ -85,18 +84,16 @@ class JobRunner:
     def __call__(self) -> None:
         try:
             self._run()
-        except BaseException as error:  # noqa: BLE001 - becomes a message for the person
+        except FieldError as error:  # a refused value: its message is for the person as it is
+            self.send(("failed", str(error)))
+        except BaseException as error:
             detail = "".join(traceback.format_exception_only(type(error), error)).strip()
             self.send(("failed", detail))
 
     def _run(self) -> None:
         job = self.job
         history = job.history
-        run_class = TrainingRun
-        if job.run_class != TrainJob.run_class:
-            module_name, _, class_name = job.run_class.partition(":")
-            run_class = getattr(importlib.import_module(module_name), class_name)
-        run_obj = run_class(CellParams.from_flat(job.params), job.dataset, job.config, history)
+        run_obj = TrainingRun(CellParams.from_flat(job.params), job.dataset, job.config, history)
         # Share the caller's events so pause/stop need no extra hop.
         if self.pause_event is not None:
             run_obj.pause_event = self.pause_event

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import numbers
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.errors import FieldError, finite_number

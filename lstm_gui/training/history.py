@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -92,7 +93,7 @@ class TrainingHistory:
     def last_epoch(self) -> int:
         return int(self._epochs[self._size - 1]) if self._size else 0
 
-    def copy(self) -> "TrainingHistory":
+    def copy(self) -> TrainingHistory:
         other = TrainingHistory(self.sequence_names, capacity=max(1, self._size))
         other.extend(self.epochs, self.loss, self.outputs, self.weights)
         other.run_starts = list(self.run_starts)

@@ -10,16 +10,19 @@ not merge: every committed edit is its own step.
 from __future__ import annotations
 
 import zlib
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from lstm_gui.core.cell import CellParams
-from lstm_gui.core.formatting import format_full
-from lstm_gui.core.vocabulary import GATE_WORDS, ROLE_WORDS
 from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.formatting import format_full
 from lstm_gui.core.session import Session
+from lstm_gui.core.vocabulary import GATE_WORDS, ROLE_WORDS
 from lstm_gui.training.config import TrainConfig
+from lstm_gui.training.history import TrainingHistory
+
 
 class SetValueCommand(QUndoCommand):
     """Set one thing through ``setter``: ``redo`` sets ``after``, ``undo`` ``before``.
@@ -46,12 +49,12 @@ class SetValueCommand(QUndoCommand):
         self.after = after
         self._merge_key = merge_key
 
-    def id(self) -> int:  # noqa: A003 - Qt's name
+    def id(self) -> int:
         if self._merge_key is None:
             return -1
         return zlib.crc32(self._merge_key.encode()) & 0x7FFFFFFF
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetValueCommand) or other._merge_key != self._merge_key:
             return False
         self.after = other.after
@@ -78,7 +81,9 @@ def inputs_command(session: Session, inputs: Sequence[float], text: str = "Edit 
     return SetValueCommand(text, session.set_inputs, session.inputs, tuple(float(x) for x in inputs))
 
 
-def memories_command(session: Session, long0: float, short0: float, text: str = "Set initial memories") -> SetValueCommand:
+def memories_command(
+    session: Session, long0: float, short0: float, text: str = "Set initial memories"
+) -> SetValueCommand:
     return SetValueCommand(
         text,
         lambda pair: session.set_memories(*pair),
@@ -91,7 +96,52 @@ def dataset_command(session: Session, dataset: Sequence[DatasetItem], text: str 
     return SetValueCommand(text, session.set_dataset, session.dataset, tuple(dataset))
 
 
+#: What the Edit menu calls each training setting ("Undo Change learning rate").
+SETTING_WORDS: dict[str, str] = {
+    "optimizer": "optimizer",
+    "lr": "learning rate",
+    "momentum": "momentum",
+    "epochs": "epochs",
+    "per_sample": "updates",
+    "init": "start weights",
+    "seed": "random seed",
+    "stop_below": "stop below loss",
+    "engine": "engine",
+}
+
+
+def settings_command(session: Session, config: TrainConfig, field: str | None = None) -> SetValueCommand:
+    """New training settings. ``field``: the one setting that changed; edits
+    of the same setting in a row merge into one undo step (typing a learning
+    rate twice), edits of another setting are a step of their own."""
+    if field is None:
+        return SetValueCommand("Change training settings", session.set_training, session.training, config)
+    return SetValueCommand(
+        f"Change {SETTING_WORDS.get(field, field)}",
+        session.set_training,
+        session.training,
+        config,
+        merge_key=f"training.{field}",
+    )
+
+
+#: Weights, history and settings: what a run changes.
+TrainingState = tuple[CellParams, TrainingHistory | None, TrainConfig]
+
+
 def training_command(
-    session: Session, config: TrainConfig, text: str = "Change training settings", merge_key: str | None = None
+    session: Session, params: CellParams, history: TrainingHistory | None, config: TrainConfig
 ) -> SetValueCommand:
-    return SetValueCommand(text, session.set_training, session.training, config, merge_key)
+    """A run's result as one undo step "Training": the reached weights, the
+    history and the settings the run leaves behind (``init="current"``, so
+    Train again continues); undo brings back all three as they were."""
+
+    def apply(state: TrainingState) -> None:
+        params, history, config = state
+        session.set_params(params)
+        session.set_history(history)
+        session.set_training(config)
+
+    before: TrainingState = (session.params, session.history, session.training)
+    after: TrainingState = (params, history, config)
+    return SetValueCommand("Training", apply, before, after)

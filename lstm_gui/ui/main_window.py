@@ -36,12 +36,12 @@ from lstm_gui import __version__
 from lstm_gui.core.cell import CellParams, Trace
 from lstm_gui.core.files.session_file import example_names
 from lstm_gui.core.session import Session
-from lstm_gui.ui.exports import export_png, export_svg, export_torch, export_trace_csv
 from lstm_gui.ui.commands import inputs_command, memories_command, params_command, weight_command
 from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
 from lstm_gui.ui.document import Document
+from lstm_gui.ui.exports import export_png, export_svg, export_torch, export_trace_csv
 from lstm_gui.ui.settings import app_settings
-from lstm_gui.ui.stepper import DEFAULT_SPEED, FREE_SOURCE, SPEEDS, Stepper
+from lstm_gui.ui.stepper import DEFAULT_SPEED, SPEEDS, Stepper
 from lstm_gui.ui.theme import THEMES, apply_theme, diagram_colors
 from lstm_gui.ui.training.panel import TrainingPanel
 from lstm_gui.ui.widgets.input_strip import InputStrip
@@ -159,41 +159,79 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         # Stepper keys are plain keys: a focused text field gets them first
         # (QLineEdit accepts the ShortcutOverride for Left/Right/Home/End/Space).
-        self.action_reset = self._action("Reset", "action_reset", self.reset, "Home",
-                                         "Back to step 0, before the first input")
-        self.action_step_back = self._action("Step back", "action_step_back", self.step_back, "Left",
-                                             "One step back")
-        self.action_step_forward = self._action("Step forward", "action_step_forward", self.step_forward,
-                                                "Right", "One step forward")
-        self.action_run = self._action("Run", "action_run", self.toggle_run, "Space",
-                                       "Step through the inputs one by one; press again to pause")
+        self.action_reset = self._action(
+            "Reset", "action_reset", self.reset, "Home", "Back to step 0, before the first input"
+        )
+        self.action_step_back = self._action("Step back", "action_step_back", self.step_back, "Left", "One step back")
+        self.action_step_forward = self._action(
+            "Step forward", "action_step_forward", self.step_forward, "Right", "One step forward"
+        )
+        self.action_run = self._action(
+            "Run", "action_run", self.toggle_run, "Space", "Step through the inputs one by one; press again to pause"
+        )
         self.action_run.setCheckable(True)
-        self.action_go_to_end = self._action("Go to end", "action_go_to_end", self.go_to_end, "End",
-                                             "Jump to the last step")
+        self.action_go_to_end = self._action(
+            "Go to end", "action_go_to_end", self.go_to_end, "End", "Jump to the last step"
+        )
 
-        self.action_new = self._action("&New", "action_new", self.new_session, QKeySequence.StandardKey.New,
-                                       "Start a new session with the notebook's weights")
-        self.action_open = self._action("&Open...", "action_open", self.open_dialog, QKeySequence.StandardKey.Open,
-                                        "Open a session file")
-        self.action_save = self._action("&Save", "action_save", self.save, QKeySequence.StandardKey.Save,
-                                        "Save the session")
-        self.action_save_as = self._action("Save &As...", "action_save_as", self.save_as_dialog,
-                                           QKeySequence.StandardKey.SaveAs, "Save the session under a new name")
-        self.action_export_png = self._action("Export Diagram as &PNG...", "action_export_png",
-                                              lambda: self._export_dialog("png"), None, "Save a picture of the diagram")
-        self.action_export_svg = self._action("Export Diagram as &SVG...", "action_export_svg",
-                                              lambda: self._export_dialog("svg"), None,
-                                              "Save the diagram as vector graphics")
-        self.action_export_csv = self._action("Export Trace as &CSV...", "action_export_csv",
-                                              lambda: self._export_dialog("csv"), None, "Save the trace table as CSV")
-        self.action_export_torch = self._action("Export PyTorch state_dict...", "action_export_torch",
-                                                lambda: self._export_dialog("pt"), None,
-                                                "Save the weights as the state_dict of nn.LSTM(1, 1)")
-        self.action_import_torch = self._action("Import PyTorch state_dict...", "action_import_torch",
-                                                self.import_torch_dialog, None,
-                                                "Read the weights from an nn.LSTM(1, 1) state_dict")
-        self.action_quit = self._action("&Quit", "action_quit", self.close, QKeySequence.StandardKey.Quit,
-                                        "Close the window")
+        self.action_new = self._action(
+            "&New",
+            "action_new",
+            self.new_session,
+            QKeySequence.StandardKey.New,
+            "Start a new session with the notebook's weights",
+        )
+        self.action_open = self._action(
+            "&Open...", "action_open", self.open_dialog, QKeySequence.StandardKey.Open, "Open a session file"
+        )
+        self.action_save = self._action(
+            "&Save", "action_save", self.save, QKeySequence.StandardKey.Save, "Save the session"
+        )
+        self.action_save_as = self._action(
+            "Save &As...",
+            "action_save_as",
+            self.save_as_dialog,
+            QKeySequence.StandardKey.SaveAs,
+            "Save the session under a new name",
+        )
+        self.action_export_png = self._action(
+            "Export Diagram as &PNG...",
+            "action_export_png",
+            lambda: self._export_dialog("png"),
+            None,
+            "Save a picture of the diagram",
+        )
+        self.action_export_svg = self._action(
+            "Export Diagram as &SVG...",
+            "action_export_svg",
+            lambda: self._export_dialog("svg"),
+            None,
+            "Save the diagram as vector graphics",
+        )
+        self.action_export_csv = self._action(
+            "Export Trace as &CSV...",
+            "action_export_csv",
+            lambda: self._export_dialog("csv"),
+            None,
+            "Save the trace table as CSV",
+        )
+        self.action_export_torch = self._action(
+            "Export PyTorch state_dict...",
+            "action_export_torch",
+            lambda: self._export_dialog("pt"),
+            None,
+            "Save the weights as the state_dict of nn.LSTM(1, 1)",
+        )
+        self.action_import_torch = self._action(
+            "Import PyTorch state_dict...",
+            "action_import_torch",
+            self.import_torch_dialog,
+            None,
+            "Read the weights from an nn.LSTM(1, 1) state_dict",
+        )
+        self.action_quit = self._action(
+            "&Quit", "action_quit", self.close, QKeySequence.StandardKey.Quit, "Close the window"
+        )
 
         self.action_undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.action_undo.setObjectName("action_undo")
@@ -204,12 +242,19 @@ class MainWindow(QMainWindow):
         self.addAction(self.action_undo)
         self.addAction(self.action_redo)
 
-        self.action_zoom_in = self._action("Zoom &In", "action_zoom_in", self.diagram.zoom_in,
-                                           ["Ctrl+=", "Ctrl++"], "Make the diagram bigger")
-        self.action_zoom_out = self._action("Zoom &Out", "action_zoom_out", self.diagram.zoom_out,
-                                            ["Ctrl+-"], "Make the diagram smaller")
-        self.action_zoom_fit = self._action("&Fit to Window", "action_zoom_fit", lambda: self.diagram.set_zoom(1.0),
-                                            "Ctrl+0", "Fit the whole diagram in the window")
+        self.action_zoom_in = self._action(
+            "Zoom &In", "action_zoom_in", self.diagram.zoom_in, ["Ctrl+=", "Ctrl++"], "Make the diagram bigger"
+        )
+        self.action_zoom_out = self._action(
+            "Zoom &Out", "action_zoom_out", self.diagram.zoom_out, ["Ctrl+-"], "Make the diagram smaller"
+        )
+        self.action_zoom_fit = self._action(
+            "&Fit to Window",
+            "action_zoom_fit",
+            lambda: self.diagram.set_zoom(1.0),
+            "Ctrl+0",
+            "Fit the whole diagram in the window",
+        )
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Stepper")
@@ -252,8 +297,9 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         self.trace_table = TraceTable()
-        self.dock_trace = self._dock("Trace table", "dock_trace", self.trace_table,
-                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.dock_trace = self._dock(
+            "Trace table", "dock_trace", self.trace_table, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
         self.plot = OverTimePlot(colors=diagram_colors(self.theme))
         self.dock_plot = self._dock("Over time", "dock_plot", self.plot, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.dock_trace, self.dock_plot, Qt.Orientation.Horizontal)
@@ -272,8 +318,9 @@ class MainWindow(QMainWindow):
         box_layout.setSpacing(2)
         box_layout.addWidget(scroll, 1)
         box_layout.addWidget(self.training_panel.status_strip)
-        self.dock_training = self._dock("Training", "dock_training", training_box,
-                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock_training = self._dock(
+            "Training", "dock_training", training_box, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.tabifyDockWidget(self.dock_plot, self.dock_training)
         self.dock_plot.raise_()
         # Which bottom tab is in front: a tab behind another still reports
@@ -318,14 +365,23 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.action_undo)
         edit_menu.addAction(self.action_redo)
         edit_menu.addSeparator()
-        self.action_copy_trace = self._action("Copy Trace Rows", "action_copy_trace",
-                                              self.trace_table.copy_selection, None,
-                                              "Copy the selected trace rows (all if none) as text")
+        self.action_copy_trace = self._action(
+            "Copy Trace Rows",
+            "action_copy_trace",
+            self.trace_table.copy_selection,
+            None,
+            "Copy the selected trace rows (all if none) as text",
+        )
         edit_menu.addAction(self.action_copy_trace)
 
         step_menu = bar.addMenu("&Step")
-        for action in (self.action_reset, self.action_step_back, self.action_run,
-                       self.action_step_forward, self.action_go_to_end):
+        for action in (
+            self.action_reset,
+            self.action_step_back,
+            self.action_run,
+            self.action_step_forward,
+            self.action_go_to_end,
+        ):
             step_menu.addAction(action)
 
         view_menu = bar.addMenu("&View")
@@ -348,11 +404,18 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
 
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("How to Read the Diagram", "action_how_to_read", self.show_how_to_read,
-                                         QKeySequence.StandardKey.HelpContents,
-                                         "What the lines, blocks and numbers mean"))
-        help_menu.addAction(self._action("&About lstm-gui", "action_about", self.show_about, None,
-                                         "Version and credits"))
+        help_menu.addAction(
+            self._action(
+                "How to Read the Diagram",
+                "action_how_to_read",
+                self.show_how_to_read,
+                QKeySequence.StandardKey.HelpContents,
+                "What the lines, blocks and numbers mean",
+            )
+        )
+        help_menu.addAction(
+            self._action("&About lstm-gui", "action_about", self.show_about, None, "Version and credits")
+        )
 
     def _build_status_bar(self) -> None:
         self.status_step = QLabel("")
@@ -382,14 +445,13 @@ class MainWindow(QMainWindow):
         self.scene.weight_committed.connect(self._on_weight_committed)
         self.scene.refused.connect(self._on_refused)
         self.step_slider.valueChanged.connect(stepper.set_step)
-        self.speed_combo.currentIndexChanged.connect(
-            lambda i: self.set_speed(float(self.speed_combo.itemData(i))))
+        self.speed_combo.currentIndexChanged.connect(lambda i: self.set_speed(float(self.speed_combo.itemData(i))))
         self.trace_table.step_clicked.connect(stepper.set_step)
         self.plot.step_clicked.connect(stepper.set_step)
         self.training_panel.running_changed.connect(self._on_training_running)
-        self.training_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        self.undo_stack.canUndoChanged.connect(self._update_undo_actions)
-        self.undo_stack.canRedoChanged.connect(self._update_undo_actions)
+        self.training_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.undo_stack.canUndoChanged.connect(self._hold_undo_while_training)
+        self.undo_stack.canRedoChanged.connect(self._hold_undo_while_training)
         self.dock_training.visibilityChanged.connect(self._on_training_tab_shown)
 
     # -- what is shown -----------------------------------------------------------------
@@ -437,13 +499,15 @@ class MainWindow(QMainWindow):
         stepper = self.stepper
         step, trace = stepper.step, stepper.trace
         _inputs, long0, short0, _free = stepper.sequence()
-        self.scene.show_state(DiagramState(
-            params=stepper.params(),
-            long0=long0,
-            short0=short0,
-            step=trace[step - 1] if step >= 1 else None,
-            read_only=stepper.preview is not None,
-        ))
+        self.scene.show_state(
+            DiagramState(
+                params=stepper.params(),
+                long0=long0,
+                short0=short0,
+                step=trace[step - 1] if step >= 1 else None,
+                read_only=stepper.preview is not None,
+            )
+        )
         self.trace_table.show_step(step)
         self.plot.show_step(step)
         self.input_strip.set_current(step)
@@ -555,15 +619,21 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_training_running(self, running: bool) -> None:
-        self._update_undo_actions()
+        if running:
+            self._hold_undo_while_training()
+        else:
+            self.action_undo.setEnabled(self.undo_stack.canUndo())
+            self.action_redo.setEnabled(self.undo_stack.canRedo())
 
     @Slot()
-    def _update_undo_actions(self, *_: object) -> None:
+    def _hold_undo_while_training(self, *_: object) -> None:
         # Undo during a run would change the weights under it and then be
-        # lost behind the "Training" step: Undo/Redo wait for the run.
-        training = self.training_panel.is_training()
-        self.action_undo.setEnabled(self.undo_stack.canUndo() and not training)
-        self.action_redo.setEnabled(self.undo_stack.canRedo() and not training)
+        # lost behind the "Training" step: Undo/Redo wait for the run. The
+        # stack re-enables its actions on a push (a learning rate typed during
+        # the run); this slot is connected after the stack's own, so it runs last.
+        if self.training_panel.is_training():
+            self.action_undo.setEnabled(False)
+            self.action_redo.setEnabled(False)
 
     def weight_field(self, gate: str, role: str) -> QLineEdit:
         """The :class:`QLineEdit` of one weight (they live in the scene)."""
@@ -576,8 +646,12 @@ class MainWindow(QMainWindow):
         if name in scene.value_labels:
             return scene.value_labels[name]
         return {
-            "long": scene.long_label, "short": scene.short_label, "long_prev": scene.long_prev_label,
-            "short_prev": scene.short_prev_label, "x": scene.input_label, "long_tanh": scene.tanh_label,
+            "long": scene.long_label,
+            "short": scene.short_label,
+            "long_prev": scene.long_prev_label,
+            "short_prev": scene.short_prev_label,
+            "x": scene.input_label,
+            "long_tanh": scene.tanh_label,
         }[name]
 
     def find_widget(self, object_name: str) -> QWidget | None:
@@ -586,8 +660,19 @@ class MainWindow(QMainWindow):
         if found is not None:
             return found
         candidates: list[QWidget] = list(self.scene.fields.values()) + [
-            self.value_label(n) for n in ("forget", "input", "candidate", "output", "long", "short",
-                                          "long_prev", "short_prev", "x", "long_tanh")
+            self.value_label(n)
+            for n in (
+                "forget",
+                "input",
+                "candidate",
+                "output",
+                "long",
+                "short",
+                "long_prev",
+                "short_prev",
+                "x",
+                "long_tanh",
+            )
         ]
         for widget in candidates:
             if widget.objectName() == object_name:
@@ -633,7 +718,8 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def _before_replace(self) -> None:
-        self.training_panel.shutdown()
+        # A run of the old contents is discarded, not applied to the new ones.
+        self.training_panel.reset()
         self.stepper.reset_view()
 
     @Slot()
@@ -647,8 +733,9 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         if not self.maybe_save():
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Open session", self.document.folder(),
-                                              "lstm-gui sessions (*.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open session", self.document.folder(), "lstm-gui sessions (*.json);;All files (*)"
+        )
         if path:
             self.open_path(path, ask=False)
 
@@ -720,9 +807,12 @@ class MainWindow(QMainWindow):
 
     # -- exports --------------------------------------------------------------------
     def _export_dialog(self, kind: str) -> None:
-        titles = {"png": ("Export diagram", "PNG pictures (*.png)"), "svg": ("Export diagram", "SVG drawings (*.svg)"),
-                  "csv": ("Export trace", "CSV files (*.csv)"),
-                  "pt": ("Export PyTorch state_dict", "PyTorch files (*.pt)")}
+        titles = {
+            "png": ("Export diagram", "PNG pictures (*.png)"),
+            "svg": ("Export diagram", "SVG drawings (*.svg)"),
+            "csv": ("Export trace", "CSV files (*.csv)"),
+            "pt": ("Export PyTorch state_dict", "PyTorch files (*.pt)"),
+        }
         title, filter_ = titles[kind]
         stem = self._display_name().removesuffix(".json")
         suggested = str(Path(self.document.folder()) / f"{stem}{'-trace' if kind == 'csv' else ''}.{kind}")
@@ -731,8 +821,12 @@ class MainWindow(QMainWindow):
             return
         if not path.lower().endswith("." + kind):
             path += "." + kind
-        export = {"png": self.export_png, "svg": self.export_svg, "csv": self.export_trace_csv,
-                  "pt": self.export_torch}[kind]
+        export = {
+            "png": self.export_png,
+            "svg": self.export_svg,
+            "csv": self.export_trace_csv,
+            "pt": self.export_torch,
+        }[kind]
         try:
             export(path)
         except Exception as exc:  # any failure is the person's to know about, not a crash
@@ -758,8 +852,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def import_torch_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import PyTorch state_dict", self.document.folder(),
-                                              "PyTorch files (*.pt *.pth);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import PyTorch state_dict", self.document.folder(), "PyTorch files (*.pt *.pth);;All files (*)"
+        )
         if path:
             self.import_torch(path)
 
@@ -799,10 +894,12 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         QMessageBox.about(
-            self, "About lstm-gui",
+            self,
+            "About lstm-gui",
             f"<h3>lstm-gui {__version__}</h3><p>A step-through debugger for one LSTM cell, drawn as in "
             "StatQuest's <i>Long Short-Term Memory (LSTM), Clearly Explained</i>.</p>"
-            "<p>float64 maths checked against PyTorch. PySide6, pyqtgraph.</p>")
+            "<p>float64 maths checked against PyTorch. PySide6, pyqtgraph.</p>",
+        )
 
     def show_how_to_read(self) -> None:
         box = QMessageBox(self)
@@ -835,7 +932,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last_folder", str(Path(self.document.path).parent))
         self.settings.sync()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._docks_sized:
             self._docks_sized = True
@@ -862,17 +959,15 @@ class MainWindow(QMainWindow):
             and not self.dock_training.isFloating()
             and self.dockWidgetArea(self.dock_training) == Qt.DockWidgetArea.BottomDockWidgetArea
         )
-        if training_shown:
-            height = int(self.height() * 0.5)
-        else:
-            height = max(150, min(320, int(self.height() * 0.27)))
+        height = int(self.height() * 0.5) if training_shown else max(150, min(320, int(self.height() * 0.27)))
         self.resizeDocks([self.dock_trace], [height], Qt.Orientation.Vertical)
         width = self.width()
         share = 0.4 if training_shown else 0.55
-        self.resizeDocks([self.dock_trace, self.dock_plot], [int(width * share), int(width * (1 - share))],
-                         Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.dock_trace, self.dock_plot], [int(width * share), int(width * (1 - share))], Qt.Orientation.Horizontal
+        )
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():
             event.ignore()
             return

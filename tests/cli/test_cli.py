@@ -48,8 +48,30 @@ def test_trace_notebook_table(capsys):
     lines = out.splitlines()
     assert lines[0] == "# weights: example 'notebook'; inputs: the session's input sequence, 1 step"
     assert lines[1] == "# initial memories: long 2.0000, short 1.0000"
-    assert lines[2].split() == ["step", "x", "long_prev", "short_prev", "forget", "input", "candidate", "output", "long", "short"]
-    assert lines[3].split() == ["1", "1.0000", "2.0000", "1.0000", "0.9974", "0.9862", "0.9661", "0.9917", "2.9476", "0.9862"]
+    assert lines[2].split() == [
+        "step",
+        "x",
+        "long_prev",
+        "short_prev",
+        "forget",
+        "input",
+        "candidate",
+        "output",
+        "long",
+        "short",
+    ]
+    assert lines[3].split() == [
+        "1",
+        "1.0000",
+        "2.0000",
+        "1.0000",
+        "0.9974",
+        "0.9862",
+        "0.9661",
+        "0.9917",
+        "2.9476",
+        "0.9862",
+    ]
     # columns are aligned: every row as long as the header
     assert len({len(line) for line in lines[2:]}) == 1
 
@@ -75,7 +97,18 @@ def test_trace_companies_csv(capsys):
 
 def test_trace_json_from_flags(capsys):
     code, out, _ = run_cli(
-        capsys, "trace", "--weights", NOTEBOOK_WEIGHTS, "--inputs", "1", "--long", "2", "--short", "1", "--format", "json"
+        capsys,
+        "trace",
+        "--weights",
+        NOTEBOOK_WEIGHTS,
+        "--inputs",
+        "1",
+        "--long",
+        "2",
+        "--short",
+        "1",
+        "--format",
+        "json",
     )
     data = json.loads(out)
     assert code == 0 and isinstance(data, list) and len(data) == 1
@@ -103,7 +136,9 @@ def test_flags_override_a_session_file(capsys, tmp_path):
 
 
 def test_negative_numbers_as_people_type_them(capsys):
-    code, out, err = run_cli(capsys, "trace", "--inputs", "-1,0.5", "--long", "-2e-3", "--short", " -0.5 ", "--format", "json")
+    code, out, err = run_cli(
+        capsys, "trace", "--inputs", "-1,0.5", "--long", "-2e-3", "--short", " -0.5 ", "--format", "json"
+    )
     assert code == 0, err
     data = json.loads(out)
     assert [s["x"] for s in data] == [-1.0, 0.5]
@@ -117,7 +152,9 @@ def test_trace_a_dataset_sequence(capsys):
     assert [s["x"] for s in data] == [0.0, 0.5, 0.25, 1.0]
     assert (data[0]["long_prev"], data[0]["short_prev"]) == (0.0, 0.0)  # notebook's memories not used
     assert data[-1]["short"] == pytest.approx(0.006393, abs=1e-6)
-    assert_refused(capsys, "trace", "--sequence", "C", message="no dataset sequence named 'C'; available: 'Company A', 'Company B'")
+    assert_refused(
+        capsys, "trace", "--sequence", "C", message="no dataset sequence named 'C'; available: 'Company A', 'Company B'"
+    )
     assert_refused(capsys, "trace", "--sequence", "Company A", "--inputs", "1", message="either --inputs or --sequence")
 
 
@@ -162,7 +199,9 @@ def test_bad_files(capsys, tmp_path):
     data = session_to_dict(load_example("notebook"))
     data["weights"]["forget"]["bias"] = "abc"
     bad_value.write_text(json.dumps(data))
-    assert_refused(capsys, "trace", str(bad_value), message="bad.json: weights.forget.bias: expected a finite number, got 'abc'")
+    assert_refused(
+        capsys, "trace", str(bad_value), message="bad.json: weights.forget.bias: expected a finite number, got 'abc'"
+    )
     empty = tmp_path / "empty.json"
     save_session(Session(inputs=()), empty)
     assert_refused(capsys, "trace", str(empty), message="the input sequence is empty")
@@ -180,7 +219,9 @@ def test_bad_files(capsys, tmp_path):
 def test_export_and_import_torch(capsys, tmp_path):
     pytest.importorskip("torch")
     pt = tmp_path / "cell.pt"
-    code, out, err = run_cli(capsys, "export-torch", "--example", "companies", "--weights", "-" + NOTEBOOK_WEIGHTS, str(pt))
+    code, out, err = run_cli(
+        capsys, "export-torch", "--example", "companies", "--weights", "-" + NOTEBOOK_WEIGHTS, str(pt)
+    )
     assert code == 0 and pt.is_file() and "wrote" in err
     out_json = tmp_path / "back.json"
     code, _, err = run_cli(capsys, "import-torch", str(pt), str(out_json), "--example", "companies")
@@ -193,9 +234,13 @@ def test_export_and_import_torch(capsys, tmp_path):
     code, _, _ = run_cli(capsys, "export-torch", str(out_json), str(tmp_path / "again.pt"))
     assert code == 0 and (tmp_path / "again.pt").read_bytes()
     assert_refused(capsys, "import-torch", str(out_json), str(tmp_path / "x.json"), message="not a torch file")
-    assert_refused(capsys, "import-torch", str(tmp_path / "none.pt"), str(tmp_path / "x.json"), message="no such torch file")
+    assert_refused(
+        capsys, "import-torch", str(tmp_path / "none.pt"), str(tmp_path / "x.json"), message="no such torch file"
+    )
     assert not (tmp_path / "x.json").exists()
-    assert_refused(capsys, "export-torch", "--example", "notebook", str(tmp_path / "no" / "x.pt"), message="cannot write")
+    assert_refused(
+        capsys, "export-torch", "--example", "notebook", str(tmp_path / "no" / "x.pt"), message="cannot write"
+    )
 
 
 # -- the window, help, version, argv handling --------------------------------------------
@@ -228,21 +273,42 @@ def test_help_and_version(capsys):
 
 def test_attach_option_values():
     options = {"--inputs", "--long"}
-    assert attach_option_values(["--inputs", "-1,2", "--long", "-2e-3", "x"], options) == ["--inputs=-1,2", "--long=-2e-3", "x"]
+    assert attach_option_values(["--inputs", "-1,2", "--long", "-2e-3", "x"], options) == [
+        "--inputs=-1,2",
+        "--long=-2e-3",
+        "x",
+    ]
     assert attach_option_values(["--inputs", "--long", "1"], options) == ["--inputs", "--long=1"]
     assert attach_option_values(["--", "--inputs", "-1"], options) == ["--", "--inputs", "-1"]
 
 
 def test_python_dash_m_in_a_subprocess(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "lstm_gui", "trace", "--example", "companies", "--format", "json", "--inputs", "-1, 0.5"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "lstm_gui",
+            "trace",
+            "--example",
+            "companies",
+            "--format",
+            "json",
+            "--inputs",
+            "-1, 0.5",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert [s["x"] for s in json.loads(result.stdout)] == [-1.0, 0.5]
     bad = subprocess.run(
         [sys.executable, "-m", "lstm_gui", "trace", "--weights", "1,2,3"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
     )
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and "12 comma-separated numbers" in bad.stderr
@@ -271,7 +337,11 @@ def test_without_pyside6_the_window_says_what_is_missing(capsys, monkeypatch):
     import builtins
 
     real_import = builtins.__import__
-    monkeypatch.setattr(builtins, "__import__", lambda name, *a, **k: missing() if name == "lstm_gui.ui.app" else real_import(name, *a, **k))
+    monkeypatch.setattr(
+        builtins,
+        "__import__",
+        lambda name, *a, **k: missing() if name == "lstm_gui.ui.app" else real_import(name, *a, **k),
+    )
     code, out, err = run_cli(capsys)
     assert code == 1 and out == "" and err.count("\n") == 1
     assert "the window needs PySide6" in err and "Traceback" not in err

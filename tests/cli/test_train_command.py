@@ -22,8 +22,20 @@ def train(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_statquest_run_prints_published_outputs_as_json(capsys):
     code, out, err = train(
-        capsys, "--example", "companies", "--init", "statquest", "--optimizer", "adam",
-        "--lr", "0.001", "--epochs", "5000", "--per-sample", "--format", "json",
+        capsys,
+        "--example",
+        "companies",
+        "--init",
+        "statquest",
+        "--optimizer",
+        "adam",
+        "--lr",
+        "0.001",
+        "--epochs",
+        "5000",
+        "--per-sample",
+        "--format",
+        "json",
     )
     assert code == 0, err
     data = json.loads(out)
@@ -38,8 +50,23 @@ def test_statquest_run_prints_published_outputs_as_json(capsys):
 
 def test_table_format_and_progress_on_stderr(capsys):
     code, out, err = train(
-        capsys, "--example", "companies", "--init", "zeros", "--optimizer", "sgd", "--momentum", "0.9",
-        "--lr", "0.1", "--epochs", "200", "--full-batch", "--format", "table", "--progress",
+        capsys,
+        "--example",
+        "companies",
+        "--init",
+        "zeros",
+        "--optimizer",
+        "sgd",
+        "--momentum",
+        "0.9",
+        "--lr",
+        "0.1",
+        "--epochs",
+        "200",
+        "--full-batch",
+        "--format",
+        "table",
+        "--progress",
     )
     assert code == 0
     assert "status: finished after 200 epochs" in out and "Company B" in out and "wlr1" in out
@@ -60,8 +87,17 @@ def test_out_saves_the_trained_session_with_its_history(capsys, tmp_path):
 
     path = tmp_path / "trained.json"
     code, out, err = train(
-        capsys, "--example", "companies", "--init", "statquest", "--epochs", "300", "--lr", "0.01",
-        "--out", str(path),
+        capsys,
+        "--example",
+        "companies",
+        "--init",
+        "statquest",
+        "--epochs",
+        "300",
+        "--lr",
+        "0.01",
+        "--out",
+        str(path),
     )
     assert code == 0, err
     data = json.loads(out)

@@ -34,9 +34,7 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "
 
 
 def _imported(*modules: str) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, "-c", _BLOCKER, *modules], capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run([sys.executable, "-c", _BLOCKER, *modules], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -46,8 +44,13 @@ def _qt_free_modules() -> list[str]:
     for package in (lstm_gui.core, lstm_gui.training, lstm_gui.cli):
         names.append(package.__name__)
         names += [m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
-    assert {"lstm_gui.core.cell", "lstm_gui.core.files.session_file", "lstm_gui.training.run",
-            "lstm_gui.training.child", "lstm_gui.cli.train"} <= set(names)
+    assert {
+        "lstm_gui.core.cell",
+        "lstm_gui.core.files.session_file",
+        "lstm_gui.training.run",
+        "lstm_gui.training.child",
+        "lstm_gui.cli.train",
+    } <= set(names)
     return names
 
 
@@ -58,8 +61,16 @@ def test_core_training_and_cli_import_with_qt_blocked():
 
 def test_session_files_and_cli_do_not_import_torch():
     # Start-up speed: the window must appear before `import torch` would finish.
-    assert _imported("lstm_gui.core.session", "lstm_gui.core.files.session_file", "lstm_gui.core.dataset", "lstm_gui.cli",
-                     "lstm_gui.training.run") == []
+    assert (
+        _imported(
+            "lstm_gui.core.session",
+            "lstm_gui.core.files.session_file",
+            "lstm_gui.core.dataset",
+            "lstm_gui.cli",
+            "lstm_gui.training.run",
+        )
+        == []
+    )
 
 
 def test_trace_command_runs_without_torch():
@@ -130,7 +141,7 @@ def test_core_training_and_cli_have_no_import_cycles():
     def visit(name: str, trail: list[str]) -> None:
         for imported in sorted(graph[name]):
             if imported in trail:
-                cycles.append(trail[trail.index(imported):] + [imported])
+                cycles.append(trail[trail.index(imported) :] + [imported])
             elif imported not in done:
                 visit(imported, trail + [imported])
         done.add(name)

@@ -46,8 +46,21 @@ def unpacked_wheel(tmp_path_factory) -> Path:
         pytest.skip("not running from a source checkout")
     out = tmp_path_factory.mktemp("wheel")
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--disable-pip-version-check", "-w", str(out), str(ROOT)],
-        capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     if build.returncode != 0:
         last = (build.stderr.strip().splitlines() or ["?"])[-1]
@@ -77,6 +90,10 @@ def test_examples_from_a_built_wheel(unpacked_wheel, tmp_path):
     assert probe["short"] == pytest.approx(0.969393, abs=1e-6)
     listing = subprocess.run(
         [sys.executable, "-m", "lstm_gui", "trace", "--list-examples"],
-        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
     )
     assert listing.returncode == 0 and "companies" in listing.stdout

@@ -26,7 +26,10 @@ def test_memories_are_refused_by_name():
 
 def test_an_input_is_refused_by_its_index():
     session = Session()
-    assert _refusal(lambda: session.set_inputs([1.0, 2.0, math.inf])) == ("inputs[2]", "expected a finite number, got inf")
+    assert _refusal(lambda: session.set_inputs([1.0, 2.0, math.inf])) == (
+        "inputs[2]",
+        "expected a finite number, got inf",
+    )
     assert _refusal(lambda: session.set_inputs([True])) == ("inputs[0]", "expected a finite number, got True")
     assert session.inputs == (1.0,)
 
@@ -34,10 +37,14 @@ def test_an_input_is_refused_by_its_index():
 def test_a_weight_is_refused_by_its_gate_and_role():
     session = Session()
     assert _refusal(lambda: session.set_weight("forget", "bias", math.nan)) == (
-        "weights.forget.bias", "expected a finite number, got nan"
+        "weights.forget.bias",
+        "expected a finite number, got nan",
     )
     bad = NOTEBOOK_PARAMS.with_value("candidate", "w_input", -math.inf)
-    assert _refusal(lambda: session.set_params(bad)) == ("weights.candidate.w_input", "expected a finite number, got -inf")
+    assert _refusal(lambda: session.set_params(bad)) == (
+        "weights.candidate.w_input",
+        "expected a finite number, got -inf",
+    )
     assert _refusal(lambda: Session(params=bad)) == ("weights.candidate.w_input", "expected a finite number, got -inf")
     assert session.params == NOTEBOOK_PARAMS
 

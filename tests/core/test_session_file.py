@@ -6,16 +6,24 @@ import json
 import math
 import os
 import stat
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_gui.core.files import io as fileformat
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams
-from lstm_gui.core.files.session_file import FORMAT_VERSION, dumps_session, load_example, load_session, loads_session, save_session, session_from_dict, session_to_dict
+from lstm_gui.core.files import io as fileformat
 from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError
+from lstm_gui.core.files.session_file import (
+    FORMAT_VERSION,
+    dumps_session,
+    load_example,
+    load_session,
+    loads_session,
+    save_session,
+    session_from_dict,
+    session_to_dict,
+)
 from lstm_gui.core.resources import list_examples
 from lstm_gui.core.session import COMPANIES, DatasetItem, Session
 from lstm_gui.training.config import INITS, OPTIMIZERS, TrainConfig
@@ -99,7 +107,9 @@ def test_saved_file_round_trips_and_is_readable_json(tmp_path):
 
 def test_history_is_saved_and_loaded():
     history = TrainingHistory(["Company A", "Company B"])
-    history.extend([0, 1, 2], [0.5, 0.25, 0.125], [[0.1, 0.9]] * 3, [list(NOTEBOOK_PARAMS.to_flat())] * 3, run_start=True)
+    history.extend(
+        [0, 1, 2], [0.5, 0.25, 0.125], [[0.1, 0.9]] * 3, [list(NOTEBOOK_PARAMS.to_flat())] * 3, run_start=True
+    )
     session = Session(history=history)
     loaded = loads_session(dumps_session(session))
     assert loaded.history is not None
@@ -154,7 +164,10 @@ def test_a_bad_weight_is_named_exactly():
     [
         (lambda d: d["weights"]["output"].pop("w_short"), "weights.output: missing 'w_short'"),
         (lambda d: d["weights"].update(extra={}), "weights: unknown key 'extra'"),
-        (lambda d: d["weights"]["input"].update(w_input=True), "weights.input.w_input: expected a finite number, got true"),
+        (
+            lambda d: d["weights"]["input"].update(w_input=True),
+            "weights.input.w_input: expected a finite number, got true",
+        ),
         (lambda d: d.update(inputs=[1, None]), "inputs[1]: expected a finite number, got null"),
         (lambda d: d.update(inputs="1,2"), "inputs: expected a list of numbers"),
         (lambda d: d["memories"].update(long=[2]), "memories.long: expected a finite number, got a list"),
@@ -215,7 +228,10 @@ def test_overflowing_number_is_named_as_written():
     [
         (lambda d: d["memories"].update(long=1e999), "memories.long: expected a finite number, got 1e999"),
         (lambda d: d.update(inputs=[0.5, -1e999]), "inputs[1]: expected a finite number, got -1e999"),
-        (lambda d: d["dataset"][1].update(inputs=[1, 1e999]), "dataset[1].inputs[1]: expected a finite number, got 1e999"),
+        (
+            lambda d: d["dataset"][1].update(inputs=[1, 1e999]),
+            "dataset[1].inputs[1]: expected a finite number, got 1e999",
+        ),
         (lambda d: d["dataset"][0].update(target=1e999), "dataset[0].target: expected a finite number, got 1e999"),
         (lambda d: d["training"].update(momentum=1), "training.momentum: expected at least 0 and below 1, got 1.0"),
         (lambda d: d["training"].update(seed=-3), "training.seed: expected at least 0, got -3"),

@@ -143,7 +143,10 @@ def test_pt_files_round_trip_and_load_in_pytorch(tmp_path):
     lstm = torch.nn.LSTM(1, 1).double()
     lstm.load_state_dict(torch.load(path, weights_only=True))
     with torch.no_grad():
-        _, (h, c) = lstm(torch.ones(1, 1, 1, dtype=torch.float64), (torch.ones(1, 1, 1, dtype=torch.float64), 2 * torch.ones(1, 1, 1, dtype=torch.float64)))
+        _, (h, c) = lstm(
+            torch.ones(1, 1, 1, dtype=torch.float64),
+            (torch.ones(1, 1, 1, dtype=torch.float64), 2 * torch.ones(1, 1, 1, dtype=torch.float64)),
+        )
     assert (float(c), float(h)) == pytest.approx((2.947567, 0.986229), abs=1e-6)
 
 

@@ -55,8 +55,10 @@ def test_the_edges_of_each_range_are_accepted():
 
 def test_replace_checks_the_changes_like_a_new_config():
     config = TrainConfig(optimizer="sgd", lr=0.5, momentum=0.9)
-    assert config.replace(lr=0.25) == dataclasses.replace(config, lr=0.25) == TrainConfig(
-        optimizer="sgd", lr=0.25, momentum=0.9
+    assert (
+        config.replace(lr=0.25)
+        == dataclasses.replace(config, lr=0.25)
+        == TrainConfig(optimizer="sgd", lr=0.25, momentum=0.9)
     )
     with pytest.raises(FieldError) as err:
         config.replace(epochs=0)

@@ -9,12 +9,12 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from lstm_gui.training.config import OPTIMIZERS  # noqa: E402
 from lstm_gui.training.engines import fast as fast_engine  # noqa: E402
 from lstm_gui.training.engines import torch_reference as torch_engine  # noqa: E402
 from lstm_gui.training.engines.fast import FastEngine  # noqa: E402
 from lstm_gui.training.engines.optimizers import make_optimizer  # noqa: E402
 from lstm_gui.training.engines.torch_reference import TorchEngine, make_torch_optimizer  # noqa: E402
-from lstm_gui.training.config import OPTIMIZERS  # noqa: E402
 
 #: Learning rates that move the weights visibly in a few updates.
 LEARNING_RATES = {"adam": 0.05, "sgd": 0.2, "rmsprop": 0.02, "adagrad": 0.3}
@@ -26,18 +26,13 @@ def assert_close_vectors(actual, expected, rel=1e-9, what="values"):
     assert len(actual) == len(expected)
     scale = max((abs(v) for v in expected), default=0.0)
     for k, (a, e) in enumerate(zip(actual, expected)):
-        assert math.isclose(a, e, rel_tol=rel, abs_tol=1e-12 * scale), (
-            f"{what}[{k}]: fast {a!r} vs torch {e!r}"
-        )
+        assert math.isclose(a, e, rel_tol=rel, abs_tol=1e-12 * scale), f"{what}[{k}]: fast {a!r} vs torch {e!r}"
 
 
 def random_case(rng: random.Random, sequences: int | None = None):
     weights = [rng.gauss(0.0, 1.5) for _ in range(12)]
     count = sequences if sequences is not None else rng.randint(1, 4)
-    data = [
-        ([rng.uniform(-2.0, 2.0) for _ in range(rng.randint(1, 7))], rng.uniform(-1.0, 1.0))
-        for _ in range(count)
-    ]
+    data = [([rng.uniform(-2.0, 2.0) for _ in range(rng.randint(1, 7))], rng.uniform(-1.0, 1.0)) for _ in range(count)]
     return weights, data
 
 
@@ -109,10 +104,15 @@ def test_training_epochs_equal_torch_engine(name, per_sample, seed):
     assert done == t_done == 4
     assert_close_vectors(losses, t_losses, 1e-9, "loss per epoch")
     for epoch in range(4):
-        assert_close_vectors(ws[12 * epoch : 12 * epoch + 12], t_ws[12 * epoch : 12 * epoch + 12], 1e-9,
-                             f"weights after epoch {epoch + 1}")
-        assert_close_vectors(outs[3 * epoch : 3 * epoch + 3], t_outs[3 * epoch : 3 * epoch + 3], 1e-9,
-                             f"outputs after epoch {epoch + 1}")
+        assert_close_vectors(
+            ws[12 * epoch : 12 * epoch + 12],
+            t_ws[12 * epoch : 12 * epoch + 12],
+            1e-9,
+            f"weights after epoch {epoch + 1}",
+        )
+        assert_close_vectors(
+            outs[3 * epoch : 3 * epoch + 3], t_outs[3 * epoch : 3 * epoch + 3], 1e-9, f"outputs after epoch {epoch + 1}"
+        )
 
 
 @pytest.mark.parametrize("name", OPTIMIZERS)

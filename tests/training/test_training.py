@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams
-from lstm_gui.training.engines.fast import FastEngine
+from lstm_gui.core.cell import NOTEBOOK_PARAMS
 from lstm_gui.core.session import COMPANIES, DatasetItem
 from lstm_gui.training.config import STATQUEST_DRAWS, STATQUEST_PARAMS, TrainConfig, random_params, start_params
+from lstm_gui.training.engines.fast import FastEngine
 from lstm_gui.training.history import TrainingHistory
 from lstm_gui.training.run import TrainingRun, dataset_sequences, train
 
@@ -317,8 +317,11 @@ finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 @settings(max_examples=40, deadline=None)
 @given(
-    rows=st.lists(st.tuples(st.integers(0, 5), finite, finite, st.lists(finite, min_size=12, max_size=12)),
-                  min_size=1, max_size=30),
+    rows=st.lists(
+        st.tuples(st.integers(0, 5), finite, finite, st.lists(finite, min_size=12, max_size=12)),
+        min_size=1,
+        max_size=30,
+    ),
     starts=st.sets(st.integers(0, 29)),
 )
 def test_history_json_round_trip_is_exact(rows, starts):

@@ -11,9 +11,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, run
-from lstm_gui.core.vocabulary import GATES, ROLES
 from lstm_gui.core.formatting import format_number
 from lstm_gui.core.session import Session
+from lstm_gui.core.vocabulary import GATES, ROLES
 from lstm_gui.ui import MainWindow
 from lstm_gui.ui.commands import memories_command, weight_command
 
@@ -130,8 +130,11 @@ def test_enter_on_an_unchanged_field_never_rounds_the_weight(window, qtbot):
     assert window.session.params.forget.w_short == 2.70434
     assert window.undo_stack.count() == 0
     field.setFocus()
-    field.focusInEvent(__import__("PySide6.QtGui", fromlist=["QFocusEvent"]).QFocusEvent(
-        __import__("PySide6.QtCore", fromlist=["QEvent"]).QEvent.Type.FocusIn))
+    field.focusInEvent(
+        __import__("PySide6.QtGui", fromlist=["QFocusEvent"]).QFocusEvent(
+            __import__("PySide6.QtCore", fromlist=["QEvent"]).QEvent.Type.FocusIn
+        )
+    )
     assert field.text() == "2.70434"  # the full value while editing
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert window.session.params.forget.w_short == 2.70434
@@ -216,8 +219,10 @@ def test_save_and_open_round_trip_with_title_and_recent_files(window, qtbot, tmp
     assert window.session.params == NOTEBOOK_PARAMS
     assert window.open_path(str(path))
     assert window.session.params.candidate.bias == 0.125
-    assert window.weight_field("candidate", "bias").text() == "0.125" or \
-        window.weight_field("candidate", "bias").text() == "0.1250"
+    assert (
+        window.weight_field("candidate", "bias").text() == "0.125"
+        or window.weight_field("candidate", "bias").text() == "0.1250"
+    )
     assert [a.text() for a in window.recent_menu.actions()][0] == "mine.json"
 
 

@@ -6,35 +6,22 @@ from __future__ import annotations
 import csv
 import math
 import os
+import signal
 import threading
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QThread
+from training_fakes import BrokenEngineTrainer, process_alive
+from training_host import TrainingHost
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS
 from lstm_gui.core.session import COMPANIES, DatasetItem, Session
-from lstm_gui.training.config import STATQUEST_PARAMS
+from lstm_gui.training.config import STATQUEST_PARAMS, TrainConfig
 from lstm_gui.training.run import Progress
-from training_host import TrainingHost
 from lstm_gui.ui.training.panel import TrainingPanel
 from lstm_gui.ui.training.trainers import ProcessTrainer
 
-HERE = Path(__file__).resolve().parent
 RUN_TIMEOUT_MS = 30_000
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie still answers kill(0); look at its state.
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 @pytest.fixture
@@ -50,10 +37,19 @@ def host(qtbot):
 
 def configure(panel: TrainingPanel, **fields: str) -> None:
     """Type into the settings like a person (text, then leave the field)."""
-    combos = {"init": panel.init_box, "optimizer": panel.optimizer_box, "plot": panel.plot_mode_box,
-              "updates": panel.updates_box, "engine": panel.engine_box}
-    edits = {"lr": panel.lr_edit, "epochs": panel.epochs_edit, "momentum": panel.momentum_edit,
-             "stop_below": panel.stop_below_edit}
+    combos = {
+        "init": panel.init_box,
+        "optimizer": panel.optimizer_box,
+        "plot": panel.plot_mode_box,
+        "updates": panel.updates_box,
+        "engine": panel.engine_box,
+    }
+    edits = {
+        "lr": panel.lr_edit,
+        "epochs": panel.epochs_edit,
+        "momentum": panel.momentum_edit,
+        "stop_below": panel.stop_below_edit,
+    }
     for name, value in fields.items():
         if name in combos:
             box = combos[name]
@@ -77,6 +73,16 @@ def record_progress(panel: TrainingPanel) -> list[Progress]:
     return seen
 
 
+def start_long_run(qtbot, panel: TrainingPanel, **fields: str) -> list[Progress]:
+    """Start a run of 10^8 epochs from StatQuest's start; return its progress
+    reports (growing) once the first has come."""
+    configure(panel, init="statquest", epochs="100000000", **fields)
+    seen = record_progress(panel)
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    return seen
+
+
 def test_process_is_the_default_and_training_changes_the_weights(qtbot, host):
     panel, session = host.panel, host.session
     assert isinstance(panel.trainer, ProcessTrainer)
@@ -89,7 +95,7 @@ def test_process_is_the_default_and_training_changes_the_weights(qtbot, host):
     status = panel.status_label.text()
     assert "finished" in status and "300" in status
     assert len(session.history) == 301  # epoch 0 (start weights) + 300
-    assert len(panel.plot.buffer) == 301
+    assert panel.plot.history is session.history  # one history, drawn where it is kept
     assert host.preview_params is None  # the diagram shows the session again
     assert host.undo_stack.undoText() == "Training"
 
@@ -105,28 +111,30 @@ def test_statquest_run_from_the_panel_matches_the_video(qtbot, host):
     assert session.history.weights[0].tolist() == list(STATQUEST_PARAMS.to_flat())
 
 
-def test_undo_training_brings_back_the_weights_and_history(qtbot, host):
+def test_undo_training_brings_back_the_weights_history_and_start_choice(qtbot, host):
     panel, session = host.panel, host.session
     before_params, before_history = session.params, session.history
     configure(panel, init="zeros", lr="0.05", epochs="100")
     train_and_wait(qtbot, panel)
-    trained = session.params
+    trained, trained_history = session.params, session.history
     assert trained != before_params
+    assert session.training.init == "current"  # Train again continues from here
+    assert host.undo_stack.undoText() == "Training"
     host.undo_stack.undo()
     assert session.params == before_params
     assert session.history is before_history
-    assert len(panel.plot.buffer) == 0
+    assert session.training.init == "zeros" and panel.init_box.currentData() == "zeros"
+    assert panel.plot.history is before_history
     host.undo_stack.redo()
-    assert session.params == trained
-    assert len(panel.plot.buffer) == 101
+    assert session.params == trained and session.history is trained_history
+    assert session.training.init == "current" and panel.init_box.currentData() == "current"
+    assert len(panel.plot.history) == 101
 
 
 def test_the_session_keeps_its_weights_while_training_and_the_preview_follows(qtbot, host):
     panel, session = host.panel, host.session
     before = session.params
-    configure(panel, init="statquest", epochs="100000000")
-    seen = record_progress(panel)
-    panel.action_train.trigger()
+    seen = start_long_run(qtbot, panel)
     qtbot.waitUntil(lambda: len(seen) >= 3 and host.preview_count >= 3, timeout=RUN_TIMEOUT_MS)
     assert session.params == before  # a Save now writes the weights from before
     assert host.preview_params is not None and host.preview_params != before
@@ -138,32 +146,30 @@ def test_the_session_keeps_its_weights_while_training_and_the_preview_follows(qt
     assert host.preview_params is None
 
 
-def test_pause_stops_the_epochs_and_resume_continues(qtbot, host):
+def test_pause_holds_the_epoch_and_resume_continues_the_same_run(qtbot, host):
     panel = host.panel
-    configure(panel, init="statquest", epochs="100000000")
-    seen = record_progress(panel)
-    panel.action_train.trigger()
-    qtbot.waitUntil(lambda: bool(seen) and seen[-1].epoch > 0, timeout=RUN_TIMEOUT_MS)
+    seen = start_long_run(qtbot, panel)
+    qtbot.waitUntil(lambda: seen[-1].epoch > 0, timeout=RUN_TIMEOUT_MS)
     panel.action_pause.trigger()
     assert panel.action_pause.isChecked() and panel.action_pause.text() == "Resume"
     qtbot.waitUntil(lambda: seen[-1].paused, timeout=RUN_TIMEOUT_MS)
     paused_at = seen[-1].epoch
-    qtbot.wait(300)
-    assert seen[-1].epoch == paused_at
-    assert "paused" in panel.progress_bar.format()
+    qtbot.waitUntil(lambda: "paused" in panel.progress_bar.format(), timeout=RUN_TIMEOUT_MS)
     panel.action_pause.trigger()  # resume: same run, same optimizer state
     qtbot.waitUntil(lambda: seen[-1].epoch > paused_at, timeout=RUN_TIMEOUT_MS)
     assert panel.action_pause.text() == "Pause"
-    panel.action_stop.trigger()
-    qtbot.waitUntil(lambda: not panel.is_training(), timeout=RUN_TIMEOUT_MS)
+    panel.action_pause.trigger()
+    qtbot.waitUntil(lambda: seen[-1].paused, timeout=RUN_TIMEOUT_MS)
+    paused_again_at = seen[-1].epoch
+    with qtbot.waitSignal(panel.trainer.finished, timeout=RUN_TIMEOUT_MS) as finished:
+        panel.action_stop.trigger()
+    assert finished.args[0].epochs == paused_again_at  # not one epoch ran while paused
+    assert host.session.history.epochs[-1] == paused_again_at
 
 
 def test_a_learning_rate_change_while_training_is_applied(qtbot, host):
     panel, session = host.panel, host.session
-    configure(panel, init="statquest", lr="0.001", epochs="100000000")
-    seen = record_progress(panel)
-    panel.action_train.trigger()
-    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    seen = start_long_run(qtbot, panel, lr="0.001")
     assert panel.lr_edit.isEnabled()
     configure(panel, lr="0.05")
     assert session.training.lr == 0.05
@@ -200,7 +206,7 @@ def test_retrain_continues_from_edited_weights_and_the_plot_continues(qtbot, hos
     assert len(history) == 102 and history.run_starts == [0, 51]
     assert history.weights[51].tolist() == list(edited.to_flat())  # the new run starts from the edit
     assert history.epochs[-1] == 100  # the epoch count continues
-    assert len(panel.plot.buffer) == 102
+    assert panel.plot.history is history
     configure(panel, plot="new")
     train_and_wait(qtbot, panel)
     assert len(session.history) == 51 and session.history.epochs[-1] == 50
@@ -211,15 +217,12 @@ def test_stop_and_close_leave_no_process_running(qtbot):
     qtbot.addWidget(window)
     window.show()
     panel = window.panel
-    configure(panel, init="statquest", epochs="100000000")
-    seen = record_progress(panel)
-    panel.action_train.trigger()
-    qtbot.waitUntil(lambda: bool(seen), timeout=RUN_TIMEOUT_MS)
+    start_long_run(qtbot, panel)
     pid = panel.trainer.pid()
-    assert pid is not None and _process_alive(pid)
+    assert pid is not None and process_alive(pid)
     window.close()  # calls panel.shutdown(): stop and wait, at most a second
     assert not panel.is_training()
-    qtbot.waitUntil(lambda: not _process_alive(pid), timeout=2000)
+    qtbot.waitUntil(lambda: not process_alive(pid), timeout=2000)
 
 
 def test_the_thread_trainer_trains_stops_and_leaves_no_thread(qtbot):
@@ -241,18 +244,41 @@ def test_the_thread_trainer_trains_stops_and_leaves_no_thread(qtbot):
     assert all(not isinstance(child, QThread) or not child.isRunning() for child in panel.trainer.children())
 
 
-def test_a_failing_engine_shows_a_message_and_changes_nothing(qtbot, host, monkeypatch):
-    panel, session = host.panel, host.session
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
-    panel.run_class = "training_fakes:FailingRun"
+def test_a_failing_engine_shows_a_message_changes_nothing_and_train_again_works(qtbot):
+    window = TrainingHost(Session(), trainer=BrokenEngineTrainer())
+    qtbot.addWidget(window)
+    panel, session = window.panel, window.session
     before = session.params
     configure(panel, epochs="10")
     with qtbot.waitSignal(panel.trainer.failed, timeout=RUN_TIMEOUT_MS):
         panel.action_train.trigger()
-    assert "the engine broke on purpose" in panel.message_label.text()
-    assert panel.message_label.isVisible()
-    assert session.params == before
-    assert host.undo_stack.count() == 0
+    assert "dataset: needs at least one sequence" in panel.message_label.text()
+    assert panel.message_label.text().startswith("Training failed, the weights are unchanged")
+    assert not panel.message_label.isHidden()
+    assert session.params == before and session.history is None
+    assert window.undo_stack.undoText() != "Training"
+    assert window.running_seen == [True, False] and not panel.is_training()
+    train_and_wait(qtbot, panel)
+    assert session.params != before and window.undo_stack.undoText() == "Training"
+    assert panel.message_label.isHidden()
+
+
+def test_a_training_process_that_dies_is_noticed_and_changes_nothing(qtbot, host):
+    panel, session = host.panel, host.session
+    before = session.params
+    start_long_run(qtbot, panel)
+    pid = panel.trainer.pid()
+    assert pid is not None
+    with qtbot.waitSignal(panel.trainer.failed, timeout=RUN_TIMEOUT_MS) as failed:
+        os.kill(pid, signal.SIGKILL)
+    assert "ended unexpectedly" in failed.args[0]
+    assert "ended unexpectedly" in panel.message_label.text() and not panel.message_label.isHidden()
+    assert panel.status_label.text() == "Failed: finished without a result"
+    assert session.params == before and session.history is None
+    assert host.preview_params is None and not panel.is_training()
+    configure(panel, epochs="5")
+    train_and_wait(qtbot, panel)
+    assert len(session.history) == 6
 
 
 def test_bad_settings_show_a_reason_and_change_nothing(qtbot, host):
@@ -328,8 +354,144 @@ def test_log_scale_and_a_new_session(qtbot, host):
     assert panel.plot.loss_plot.ctrl.logYCheck.isChecked()
     configure(panel, epochs="3")
     train_and_wait(qtbot, panel)
-    assert len(panel.plot.buffer) == 4
+    assert len(panel.plot.history) == 4
     host.replace_session(Session(dataset=COMPANIES[:1]))
     assert panel.dataset_table.rowCount() == 1
-    assert len(panel.plot.buffer) == 0
+    assert panel.plot.history is None
     assert panel.status_label.text() == "Ready to train"
+
+
+def test_a_settings_edit_is_an_undo_step_that_marks_the_session_modified(qtbot, host):
+    panel, session = host.panel, host.session
+    assert not host.modified
+    configure(panel, epochs="300")
+    assert session.training.epochs == 300
+    assert host.modified and host.undo_stack.count() == 1
+    assert host.undo_stack.undoText() == "Change epochs"
+    host.undo_stack.undo()
+    assert session.training.epochs == TrainConfig().epochs
+    assert panel.epochs_edit.text() == str(TrainConfig().epochs)
+    assert not host.modified
+    configure(panel, engine="torch")  # a choice is a step too
+    assert session.training.engine == "torch" and host.undo_stack.undoText() == "Change engine"
+
+
+def test_two_learning_rate_edits_in_a_row_are_one_undo_step(qtbot, host):
+    panel, session = host.panel, host.session
+    first = session.training.lr
+    configure(panel, lr="0.01")
+    configure(panel, lr="0.02")
+    assert host.undo_stack.count() == 1 and session.training.lr == 0.02
+    configure(panel, epochs="50")  # another setting: a step of its own
+    assert host.undo_stack.count() == 2
+    host.undo_stack.undo()
+    assert session.training.epochs == TrainConfig().epochs and session.training.lr == 0.02
+    host.undo_stack.undo()
+    assert session.training.lr == first and panel.lr_edit.text() == "0.001"
+
+
+def test_the_panel_never_touches_the_windows_actions_it_says_when_it_runs(qtbot, host):
+    panel = host.panel
+    configure(panel, init="statquest", epochs="20")
+    assert host.action_undo.isEnabled()
+    seen = record_progress(panel)
+    panel.action_train.trigger()
+    assert host.running_seen == [True]
+    assert host.action_undo.isEnabled()  # holding Undo is the window's business
+    qtbot.waitUntil(lambda: host.running_seen == [True, False], timeout=RUN_TIMEOUT_MS)
+    assert seen and not panel.is_training()
+    assert any(text.startswith("Training done after 20 epochs") for text in host.status_seen)
+
+
+def test_a_refused_field_does_not_block_edits_of_the_others(qtbot, host):
+    """A refused text used to make every later edit of another setting fail
+    too (the form re-read and re-checked all fields on each edit)."""
+    panel, session = host.panel, host.session
+    configure(panel, epochs="abc")
+    assert "epochs" in panel.settings_error.text()
+    configure(panel, lr="0.05")
+    assert session.training.lr == 0.05  # accepted
+    assert panel.epochs_edit.text() == "abc"  # what was typed stays, still marked
+    assert "epochs" in panel.settings_error.text() and "abc" in panel.epochs_edit.toolTip()
+    configure(panel, epochs="70")
+    assert session.training.epochs == 70 and not panel.settings_error.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "value"),
+    [
+        ("epochs", "0", 0),
+        ("epochs", "1000000001", 1_000_000_001),
+        ("lr", "0", 0.0),
+        ("lr", "-1", -1.0),
+        ("momentum", "1", 1.0),
+        ("momentum", "0.5", 0.5),
+        ("stop_below", "0", 0.0),
+        ("stop_below", "-2", -2.0),
+    ],
+)
+def test_the_form_refuses_exactly_what_the_training_settings_refuse(qtbot, host, field, text, value):
+    """The rules live in TrainConfig only: the form parses and maps."""
+    panel, session = host.panel, host.session
+    try:
+        TrainConfig(**{field: value})
+    except ValueError as error:
+        refused: str | None = str(error)
+    else:
+        refused = None
+    configure(panel, optimizer="sgd", **{field: text})
+    if refused is None:
+        assert getattr(session.training, field) == value and not panel.settings_error.isVisible()
+    else:
+        assert getattr(session.training, field) != value
+        assert panel.settings_error.isVisible()
+        reason = refused.split(": ", 1)[-1]
+        assert reason in panel.settings_error.text()
+        edits = {
+            "lr": panel.lr_edit,
+            "epochs": panel.epochs_edit,
+            "momentum": panel.momentum_edit,
+            "stop_below": panel.stop_below_edit,
+        }
+        assert reason in edits[field].toolTip()  # shown at the field itself
+
+
+def test_a_fields_tooltip_comes_back_when_its_error_is_cleared(qtbot, host):
+    panel = host.panel
+    edits = (panel.lr_edit, panel.momentum_edit, panel.epochs_edit, panel.stop_below_edit)
+    before = [edit.toolTip() for edit in edits]
+    assert all(before)
+    for edit, name in zip(edits, ("lr", "momentum", "epochs", "stop_below")):
+        configure(panel, optimizer="sgd", **{name: "abc"})
+        assert "abc" in edit.toolTip() and edit.styleSheet()
+    configure(panel, lr="0.01", momentum="0.5", epochs="10", stop_below="")
+    assert [edit.toolTip() for edit in edits] == before
+    assert not any(edit.styleSheet() for edit in edits)
+    assert not panel.settings_error.isVisible()
+
+
+def test_train_with_a_refused_field_names_it(qtbot, host):
+    panel = host.panel
+    configure(panel, lr="abc")
+    panel.action_train.trigger()
+    assert not panel.is_training() and host.running_seen == []
+    assert panel.message_label.text() == "Cannot train: learning rate: expected a finite number, got 'abc'"
+
+
+def test_a_new_session_while_training_ends_the_run_without_applying_it(qtbot, host):
+    panel, session = host.panel, host.session
+    start_long_run(qtbot, panel)
+    host.replace_session(Session(dataset=COMPANIES[:1]))
+    assert not panel.is_training() and host.running_seen == [True, False]
+    assert session.params == NOTEBOOK_PARAMS and session.history is None
+    assert host.undo_stack.count() == 0 and host.preview_params is None
+    assert panel.init_box.currentData() == "current" and panel.epochs_edit.text() == "5000"
+    assert panel.status_label.text() == "Ready to train"
+
+
+def test_a_history_export_that_cannot_be_written_says_why(qtbot, host, tmp_path):
+    panel = host.panel
+    target = tmp_path / "missing folder" / "history.csv"
+    panel.export_history_csv(str(target))
+    assert not target.exists()
+    assert "Could not export the history" in panel.message_label.text()

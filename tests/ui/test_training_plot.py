@@ -1,13 +1,14 @@
-"""The live plot's data: growing buffers and a bounded min/max summary that
-never hides a spike, so a million epochs draw like a thousand."""
+"""The live plot's data: the one training history, read through a bounded
+min/max summary that never hides a spike, so a million epochs draw like a
+thousand."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from lstm_gui.training.history import HistoryChunk
-from lstm_gui.ui.training.plot import HistoryBuffer, PeakSummary, TrainingPlot
+from lstm_gui.training.history import HistoryChunk, TrainingHistory
+from lstm_gui.ui.training.plot import PeakSummary, TrainingPlot, history_rows
 
 
 def chunk(first: int, count: int, rng: np.random.Generator) -> HistoryChunk:
@@ -17,29 +18,29 @@ def chunk(first: int, count: int, rng: np.random.Generator) -> HistoryChunk:
 
 def test_the_summary_stays_small_and_keeps_every_extreme():
     rng = np.random.default_rng(1)
-    buffer, summary = HistoryBuffer(2), PeakSummary(limit=512)
+    history, summary = TrainingHistory(("A", "B")), PeakSummary(limit=512)
     first = 0
     for count in (7, 1000, 3, 40_000, 123_457, 5, 300_000):  # arrives in uneven batches
-        buffer.append(chunk(first, count, rng))
+        history.append_chunk(chunk(first, count, rng))
         first += count
-        x, y = summary.update(buffer)
-        data = buffer.data
+        x, y = summary.update(history)
+        data = history_rows(history)
         assert y.shape[1] == data.shape[1] - 1
         assert len(x) <= 2 * 512 + 2 * 16 + summary.bin_size // 16 + 1
         assert x[0] == data[0, 0] and x[-1] == data[-1, 0]
         assert np.all(np.diff(x) >= 0)
         assert np.array_equal(y.max(axis=0), data[:, 1:].max(axis=0))
         assert np.array_equal(y.min(axis=0), data[:, 1:].min(axis=0))
-    assert len(buffer) == first
+    assert len(history) == first
 
 
 def test_a_spike_in_a_million_epochs_is_still_drawn():
-    buffer, summary = HistoryBuffer(1), PeakSummary(limit=512)
+    history, summary = TrainingHistory(("A",)), PeakSummary(limit=512)
     n = 1_000_000
     loss = np.full(n, 0.5)
     loss[765_432] = 40.0
-    buffer.append(HistoryChunk(np.arange(n), loss, np.zeros((n, 1)), np.zeros((n, 12))))
-    x, y = summary.update(buffer)
+    history.append_chunk(HistoryChunk(np.arange(n), loss, np.zeros((n, 1)), np.zeros((n, 12))))
+    x, y = summary.update(history)
     assert len(x) < 1200
     assert y[:, 0].max() == 40.0
 
@@ -51,8 +52,9 @@ def test_the_plot_shows_rows_and_zooms_into_epochs(qtbot):
     plot.show()
     plot.set_sequences(["Company A", "Company B"], [0.0, 1.0])
     rng = np.random.default_rng(2)
-    plot.append(chunk(0, 200_000, rng))
-    plot.refresh()
+    history = TrainingHistory(("Company A", "Company B"))
+    history.append_chunk(chunk(0, 200_000, rng))
+    plot.show_history(history)
     assert len(plot.loss_curve.xData) < 1200
     assert [line.value() for line in plot.target_lines] == [0.0, 1.0]
     plot.weight_plot.setXRange(1000, 2000, padding=0)
@@ -63,3 +65,23 @@ def test_the_plot_shows_rows_and_zooms_into_epochs(qtbot):
     plot.enableAutoRange()
     plot.refresh()
     assert plot.loss_curve.xData[-1] == 199_999
+
+
+def test_the_plot_draws_the_rows_appended_to_the_history_it_shows(qtbot):
+    """No second copy: rows appended to the shown history are drawn at the
+    next refresh, and the history knows its last epoch (the plot's own buffer
+    used to fail there with an AttributeError)."""
+    plot = TrainingPlot()
+    qtbot.addWidget(plot)
+    plot.set_sequences(["Company A", "Company B"], [0.0, 1.0])
+    rng = np.random.default_rng(3)
+    history = TrainingHistory(("Company A", "Company B"))
+    history.append_chunk(chunk(0, 10, rng))
+    plot.show_history(history)
+    assert plot.history is history and list(plot.loss_curve.xData) == list(range(10))
+    history.append_chunk(chunk(10, 5, rng))
+    plot.refresh()
+    assert plot.loss_curve.xData[-1] == 14 == plot.history.last_epoch
+    assert list(plot.output_curves[1].yData) == history.outputs[:, 1].tolist()
+    plot.show_history(None)
+    assert plot.history is None and plot.loss_curve.xData is None  # an empty curve

@@ -1,52 +1,69 @@
 """A minimal window that hosts the training panel on its own.
 
-It offers what the panel needs from the main window (``session``,
-``undo_stack``, ``set_preview_params``, ``mark_modified``,
-``session_replaced``, ``statusBar()``), so the panel can be tested,
-benchmarked and pictured without the diagram.
+It gives the panel what the main window gives it (the session adapter, the
+undo stack, a preview callable) and follows its signals the way the main
+window does, so the panel can be tested, benchmarked and pictured without the
+diagram. Its Undo/Redo actions are deliberately not tied to
+``running_changed``: a test can see that the panel never touches them.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow
 
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.session import Session
+from lstm_gui.ui.adapter import SessionAdapter
+from lstm_gui.ui.training.panel import DEFAULT_TRAINER, TrainingPanel
+from lstm_gui.ui.training.trainers import Trainer
 
 
 class TrainingHost(QMainWindow):
     """A main window whose only content is the training panel."""
 
-    session_replaced = Signal()
-
-    def __init__(self, session: Session | None = None, trainer: str | None = None) -> None:
+    def __init__(self, session: Session | None = None, trainer: str | Trainer | None = None) -> None:
         super().__init__()
-        from lstm_gui.ui.training.panel import DEFAULT_TRAINER, TrainingPanel
-
+        #: One session for the window's whole life (New/Open update it).
         self.session = session if session is not None else Session()
         self.undo_stack = QUndoStack(self)
+        self.adapter = SessionAdapter(self.session, self)
+        self.action_undo = self.undo_stack.createUndoAction(self, "Undo")
+        self.action_undo.setObjectName("action_undo")
+        self.action_redo = self.undo_stack.createRedoAction(self, "Redo")
+        self.action_redo.setObjectName("action_redo")
         self.preview_params: CellParams | None = None
         self.preview_count = 0
-        self.modified = False
+        self.running_seen: list[bool] = []
+        self.status_seen: list[str] = []
         self.setWindowTitle("lstm-gui training")
-        self.panel = TrainingPanel(self, trainer or DEFAULT_TRAINER)
+        self.panel = TrainingPanel(
+            self.adapter, self.undo_stack, self.set_preview_params, self, trainer or DEFAULT_TRAINER
+        )
+        self.panel.running_changed.connect(self.running_seen.append)
+        self.panel.status_message.connect(self._on_status_message)
         self.setCentralWidget(self.panel)
-        self.statusBar()
 
     def set_preview_params(self, params: CellParams | None) -> None:
         self.preview_params = params
         self.preview_count += 1
 
-    def mark_modified(self) -> None:
-        self.modified = True
+    def _on_status_message(self, text: str) -> None:
+        self.status_seen.append(text)
+        self.statusBar().showMessage(text, 8000)
 
-    def replace_session(self, session: Session) -> None:
-        self.session = session
+    @property
+    def modified(self) -> bool:
+        """What the title's [*] shows: the undo stack is not clean."""
+        return not self.undo_stack.isClean()
+
+    def replace_session(self, other: Session) -> None:
+        """New / Open: the one session takes ``other``'s values."""
+        self.panel.reset()
+        self.session.update_from(other)
         self.undo_stack.clear()
-        self.session_replaced.emit()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.panel.shutdown()
+        self.adapter.unbind()
         super().closeEvent(event)

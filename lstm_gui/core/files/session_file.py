@@ -28,8 +28,9 @@ import json
 import math
 import os
 import re
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from lstm_gui.core.cell import CellParams, GateParams
 from lstm_gui.core.dataset import DatasetItem
@@ -57,7 +58,7 @@ class _Overflowed(float):
 
     text: str
 
-    def __new__(cls, text: str) -> "_Overflowed":
+    def __new__(cls, text: str) -> _Overflowed:
         value = super().__new__(cls, float(text))
         value.text = text
         return value
@@ -116,9 +117,7 @@ def _object(value: Any, where: str, required: tuple[str, ...], optional: tuple[s
     unknown = sorted(set(value) - set(required) - set(optional))
     if unknown:
         allowed = ", ".join(required + optional)
-        raise SessionFileError(
-            f"unknown key {', '.join(repr(k) for k in unknown)} (expected {allowed})", where
-        )
+        raise SessionFileError(f"unknown key {', '.join(repr(k) for k in unknown)} (expected {allowed})", where)
     return value
 
 

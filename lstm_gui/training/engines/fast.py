@@ -19,7 +19,7 @@ Loss of one sequence: ``(final short - target)^2``, memories start at 0.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -68,9 +68,7 @@ def forward_output(w: Sequence[float], xs: Sequence[float]) -> float:
     return h
 
 
-def forward_backward(
-    w: Sequence[float], xs: Sequence[float], target: float, grad: list[float]
-) -> float:
+def forward_backward(w: Sequence[float], xs: Sequence[float], target: float, grad: list[float]) -> float:
     """Add d(loss)/d(weights) of one sequence to ``grad``; return its output.
 
     ``loss = (h_T - target)^2``. The forward pass records per step what the

@@ -7,7 +7,7 @@ One update here equals one ``optimizer.step()`` of torch to rounding (tested in
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 
 class Optimizer:

@@ -9,7 +9,7 @@ lazily, only when this engine is chosen.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 

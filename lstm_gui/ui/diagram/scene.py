@@ -29,8 +29,8 @@ from PySide6.QtGui import (
     QTransform,
 )
 from PySide6.QtWidgets import (
-    QGraphicsEllipseItem,
     QAbstractGraphicsShapeItem,
+    QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsPolygonItem,
@@ -44,11 +44,10 @@ from PySide6.QtWidgets import (
 )
 
 from lstm_gui.core.cell import CellParams, StepTrace
-from lstm_gui.core.vocabulary import GATE_ACTIVATION, GATES, ROLES
 from lstm_gui.core.formatting import format_number
-from lstm_gui.core.vocabulary import GATE_WORDS, ROLE_WORDS
-from lstm_gui.ui.widgets.number_field import NumberField, display_text
+from lstm_gui.core.vocabulary import GATE_ACTIVATION, GATE_WORDS, GATES, ROLE_WORDS
 from lstm_gui.ui.theme import LIGHT, DiagramColors, readable_text, value_fill
+from lstm_gui.ui.widgets.number_field import NumberField, display_text
 
 # -- layout (scene units) ------------------------------------------------------
 SCENE_RECT = QRectF(0, 0, 1350, 650)
@@ -162,8 +161,9 @@ class DiagramScene(QGraphicsScene):
         self.addItem(item)
         return item
 
-    def _line(self, points: list[tuple[float, float]], key: str, width: float = 3.0,
-              arrow: bool = True, z: float = 1.0) -> None:
+    def _line(
+        self, points: list[tuple[float, float]], key: str, width: float = 3.0, arrow: bool = True, z: float = 1.0
+    ) -> None:
         path = QPainterPath(QPointF(*points[0]))
         for p in points[1:]:
             path.lineTo(QPointF(*p))
@@ -198,8 +198,17 @@ class DiagramScene(QGraphicsScene):
         text.setZValue(4)
         self._track(text, "text", key)
 
-    def _text(self, text: str, x: float, y: float, px: float = 13, key: str = "muted",
-              bold: bool = False, italic: bool = False, align: str = "left") -> QGraphicsSimpleTextItem:
+    def _text(
+        self,
+        text: str,
+        x: float,
+        y: float,
+        px: float = 13,
+        key: str = "muted",
+        bold: bool = False,
+        italic: bool = False,
+        align: str = "left",
+    ) -> QGraphicsSimpleTextItem:
         item = QGraphicsSimpleTextItem(text)
         item.setFont(_font(px, bold, italic))
         r = item.boundingRect()
@@ -226,16 +235,21 @@ class DiagramScene(QGraphicsScene):
     # -- the drawing -----------------------------------------------------------
     def _build(self) -> None:
         # Stage headings.
-        for text, x in (("1  forget", GATE_X["forget"]), ("2  remember something new", ADD_X),
-                        ("3  output", (GATE_X["output"] + OUT_X) / 2)):
+        for text, x in (
+            ("1  forget", GATE_X["forget"]),
+            ("2  remember something new", ADD_X),
+            ("3  output", (GATE_X["output"] + OUT_X) / 2),
+        ):
             self._text(text, x, 14, px=14, key="muted", bold=True, align="center")
 
         # Memory and input lines.
         self._line([(LINE_START, LONG_Y), (LINE_END, LONG_Y)], "long_term", width=7, z=0.5)
-        self._line([(LINE_START, SHORT_Y), (GATE_X["output"] - ARM, SHORT_Y)], "short_term",
-                   width=5, arrow=False, z=0.5)
-        self._line([(LINE_START, INPUT_Y), (GATE_X["output"] + ARM, INPUT_Y)], "input_line",
-                   width=3, arrow=False, z=0.5)
+        self._line(
+            [(LINE_START, SHORT_Y), (GATE_X["output"] - ARM, SHORT_Y)], "short_term", width=5, arrow=False, z=0.5
+        )
+        self._line(
+            [(LINE_START, INPUT_Y), (GATE_X["output"] + ARM, INPUT_Y)], "input_line", width=3, arrow=False, z=0.5
+        )
 
         # Left: the memories before this step and the input.
         self._text("long-term memory", 20, LONG_Y - 44, px=13, key="long_term", bold=True)
@@ -343,9 +357,7 @@ class DiagramScene(QGraphicsScene):
         field = NumberField(0.0, what)
         field.setObjectName(f"weight_{gate}_{role}")
         field.setAccessibleName(what)
-        field.set_base_tooltip(
-            f"{what[0].upper()}{what[1:]}. Type a number and press Enter; Esc undoes the typing."
-        )
+        field.set_base_tooltip(f"{what[0].upper()}{what[1:]}. Type a number and press Enter; Esc undoes the typing.")
         field.setFixedSize(int(FIELD_W), int(FIELD_H))
         # The proxy would paint square corners behind the rounded border.
         field.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
@@ -439,10 +451,7 @@ class DiagramScene(QGraphicsScene):
                 item.setBrush(color)
         for bar, activation in self._legend_bars:
             gradient = QLinearGradient(bar.rect().topLeft(), bar.rect().topRight())
-            if activation == "sigmoid":
-                stops = [(0.0, 0.0), (1.0, 1.0)]
-            else:
-                stops = [(0.0, -1.0), (0.5, 0.0), (1.0, 1.0)]
+            stops = [(0.0, 0.0), (1.0, 1.0)] if activation == "sigmoid" else [(0.0, -1.0), (0.5, 0.0), (1.0, 1.0)]
             for at, value in stops:
                 gradient.setColorAt(at, value_fill(colors, activation, value))
             bar.setBrush(QBrush(gradient))
@@ -460,8 +469,8 @@ class DiagramScene(QGraphicsScene):
                 f" border: 2px solid {border}; border-radius: 5px; font-size: 14px;"
                 f" padding: 0px 2px; selection-background-color: {colors.sigmoid}; }}"
                 f" QLineEdit:focus {{ border: 2px solid {colors.text}; }}"
-                f" QLineEdit[readOnly=\"true\"] {{ color: {colors.muted}; border-style: dashed; }}"
-                f" QLineEdit[invalid=\"true\"] {{ border: 3px solid {colors.error};"
+                f' QLineEdit[readOnly="true"] {{ color: {colors.muted}; border-style: dashed; }}'
+                f' QLineEdit[invalid="true"] {{ border: 3px solid {colors.error};'
                 f" background: {colors.field_bg}; }}"
             )
         for bubble_key in list(self._bubbles):
@@ -480,9 +489,8 @@ class DiagramScene(QGraphicsScene):
         params = state.params
         for (gate, role), field in self.fields.items():
             value = params.get(gate, role)
-            if field.value() != value or field.error():
-                if not (field.hasFocus() and field.error()):
-                    field.set_value(value)
+            if (field.value() != value or field.error()) and not (field.hasFocus() and field.error()):
+                field.set_value(value)
             if field.isReadOnly() != state.read_only:
                 field.setReadOnly(state.read_only)
                 field.style().unpolish(field)
@@ -495,14 +503,18 @@ class DiagramScene(QGraphicsScene):
             if step is None:
                 fill = QColor(colors.surface)
                 label.setText(BLANK)
-                tip = (f"{GATE_WORDS[gate].capitalize()}: {activation} of "
-                       f"w_short x short-term + w_input x input + bias.\nStep forward to see its value.")
+                tip = (
+                    f"{GATE_WORDS[gate].capitalize()}: {activation} of "
+                    f"w_short x short-term + w_input x input + bias.\nStep forward to see its value."
+                )
             else:
                 value = getattr(step, gate)
                 fill = value_fill(colors, activation, value)
                 label.setText(format_number(value))
-                tip = (f"{GATE_WORDS[gate].capitalize()} ({GATE_CAPTIONS[gate].replace(chr(10), ' ')})\n"
-                       f"{gate_formula(gate, params, step)}")
+                tip = (
+                    f"{GATE_WORDS[gate].capitalize()} ({GATE_CAPTIONS[gate].replace(chr(10), ' ')})\n"
+                    f"{gate_formula(gate, params, step)}"
+                )
             block.setBrush(fill)
             block.setToolTip(tip)
             label.setToolTip(tip)
@@ -545,7 +557,7 @@ class DiagramScene(QGraphicsScene):
             self.preview_banner.setX(ADD_X - self.preview_banner.boundingRect().width() / 2)
 
     def _set_block_text_color(self, gate: str, color: QColor) -> None:
-        for item, kind, key in self._styled:
+        for item, _kind, key in self._styled:
             if key == "block_text_" + gate:
                 item.setBrush(color)
 
@@ -573,8 +585,11 @@ class DiagramView(QGraphicsView):
     def __init__(self, scene: DiagramScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self.setObjectName("diagram_view")
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
@@ -597,8 +612,7 @@ class DiagramView(QGraphicsView):
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = max(0.25, min(6.0, zoom))
-        policy = (Qt.ScrollBarPolicy.ScrollBarAsNeeded if self.zoom > 1.0
-                  else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded if self.zoom > 1.0 else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         self.setHorizontalScrollBarPolicy(policy)
         self.setVerticalScrollBarPolicy(policy)
         self.fit()
@@ -609,18 +623,17 @@ class DiagramView(QGraphicsView):
     def zoom_out(self) -> None:
         self.set_zoom(self.zoom / self.ZOOM_STEP)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit()
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.fit()
 
-    def wheelEvent(self, event) -> None:  # noqa: N802
+    def wheelEvent(self, event) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.zoom_in() if event.angleDelta().y() > 0 else self.zoom_out()
             event.accept()
             return
         super().wheelEvent(event)
-

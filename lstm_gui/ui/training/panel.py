@@ -1,24 +1,28 @@
 """Training panel (dock): dataset table, settings, Train/Pause/Stop, live plots.
 
-The panel shows the session's dataset, training settings and history and
-turns a person's actions into calls on the session (through undo commands)
-and on a :class:`~lstm_gui.ui.training_worker.Trainer`. While a run goes,
-the session keeps the weights from before; the diagram previews the live
-weights through ``window.set_preview_params``; when the run ends (or is
-stopped, or diverges) the reached weights and history become the session's
-as one undo step named "Training".
+The panel shows the session's dataset, training settings and history (it
+listens to the window's :class:`~lstm_gui.ui.adapter.SessionAdapter`) and
+turns a person's actions into undo commands on the session and calls on a
+:class:`~lstm_gui.ui.training.trainers.Trainer`. While a run goes, the
+session keeps the weights from before; the diagram previews the live weights
+through the ``preview`` callable; when the run ends (or is stopped, or
+diverges) the reached weights, the history and the settings it leaves behind
+become the session's as one undo step named "Training".
+
+The panel knows nothing of its window: it emits ``running_changed(bool)``
+(the window holds its Undo/Redo meanwhile) and ``status_message(str)``.
 """
 
 from __future__ import annotations
 
-import dataclasses
-
 import math
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import fields, replace
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,19 +47,26 @@ from PySide6.QtWidgets import (
 
 from lstm_gui.core import dataset as datasets
 from lstm_gui.core.cell import CellParams
+from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.errors import FieldError
 from lstm_gui.core.formatting import format_full
 from lstm_gui.core.parsing import NumberError, parse_int, parse_number
-from lstm_gui.core.dataset import DatasetItem
 from lstm_gui.core.session import Session
-from lstm_gui.training.run import Progress, TrainResult
-from lstm_gui.training.config import TrainConfig, start_params
-from lstm_gui.training.history import TrainingHistory
-from lstm_gui.ui.commands import SetValueCommand, dataset_command
 from lstm_gui.training.child import TrainJob
+from lstm_gui.training.config import TrainConfig, start_params
+from lstm_gui.training.history import TrainingHistory, write_history_csv
+from lstm_gui.training.run import Progress, TrainResult
+from lstm_gui.ui.adapter import SessionAdapter
+from lstm_gui.ui.commands import (
+    SETTING_WORDS,
+    dataset_command,
+    settings_command,
+    training_command,
+)
 from lstm_gui.ui.training.plot import TrainingPlot
 from lstm_gui.ui.training.trainers import Trainer, make_trainer
 
-#: Which trainer runs the loop (see training_worker and bench_responsive).
+#: Which trainer runs the loop (see trainers.py and benchmarks/bench_responsive.py).
 DEFAULT_TRAINER = "process"
 #: While training, one of the three plots is redrawn per tick of this timer
 #: (ms): no single redraw stalls the window for long, and with 5-20 ms per
@@ -94,14 +105,19 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 
-def training_command(session: Session, before: tuple[CellParams, Any], after: tuple[CellParams, Any]) -> SetValueCommand:
-    """The reached weights and history become the session's: one undo step."""
+#: A refused setting's field: a red frame (the reason is its tooltip).
+INVALID_STYLE = "#{name} {{ border: 1px solid #d32f2f; background: #fff4f4; }}"
 
-    def apply(value: tuple[CellParams, Any]) -> None:
-        session.set_params(value[0])
-        session.set_history(value[1])
 
-    return SetValueCommand("Training", apply, before, after)
+def _changed_setting(before: TrainConfig, after: TrainConfig) -> str | None:
+    """The one setting that differs, or ``None`` if several (or none) do."""
+    changed = [f.name for f in fields(TrainConfig) if getattr(before, f.name) != getattr(after, f.name)]
+    return changed[0] if len(changed) == 1 else None
+
+
+def _describe(error: FieldError) -> str:
+    """``learning rate: expected ...``: the form's words for the field."""
+    return f"{SETTING_WORDS.get(error.where, error.where)}: {error.reason}" if error.where else error.reason
 
 
 def _format_value(x: float) -> str:
@@ -111,7 +127,7 @@ def _format_value(x: float) -> str:
 def _format_seconds(seconds: float) -> str:
     if not math.isfinite(seconds) or seconds < 0:
         return "--"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds < 60:
         return f"{seconds} s"
     minutes, seconds = divmod(seconds, 60)
@@ -130,33 +146,60 @@ def _combo(name: str, choices: tuple[tuple[str, str], ...]) -> QComboBox:
 
 
 class TrainingPanel(QWidget):
-    """The training dock's content. ``window`` provides ``session``,
-    ``undo_stack``, ``set_preview_params``, ``mark_modified`` and
-    ``session_replaced`` (see :class:`~lstm_gui.ui.training_host.TrainingHost`)."""
+    """The training dock's content.
 
-    def __init__(self, window: QWidget, trainer: str | Trainer = DEFAULT_TRAINER) -> None:
-        super().__init__(window)
+    Parameters
+    ----------
+    adapter : the window's session adapter; the panel reads ``adapter.session``
+        (one session for the window's life) and listens only to the adapter's
+        Qt signals.
+    undo_stack : every change a person makes here is pushed on it.
+    preview : called with the live weights while training (the diagram shows
+        them) and with ``None`` when the run ends (the session's again).
+    trainer : ``"process"``, ``"thread"``, ``"thread:SECONDS"`` or a
+        :class:`Trainer`.
+
+    Signals
+    -------
+    running_changed(bool) : a run started (True) or ended (False).
+    status_message(str) : a short note for the window's status bar.
+    """
+
+    running_changed = Signal(bool)
+    status_message = Signal(str)
+
+    def __init__(
+        self,
+        adapter: SessionAdapter,
+        undo_stack: QUndoStack,
+        preview: Callable[[CellParams | None], None],
+        parent: QWidget | None = None,
+        trainer: str | Trainer = DEFAULT_TRAINER,
+    ) -> None:
+        super().__init__(parent)
         self.setObjectName("training_panel")
-        self._window = window
-        self._session: Session | None = None
-        self._unbind: Any = None
-        self._unbind_on_destroy: Any = None
-        #: The TrainingRun class a job uses ("module:Class"); tests substitute one.
-        self.run_class = TrainJob.run_class
+        self._adapter = adapter
+        self._undo_stack = undo_stack
+        self._preview = preview
         self._trainer = make_trainer(trainer, self) if isinstance(trainer, str) else trainer
+        if self._trainer.parent() is None:
+            self._trainer.setParent(self)  # lives and dies with the panel
         self._trainer.progressed.connect(self._on_progress)
         self._trainer.finished.connect(self._on_finished)
         self._trainer.failed.connect(self._on_failed)
-        # State of the current run (None when idle).
-        self._run_before: tuple[CellParams, Any] | None = None
-        self._live_history: TrainingHistory | None = None
-        #: The history whose rows the plot shows (not redrawn when it comes back).
-        self._plotted_history: TrainingHistory | None = None
-        self._run_session: Session | None = None
-        self._last_progress: Any = None
+        #: The running run's history (None when idle): the session's copied
+        #: and continued, or a new one. The plot draws it; it becomes the
+        #: session's when the run ends.
+        self._run_history: TrainingHistory | None = None
+        self._last_progress: Progress | None = None
         self._paused = False
         self._dirty = False
         self._refresh_part = 0
+        #: The settings the form shows; an edit of one field changes this one field.
+        self._shown_config: TrainConfig | None = None
+        #: Refused settings: field (``""``: the settings as a whole) -> reason.
+        self._setting_errors: dict[str, str] = {}
+        self._base_tooltips: dict[str, str] = {}
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self._on_refresh)
@@ -166,11 +209,10 @@ class TrainingPanel(QWidget):
 
         self._build_actions()
         self._build_ui()
-        self._bind(window.session)
-        replaced = getattr(window, "session_replaced", None)
-        if replaced is not None:
-            replaced.connect(self._on_session_replaced)
-        self._update_enabled()
+        adapter.dataset_changed.connect(self._on_dataset_changed)
+        adapter.training_config_changed.connect(self._on_config_changed)
+        adapter.history_changed.connect(self._on_history_changed)
+        self._show_session()
 
     # -- construction ----------------------------------------------------------
     def _build_actions(self) -> None:
@@ -200,8 +242,14 @@ class TrainingPanel(QWidget):
         self.action_export_history.setObjectName("action_train_export_history")
         self.action_export_history.setToolTip("Save loss, outputs and weights per epoch as CSV")
         self.action_export_history.triggered.connect(self._on_export_history)
-        for action in (self.action_train, self.action_pause, self.action_stop,
-                       self.action_log_loss, self.action_export_png, self.action_export_history):
+        for action in (
+            self.action_train,
+            self.action_pause,
+            self.action_stop,
+            self.action_log_loss,
+            self.action_export_png,
+            self.action_export_history,
+        ):
             self.addAction(action)
 
     def _build_ui(self) -> None:
@@ -226,7 +274,9 @@ class TrainingPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.dataset_table.verticalHeader().setVisible(False)
         self.dataset_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.dataset_table.setToolTip("Inputs: numbers separated by spaces, commas or semicolons. Every sequence starts from memories 0.")
+        self.dataset_table.setToolTip(
+            "Inputs: numbers separated by spaces, commas or semicolons. Every sequence starts from memories 0."
+        )
         self.dataset_table.itemChanged.connect(self._on_dataset_item_changed)
         self.dataset_table.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.dataset_table.setMinimumHeight(90)
@@ -278,14 +328,19 @@ class TrainingPanel(QWidget):
         self.momentum_edit.setToolTip("Momentum of SGD (0 = plain gradient descent)")
         self.epochs_edit = QLineEdit()
         self.epochs_edit.setObjectName("train_epochs")
+        self.epochs_edit.setToolTip("How many times a run goes through the whole dataset")
         self.updates_box = _combo("train_updates", (("per_sample", "Per sequence"), ("full_batch", "Per full batch")))
-        self.updates_box.setToolTip("One optimizer update per sequence (in table order, like StatQuest) or one per epoch on the summed loss")
+        self.updates_box.setToolTip(
+            "One optimizer update per sequence (in table order, like StatQuest) or one per epoch on the summed loss"
+        )
         self.stop_below_edit = QLineEdit()
         self.stop_below_edit.setObjectName("train_stop_below")
         self.stop_below_edit.setPlaceholderText("off")
         self.stop_below_edit.setToolTip("Stop early once the loss falls below this (empty: never)")
         self.engine_box = _combo("train_engine", ENGINE_CHOICES)
-        self.engine_box.setToolTip("Fast: analytic gradients in float64 (checked against torch). Torch: autograd + torch.optim, the reference")
+        self.engine_box.setToolTip(
+            "Fast: analytic gradients in float64 (checked against torch). Torch: autograd + torch.optim, the reference"
+        )
         self.plot_mode_box = _combo("train_plot_mode", (("continue", "Continue the plot"), ("new", "Start a new plot")))
         self.plot_mode_box.setToolTip("When training again: add to the curves, or start them afresh")
         self.settings_error = QLabel()
@@ -311,11 +366,26 @@ class TrainingPanel(QWidget):
         settings_layout.addLayout(form)
         settings_layout.addWidget(self.settings_error)
 
-        for box in (self.init_box, self.optimizer_box, self.updates_box, self.engine_box):
-            box.currentIndexChanged.connect(self._on_setting_edited)
-        self.seed_box.valueChanged.connect(self._on_setting_edited)
-        for edit in (self.lr_edit, self.momentum_edit, self.epochs_edit, self.stop_below_edit):
-            edit.editingFinished.connect(self._on_setting_edited)
+        #: The TrainConfig field each control edits (FieldError.where -> widget).
+        self._setting_widgets: dict[str, QWidget] = {
+            "init": self.init_box,
+            "seed": self.seed_box,
+            "optimizer": self.optimizer_box,
+            "lr": self.lr_edit,
+            "momentum": self.momentum_edit,
+            "epochs": self.epochs_edit,
+            "per_sample": self.updates_box,
+            "stop_below": self.stop_below_edit,
+            "engine": self.engine_box,
+        }
+        # What a field's tooltip says again once its error is cleared.
+        self._base_tooltips = {field: widget.toolTip() for field, widget in self._setting_widgets.items()}
+        for field, widget in self._setting_widgets.items():
+            if isinstance(widget, QLineEdit):
+                widget.editingFinished.connect(partial(self._on_setting_edited, field))
+            elif isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(partial(self._on_setting_edited, field))
+        self.seed_box.valueChanged.connect(partial(self._on_setting_edited, "seed"))
 
         controls = QWidget()
         controls_layout = QVBoxLayout(controls)
@@ -373,7 +443,7 @@ class TrainingPanel(QWidget):
         status_row.addWidget(self.status_label, 1)
         layout.addWidget(self.status_strip)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event: QResizeEvent) -> None:
         # Beside the diagram (narrow, tall) the plots go under the settings;
         # in a wide dock they sit to the right.
         size = event.size()
@@ -384,79 +454,50 @@ class TrainingPanel(QWidget):
         super().resizeEvent(event)
 
     # -- the session -------------------------------------------------------------
-    def _bind(self, session: Session) -> None:
-        if self._unbind is not None:
-            self._unbind()
-        self._session = session
-        connections = (
-            (session.events.dataset_changed, self._on_dataset_changed),
-            (session.events.training_config_changed, self._on_config_changed),
-            (session.events.history_changed, self._on_history_changed),
-        )
-        for signal, slot in connections:
-            signal.connect(slot)
-
-        def unbind() -> None:
-            for signal, slot in connections:
-                signal.disconnect(slot)
-
-        # The session is plain Python and may outlive this widget: a deleted
-        # panel must not be called back.
-        if self._unbind_on_destroy is not None:
-            self.destroyed.disconnect(self._unbind_on_destroy)
-        self._unbind = unbind
-        self._unbind_on_destroy = lambda *_: unbind()
-        self.destroyed.connect(self._unbind_on_destroy)
-        self._on_dataset_changed()
-        self._on_config_changed()
-        self._on_history_changed()
-
     @property
     def session(self) -> Session:
-        assert self._session is not None
-        return self._session
+        return self._adapter.session
 
-    @Slot()
-    def _on_session_replaced(self) -> None:
-        # A run belongs to the session it started from; its result would
-        # land on the wrong weights, so it ends without being applied.
-        if self._trainer.is_running():
-            self._trainer.shutdown(1.0)
-            self._end_run()
-        self._bind(self._window.session)
+    def _show_session(self) -> None:
+        session = self.session
+        self._show_dataset(session.dataset)
+        self._setting_errors.clear()
+        self._show_config(session.training, every_field=True)
+        self.plot.show_history(session.history)
+
+    def reset(self) -> None:
+        """End any run without applying its result and show the session
+        afresh, with no leftover message (the window calls this when New or
+        Open put another file's values into its session)."""
+        self._discard_run()
+        self._show_session()
         self._show_message("")
+        self._show_dataset_error("")
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("Not trained yet")
         self.status_label.setText("Ready to train")
 
     def _push(self, command: QUndoCommand) -> None:
-        stack = getattr(self._window, "undo_stack", None)
-        if stack is not None:
-            stack.push(command)
-        else:
-            command.redo()
-        mark = getattr(self._window, "mark_modified", None)
-        if mark is not None:
-            mark()
-
-    def _status_bar_message(self, text: str) -> None:
-        status_bar = getattr(self._window, "statusBar", None)
-        if callable(status_bar):
-            status_bar().showMessage(text, 8000)
+        self._undo_stack.push(command)
 
     def _show_message(self, text: str) -> None:
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
 
     # -- dataset -------------------------------------------------------------------
-    @Slot()
-    def _on_dataset_changed(self, *_: object) -> None:
-        dataset = self.session.dataset
+
+    @Slot(object)
+    def _on_dataset_changed(self, dataset: tuple[DatasetItem, ...]) -> None:
+        self._show_dataset(dataset)
+
+    def _show_dataset(self, dataset: tuple[DatasetItem, ...]) -> None:
         with QSignalBlocker(self.dataset_table):
             self.dataset_table.setRowCount(len(dataset))
             for row, item in enumerate(dataset):
-                for column, text in enumerate((item.name, datasets.format_inputs(item.inputs), _format_value(item.target))):
+                for column, text in enumerate(
+                    (item.name, datasets.format_inputs(item.inputs), _format_value(item.target))
+                ):
                     cell = QTableWidgetItem(text)
                     if column == 2:
                         cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -488,7 +529,7 @@ class TrainingPanel(QWidget):
         except (NumberError, ValueError) as error:
             # Refused: the cell shows the session's value again, the reason stays visible.
             self._show_dataset_error(str(error))
-            self._on_dataset_changed()
+            self._show_dataset(dataset)
             return
         self._show_dataset_error("")
         after = dataset[:row] + (new,) + dataset[row + 1 :]
@@ -541,7 +582,7 @@ class TrainingPanel(QWidget):
         except OSError as error:
             self._show_dataset_error(f"Could not export {path}: {error}")
             return
-        self._status_bar_message(f"Dataset saved to {path}")
+        self.status_message.emit(f"Dataset saved to {path}")
 
     @Slot()
     def _on_import_csv(self) -> None:
@@ -556,115 +597,151 @@ class TrainingPanel(QWidget):
             self.export_dataset_csv(path)
 
     # -- settings ------------------------------------------------------------------
-    @Slot()
-    def _on_config_changed(self, *_: object) -> None:
-        config = self.session.training
-        widgets = (self.init_box, self.seed_box, self.optimizer_box, self.updates_box, self.engine_box,
-                   self.lr_edit, self.momentum_edit, self.epochs_edit, self.stop_below_edit)
-        blockers = [QSignalBlocker(w) for w in widgets]
-        self.init_box.setCurrentIndex(max(0, self.init_box.findData(config.init)))
-        self.seed_box.setValue(int(config.seed))
-        self.optimizer_box.setCurrentIndex(max(0, self.optimizer_box.findData(config.optimizer)))
-        self.updates_box.setCurrentIndex(0 if config.per_sample else 1)
-        self.engine_box.setCurrentIndex(max(0, self.engine_box.findData(config.engine)))
-        self.lr_edit.setText(_format_value(config.lr))
-        self.momentum_edit.setText(_format_value(config.momentum))
-        self.epochs_edit.setText(str(config.epochs))
-        self.stop_below_edit.setText("" if config.stop_below is None else _format_value(config.stop_below))
+
+    # -- settings ------------------------------------------------------------------
+    @Slot(object)
+    def _on_config_changed(self, config: TrainConfig) -> None:
+        self._show_config(config)
+
+    def _show_config(self, config: TrainConfig, every_field: bool = False) -> None:
+        """Show ``config``: the fields whose value changed (a field that still
+        holds refused text keeps it while its value stays the same)."""
+        shown = None if every_field else self._shown_config
+        blockers = [QSignalBlocker(widget) for widget in self._setting_widgets.values()]
+        for field in self._setting_widgets:
+            value = getattr(config, field)
+            if shown is not None and getattr(shown, field) == value:
+                continue
+            if field == "seed":
+                self.seed_box.setValue(int(value))
+            elif field == "per_sample":
+                self.updates_box.setCurrentIndex(0 if value else 1)
+            elif field in ("init", "optimizer", "engine"):
+                box = self._setting_widgets[field]
+                assert isinstance(box, QComboBox)
+                box.setCurrentIndex(max(0, box.findData(value)))
+            elif field == "epochs":
+                self.epochs_edit.setText(str(value))
+            elif field == "stop_below":
+                self.stop_below_edit.setText("" if value is None else _format_value(value))
+            else:
+                edit = self._setting_widgets[field]
+                assert isinstance(edit, QLineEdit)
+                edit.setText(_format_value(value))
+            self._clear_setting_error(field)
+            self._setting_errors.pop("", None)
         del blockers
-        for edit in (self.lr_edit, self.momentum_edit, self.epochs_edit, self.stop_below_edit):
-            self._mark_invalid(edit, "")
-        self.settings_error.hide()
+        self._shown_config = config
+        self._show_setting_errors()
         self._update_enabled()
 
-    def _mark_invalid(self, edit: QLineEdit, reason: str) -> None:
-        edit.setStyleSheet("QLineEdit { border: 1px solid #d32f2f; background: #fff4f4; }" if reason else "")
-        edit.setToolTip(reason or edit.property("base_tooltip") or edit.toolTip())
+    def _typed_setting(self, field: str) -> Any:
+        """The value typed or chosen for ``field``. Only parsing happens here
+        (C-locale numbers, whole numbers); whether the value is allowed is
+        TrainConfig's rule. Raises ``FieldError(field, reason)``."""
+        what = SETTING_WORDS[field]
+        try:
+            if field == "lr":
+                return parse_number(self.lr_edit.text(), what)
+            if field == "momentum":
+                return parse_number(self.momentum_edit.text(), what)
+            if field == "epochs":
+                return parse_int(self.epochs_edit.text(), what)
+            if field == "stop_below":
+                text = self.stop_below_edit.text()
+                return parse_number(text, what) if text.strip() else None
+        except NumberError as error:
+            raise FieldError(field, str(error).removeprefix(f"{what}: ")) from None
+        if field == "seed":
+            return self.seed_box.value()
+        if field == "per_sample":
+            return self.updates_box.currentData() == "per_sample"
+        box = self._setting_widgets[field]
+        assert isinstance(box, QComboBox)
+        return box.currentData()
+
+    def _as_field_error(self, error: ValueError, edited: str = "") -> FieldError:
+        """``error`` placed on a field: a FieldError says where; a plain
+        ``ValueError("lr: ...")`` is placed by its prefix, else on the field
+        that was edited."""
+        if isinstance(error, FieldError):
+            return error
+        where, separator, reason = str(error).partition(": ")
+        if separator and where in self._setting_widgets:
+            return FieldError(where, reason)
+        return FieldError(edited, str(error))
 
     def read_config(self) -> TrainConfig:
-        """The settings as typed; ``NumberError`` names the first bad field."""
-        errors: list[str] = []
-
-        def field(edit: QLineEdit, parse: Any) -> Any:
+        """The settings as typed and chosen. Every refused field is marked;
+        raises the first one's :class:`FieldError`."""
+        values: dict[str, Any] = {}
+        refused: list[FieldError] = []
+        for field in self._setting_widgets:
             try:
-                value = parse(edit.text())
-            except NumberError as error:
-                self._mark_invalid(edit, str(error))
-                errors.append(str(error))
-                return None
-            self._mark_invalid(edit, "")
-            return value
+                values[field] = self._typed_setting(field)
+            except FieldError as unparsed:
+                refused.append(unparsed)
+        if not refused:
+            try:
+                config = TrainConfig(**values)
+            except ValueError as broken_rule:
+                refused.append(self._as_field_error(broken_rule))
+            else:
+                for field in list(self._setting_errors):
+                    self._clear_setting_error(field)
+                self._show_setting_errors()
+                return config
+        for error in refused:
+            self._mark_setting_error(error)
+        self._show_setting_errors()
+        raise refused[0]
 
-        def positive(text: str) -> float:
-            value = parse_number(text, "learning rate")
-            if value <= 0:
-                raise NumberError(f"learning rate: must be above 0, got {text.strip()}")
-            return value
-
-        def momentum(text: str) -> float:
-            value = parse_number(text, "momentum")
-            if not 0 <= value < 1:
-                raise NumberError(f"momentum: must be at least 0 and below 1, got {text.strip()}")
-            return value
-
-        def stop_below(text: str) -> float | None:
-            if not text.strip():
-                return None
-            value = parse_number(text, "stop below loss")
-            if value <= 0:
-                raise NumberError(f"stop below loss: must be above 0 (or empty for never), got {text.strip()}")
-            return value
-
-        lr = field(self.lr_edit, positive)
-        mom = field(self.momentum_edit, momentum)
-        epochs = field(self.epochs_edit, lambda t: parse_int(t, "epochs", minimum=1))
-        threshold = field(self.stop_below_edit, stop_below)
-        if errors:
-            raise NumberError("; ".join(errors))
-        return TrainConfig(
-            optimizer=self.optimizer_box.currentData(),
-            lr=lr,
-            momentum=mom,
-            epochs=epochs,
-            per_sample=self.updates_box.currentData() == "per_sample",
-            init=self.init_box.currentData(),
-            seed=self.seed_box.value(),
-            stop_below=threshold,
-            engine=self.engine_box.currentData(),
-        )
-
-    @Slot()
-    def _on_setting_edited(self) -> None:
+    def _on_setting_edited(self, field: str, *_: object) -> None:
+        """A person changed one setting: the stored settings with that one
+        value replaced (so a refused text elsewhere does not block this
+        edit), one undo step; edits of the same setting in a row merge."""
         self._update_enabled()
+        stored = self.session.training
         try:
-            config = self.read_config()
-        except NumberError as error:
-            self.settings_error.setText(str(error))
-            self.settings_error.show()
+            config = replace(stored, **{field: self._typed_setting(field)})
+        except ValueError as error:
+            self._mark_setting_error(self._as_field_error(error, field))
+            self._show_setting_errors()
             return
-        self.settings_error.hide()
-        if config == self.session.training:
+        self._clear_setting_error(field)
+        self._setting_errors.pop("", None)
+        self._show_setting_errors()
+        if config == stored:
             return
-        old = self.session.training
-        self.session.set_training(config)
-        mark = getattr(self._window, "mark_modified", None)
-        if mark is not None:
-            mark()
-        if self._trainer.is_running() and config.lr != old.lr:
+        self._push(settings_command(self.session, config, field))
+        if field == "lr" and self._run_history is not None:
             self._trainer.set_lr(config.lr)
-            self._status_bar_message(f"Learning rate now {_format_value(config.lr)}")
+            self.status_message.emit(f"Learning rate now {_format_value(config.lr)}")
+
+    def _mark_setting_error(self, error: FieldError) -> None:
+        self._setting_errors[error.where] = error.reason
+        widget = self._setting_widgets.get(error.where)
+        if widget is not None:
+            widget.setStyleSheet(INVALID_STYLE.format(name=widget.objectName()))
+            widget.setToolTip(_describe(error))
+
+    def _clear_setting_error(self, field: str) -> None:
+        self._setting_errors.pop(field, None)
+        widget = self._setting_widgets.get(field)
+        if widget is not None:
+            widget.setStyleSheet("")
+            widget.setToolTip(self._base_tooltips[field])
+
+    def _show_setting_errors(self) -> None:
+        text = "; ".join(_describe(FieldError(where, reason)) for where, reason in self._setting_errors.items())
+        self.settings_error.setText(text)
+        self.settings_error.setVisible(bool(text))
 
     # -- history ---------------------------------------------------------------------
-    @Slot()
-    def _on_history_changed(self, *_: object) -> None:
-        history = self.session.history
-        if self._trainer.is_running() or (history is not None and history is self._plotted_history):
-            return  # the live rows are on the plot already
-        self._plotted_history = history
-        self.plot.clear_history()
-        if history is not None and len(history):
-            self.plot.append(history.chunk(0))
-        self.plot.refresh()
+    @Slot(object)
+    def _on_history_changed(self, history: TrainingHistory | None) -> None:
+        if self._run_history is None:  # while training, the plot shows the run's rows
+            self.plot.show_history(history)
 
     # -- running -----------------------------------------------------------------------
     def is_training(self) -> bool:
@@ -678,19 +755,20 @@ class TrainingPanel(QWidget):
     @Slot()
     def start_training(self) -> None:
         """Start a new run (a fresh optimizer) from the chosen start weights."""
-        if self._trainer.is_running():
+        if self._run_history is not None or self._trainer.is_running():
             return
         try:
             config = self.read_config()
-        except NumberError as error:
-            self._show_message(f"Cannot train: {error}")
+        except FieldError as error:
+            self._show_message(f"Cannot train: {_describe(error)}")
             return
         session = self.session
         if not session.dataset:
             self._show_message("Cannot train: the dataset is empty; add a sequence first.")
             return
         if config != session.training:
-            session.set_training(config)
+            # Typed but not yet committed (Ctrl+T in a field): its own step.
+            self._push(settings_command(session, config, _changed_setting(session.training, config)))
         try:
             params = start_params(config, session.params)
         except (ValueError, KeyError) as error:
@@ -700,25 +778,24 @@ class TrainingPanel(QWidget):
         history = session.history if self.plot_mode_box.currentData() == "continue" else None
         if history is not None and history.sequence_count != len(names):
             history = None  # the old outputs do not match the sequences any more
-        continue_plot = history is not None and len(history) > 0
-        if continue_plot:
+        tail: TrainingHistory | None = None
+        if history is not None and len(history):
             # The run continues the epoch count from a one-row copy of the
-            # history's end; the rows come back in the progress reports and
-            # are appended to a copy here (never sending the whole history).
-            self._live_history = history.copy()
+            # history's end; its rows come back in the progress reports and
+            # are appended to a copy of the session's history (the session
+            # keeps its own until the run's result is one undo step).
+            run_history = history.copy()
             tail = TrainingHistory(history.sequence_names)
             tail.append_chunk(history.chunk(len(history) - 1))
             tail.run_starts = []
+            first_epoch, start_x = history.last_epoch, float(history.epochs[0])
         else:
-            self._live_history = TrainingHistory(names)
-            tail = None
-        self._run_before = (session.params, session.history)
-        self._run_session = session
+            run_history = TrainingHistory(names)
+            first_epoch, start_x = 0, 0.0
+        self._run_history = run_history
         self._last_progress = None
         self._refresh_part = 0
         self._show_message("")
-        if not continue_plot:
-            self.plot.clear_history()
         self._paused = False
         with QSignalBlocker(self.action_pause):
             self.action_pause.setChecked(False)
@@ -727,15 +804,14 @@ class TrainingPanel(QWidget):
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("Starting…")
         self.status_label.setText("Training…")
-        job = TrainJob(params.to_flat(), session.dataset, config, tail, self.run_class)
-        first_epoch = history.last_epoch if continue_plot else 0
-        start_x = self.plot.buffer.epochs[0] if continue_plot and len(self.plot.buffer) else first_epoch
-        self.plot.set_live(True, (float(start_x), float(first_epoch + config.epochs)))
-        self._trainer.start(job)
+        self.plot.show_history(run_history)
+        self.plot.set_live(True, (start_x, float(first_epoch + config.epochs)))
+        self._trainer.start(TrainJob(params.to_flat(), session.dataset, config, tail))
         self._preview(params)
         self._refresh_timer.start()
         self._preview_timer.start()
         self._update_enabled()
+        self.running_changed.emit(True)
 
     @Slot(bool)
     def _on_pause_toggled(self, paused: bool) -> None:
@@ -758,10 +834,11 @@ class TrainingPanel(QWidget):
 
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:
-        rows = progress.new_rows
-        if rows is not None and self._live_history is not None:
-            self._live_history.append_chunk(rows)
-            self.plot.append(rows)
+        history = self._run_history
+        if history is None:
+            return  # the last words of a run that was discarded
+        if progress.new_rows is not None:
+            history.append_chunk(progress.new_rows)  # the plot draws it at its next refresh
         self._last_progress = progress
         self._dirty = True
 
@@ -784,7 +861,7 @@ class TrainingPanel(QWidget):
     def _on_preview_due(self) -> None:
         """The diagram follows the live weights (its own timer and turn)."""
         progress = self._last_progress
-        if progress is not None and self._trainer.is_running():
+        if progress is not None and self._run_history is not None:
             self._preview(CellParams.from_flat(progress.weights))
 
     def _show_progress(self) -> None:
@@ -793,45 +870,48 @@ class TrainingPanel(QWidget):
             return
         self.progress_bar.setRange(0, max(1, progress.epochs_total))
         self.progress_bar.setValue(progress.epoch)
-        text = (f"epoch {progress.epoch} / {progress.epochs_total} · loss {progress.loss:.6g}"
-                f" · {progress.epochs_per_second:,.0f} epochs/s · {_format_seconds(progress.seconds_left)} left")
+        text = (
+            f"epoch {progress.epoch} / {progress.epochs_total} · loss {progress.loss:.6g}"
+            f" · {progress.epochs_per_second:,.0f} epochs/s · {_format_seconds(progress.seconds_left)} left"
+        )
         if self._paused or progress.paused:
             text = f"paused · epoch {progress.epoch} / {progress.epochs_total} · loss {progress.loss:.6g}"
         self.progress_bar.setFormat(text)
         self.status_label.setText(f"Epoch {progress.epoch}, loss {progress.loss:.6g}")
-
-    def _preview(self, params: CellParams | None) -> None:
-        preview = getattr(self._window, "set_preview_params", None)
-        if preview is not None:
-            preview(params)
 
     def _end_run(self) -> None:
         self._refresh_timer.stop()
         self._preview_timer.stop()
         self.plot.set_live(False)
         self._preview(None)
-        self._run_before = None
-        self._run_session = None
-        self._live_history = None
+        self._run_history = None
         self._paused = False
         with QSignalBlocker(self.action_pause):
             self.action_pause.setChecked(False)
             self.action_pause.setText("Pause")
         self._update_enabled()
+        self.running_changed.emit(False)
+
+    def _discard_run(self) -> None:
+        """Stop and join the trainer; a run in flight ends without a result."""
+        in_flight = self._run_history is not None
+        self._run_history = None  # whatever it still reports is not applied
+        self._trainer.shutdown(1.0)
+        if in_flight:
+            self._end_run()
 
     @Slot(object)
     def _on_finished(self, result: TrainResult) -> None:
-        before, session = self._run_before, self._run_session
-        history = self._live_history
+        history = self._run_history
+        if history is None:
+            return  # discarded
         self.plot.refresh()
         self._end_run()
-        if session is not None and before is not None and session is self._session:
-            self._plotted_history = history
-            self._push(training_command(session, before, (result.params, history)))
-            if session.training.init != "current":
-                # Train again continues from the reached (or then edited)
-                # weights, not from the chosen start again.
-                session.set_training(dataclasses.replace(session.training, init="current"))
+        session = self.session
+        # Train again continues from the reached (or then edited) weights,
+        # not from the chosen start again; undo brings the choice back.
+        config = replace(session.training, init="current")
+        self._push(training_command(session, result.params, history, config))
         total = self._last_progress.epochs_total if self._last_progress is not None else result.epochs
         word = STATUS_WORDS.get(result.status, result.status.capitalize())
         self.progress_bar.setRange(0, max(1, total))
@@ -839,53 +919,70 @@ class TrainingPanel(QWidget):
         self.progress_bar.setFormat(f"{word} · epoch {result.epochs} / {total} · loss {result.loss:.6g}")
         self.status_label.setText(f"{word}: finished at epoch {result.epochs}, loss {result.loss:.6g}")
         if result.status == "diverged":
-            lr = self.session.training.lr
+            lr = session.training.lr
             self._show_message(
                 result.message
                 or f"Training stopped at epoch {result.epochs}: the loss became NaN or infinite "
                 f"(learning rate {_format_value(lr)} is too large). The last finite weights were kept."
             )
-            self._status_bar_message("Training diverged; the last finite weights were kept")
+            self.status_message.emit("Training diverged; the last finite weights were kept")
         else:
-            self._status_bar_message(f"Training {word.lower()} after {result.epochs} epochs, loss {result.loss:.6g}")
+            self.status_message.emit(f"Training {word.lower()} after {result.epochs} epochs, loss {result.loss:.6g}")
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        if self._run_history is None:
+            return  # discarded
         self._end_run()
         self.progress_bar.setFormat("Failed")
         self.status_label.setText("Failed: finished without a result")
         self._show_message(f"Training failed, the weights are unchanged: {message}")
-        self._status_bar_message("Training failed")
+        self.status_message.emit("Training failed")
 
     def _update_enabled(self) -> None:
-        training = self._trainer.is_running()
-        # Undo during a run would change the weights under it and then be
-        # lost behind the "Training" step: the window's Undo/Redo wait.
-        stack = getattr(self._window, "undo_stack", None)
-        for name, can in (("action_undo", stack is not None and stack.canUndo()),
-                          ("action_redo", stack is not None and stack.canRedo())):
-            action = getattr(self._window, name, None)
-            if action is not None:
-                action.setEnabled(can and not training)
+        training = self._run_history is not None
         self.action_train.setEnabled(not training)
         self.action_pause.setEnabled(training)
         self.action_stop.setEnabled(training)
         # Only the learning rate stays editable during a run (applied at once).
-        for widget in (self.dataset_table, self.button_add_row, self.button_remove_row, self.button_import,
-                       self.init_box, self.optimizer_box, self.momentum_edit, self.epochs_edit,
-                       self.updates_box, self.stop_below_edit, self.engine_box, self.plot_mode_box):
+        for widget in (
+            self.dataset_table,
+            self.button_add_row,
+            self.button_remove_row,
+            self.button_import,
+            self.init_box,
+            self.optimizer_box,
+            self.momentum_edit,
+            self.epochs_edit,
+            self.updates_box,
+            self.stop_below_edit,
+            self.engine_box,
+            self.plot_mode_box,
+        ):
             widget.setEnabled(not training)
         self.seed_box.setEnabled(not training and self.init_box.currentData() == "random")
         self.momentum_edit.setEnabled(not training and self.optimizer_box.currentData() == "sgd")
 
     # -- exports -------------------------------------------------------------------------
     def export_plot_png(self, path: str) -> None:
-        self.plot.export_png(path)
-        self._status_bar_message(f"Plot saved to {path}")
+        try:
+            self.plot.export_png(path)
+        except OSError as error:
+            self._show_message(f"Could not export the plot: {error}")
+            return
+        self.status_message.emit(f"Plot saved to {path}")
 
     def export_history_csv(self, path: str) -> None:
-        self.plot.export_csv(path)
-        self._status_bar_message(f"History saved to {path}")
+        """The history shown (every epoch), written atomically."""
+        history = self.plot.history
+        if history is None:
+            history = TrainingHistory(tuple(item.name for item in self.session.dataset))
+        try:
+            write_history_csv(history, path)
+        except OSError as error:
+            self._show_message(f"Could not export the history to {path}: {error}")
+            return
+        self.status_message.emit(f"History saved to {path}")
 
     @Slot()
     def _on_export_png(self) -> None:
@@ -901,11 +998,6 @@ class TrainingPanel(QWidget):
 
     # -- closing ---------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Stop and join any training worker (called before the window closes)."""
-        running = self._trainer.is_running()
-        self._trainer.shutdown(1.0)
-        if running:
-            self._refresh_timer.stop()
-            self._preview_timer.stop()
-            self._run_before = None
-            self._run_session = None
+        """Stop and join any training (called before the window closes); a
+        run in flight ends without changing the session."""
+        self._discard_run()

@@ -1,16 +1,17 @@
 """Live training plots: loss, each sequence's output against its target, and
 the 12 weights, over the epochs.
 
-Rows are appended to growing numpy buffers (capacity doubles, so appending is
-amortised O(1)) and the curves get ``setData`` on views of them at most a few
-dozen times a second; downsampling ('peak') and clip-to-view keep a run of a
-million epochs smooth.
+The plot draws the one :class:`~lstm_gui.training.history.TrainingHistory`
+it is shown (the session's, or the running one that the panel appends the
+training's rows to): it keeps no copy. The curves get ``setData`` at most a
+few dozen times a second from a min/max summary that is kept incrementally
+(O(new rows) per refresh), so a run of a million epochs stays smooth.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,7 +20,7 @@ from PySide6.QtGui import QColor, QPalette, QPen
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QVBoxLayout, QWidget
 
 from lstm_gui.core.vocabulary import NOTEBOOK_NAMES, ROLES
-from lstm_gui.training.history import HistoryChunk
+from lstm_gui.training.history import TrainingHistory
 
 #: One hue per gate (sigmoid gates blue/teal/purple, the tanh candidate
 #: orange, as on the diagram), dark to light for w_short, w_input, bias. Solid
@@ -37,80 +38,12 @@ LOSS_COLOUR = "#333333"
 LEGEND_WIDTH = 150
 
 
-class HistoryBuffer:
-    """Growing per-epoch records in one matrix: epoch, loss, outputs, weights."""
-
-    def __init__(self, sequences: int = 0) -> None:
-        self.clear(sequences)
-
-    def clear(self, sequences: int | None = None) -> None:
-        if sequences is not None:
-            self.sequences = sequences
-        self._size = 0
-        self._data = np.empty((1024, 2 + self.sequences + 12))
-
-    def __len__(self) -> int:
-        return self._size
-
-    def append(self, rows: HistoryChunk) -> None:
-        n = rows.epochs.shape[0]
-        if n == 0:
-            return
-        if rows.outputs.shape[1] != self.sequences:
-            # The dataset changed size between runs: earlier outputs no
-            # longer line up with the new sequences, start over.
-            self.clear(rows.outputs.shape[1])
-        end = self._size + n
-        if end > self._data.shape[0]:
-            capacity = self._data.shape[0]
-            while capacity < end:
-                capacity *= 2
-            grown = np.empty((capacity, self._data.shape[1]))
-            grown[: self._size] = self._data[: self._size]
-            self._data = grown
-        block = self._data[self._size : end]
-        block[:, 0] = rows.epochs
-        block[:, 1] = rows.loss
-        block[:, 2 : 2 + self.sequences] = rows.outputs
-        block[:, 2 + self.sequences :] = rows.weights
-        self._size = end
-
-    @property
-    def data(self) -> np.ndarray:
-        """All records, one row per epoch (a view)."""
-        return self._data[: self._size]
-
-    @property
-    def epochs(self) -> np.ndarray:
-        return self._data[: self._size, 0]
-
-    @property
-    def loss(self) -> np.ndarray:
-        return self._data[: self._size, 1]
-
-    @property
-    def outputs(self) -> np.ndarray:
-        return self._data[: self._size, 2 : 2 + self.sequences]
-
-    @property
-    def weights(self) -> np.ndarray:
-        return self._data[: self._size, 2 + self.sequences :]
-
-    def last_epoch(self) -> int:
-        return int(self._epochs[self._size - 1]) if self._size else 0
-
-    def to_csv(self, path: str | Path, output_names: Sequence[str]) -> None:
-        """Write one row per epoch: epoch, loss, each output, the 12 weights."""
-        header = ["epoch", "loss"]
-        names = list(output_names)
-        header += [f"out_{k} {names[k]}" if k < len(names) else f"out_{k}" for k in range(self.sequences)]
-        header += list(NOTEBOOK_NAMES)
-        table = np.column_stack([self.epochs, self.loss, self.outputs, self.weights])
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(",".join(_csv_field(h) for h in header) + "\n")
-            for row in table:
-                # repr: the shortest text that reads back as the same float64.
-                handle.write(f"{int(row[0])}," + ",".join(repr(float(v)) for v in row[1:]) + "\n")
+def history_rows(history: TrainingHistory, start: int = 0, stop: int | None = None) -> np.ndarray:
+    """Rows ``start:stop`` of ``history`` as one matrix: epoch, loss, each
+    output, the 12 weights (a copy of just those rows: O(rows asked for))."""
+    return np.column_stack(
+        [history.epochs[start:stop], history.loss[start:stop], history.outputs[start:stop], history.weights[start:stop]]
+    ).astype(np.float64, copy=False)
 
 
 def peak_decimate(data: np.ndarray, bin_size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -132,7 +65,7 @@ def peak_decimate(data: np.ndarray, bin_size: int) -> tuple[np.ndarray, np.ndarr
 
 
 class PeakSummary:
-    """An incrementally kept min/max summary of a :class:`HistoryBuffer` with at
+    """An incrementally kept min/max summary of a :class:`TrainingHistory` with at
     most ``2 * limit`` points per curve (and a short, finer tail), so a refresh
     while training costs O(new rows), not O(all epochs). ~1000 points fill a
     plot's width: more only cost drawing time (~35 ms per plot at 4000)."""
@@ -143,21 +76,24 @@ class PeakSummary:
 
     def reset(self) -> None:
         self.bin_size = 1
-        self.rows = 0  # buffer rows covered by whole bins
+        self.rows = 0  # history rows covered by whole bins
         self.x = np.empty(0)
         self.y = np.empty((0, 0))
 
-    def update(self, buffer: HistoryBuffer) -> tuple[np.ndarray, np.ndarray]:
-        data = buffer.data
-        if data.shape[0] < self.rows or (self.y.size and self.y.shape[1] != data.shape[1] - 1):
+    def update(self, history: TrainingHistory) -> tuple[np.ndarray, np.ndarray]:
+        """x (epochs) and y (loss, outputs, weights columns) to draw."""
+        size = len(history)
+        columns = 1 + history.sequence_count + 12
+        if size < self.rows or (self.y.size and self.y.shape[1] != columns):
             self.reset()
-        if self.bin_size == 1 and data.shape[0] <= 2 * self.limit:
+        if self.bin_size == 1 and size <= 2 * self.limit:
+            data = history_rows(history)
             return data[:, 0], data[:, 1:]
         if self.bin_size == 1:
-            self.bin_size = 2 ** int(np.ceil(np.log2(data.shape[0] / self.limit)))
+            self.bin_size = 2 ** int(np.ceil(np.log2(size / self.limit)))
             self.rows = 0
-            self.x, self.y = np.empty(0), np.empty((0, data.shape[1] - 1))
-        new_x, new_y = peak_decimate(data[self.rows :], self.bin_size)
+            self.x, self.y = np.empty(0), np.empty((0, columns))
+        new_x, new_y = peak_decimate(history_rows(history, self.rows), self.bin_size)
         if new_x.size:
             self.x = np.concatenate([self.x, new_x])
             self.y = np.concatenate([self.y, new_y])
@@ -176,7 +112,7 @@ class PeakSummary:
             self.bin_size *= 2
             self.rows = (bins // 2) * self.bin_size
         # The rows after the last whole bin, in finer bins.
-        tail = data[self.rows :]
+        tail = history_rows(history, self.rows)
         fine = max(1, self.bin_size // 16)
         tail_x, tail_y = peak_decimate(tail, fine)
         rest = tail[(tail.shape[0] // fine) * fine :]
@@ -184,10 +120,6 @@ class PeakSummary:
             np.concatenate([self.x, tail_x, rest[:, 0]]),
             np.concatenate([self.y, tail_y, rest[:, 1:]]),
         )
-
-
-def _csv_field(text: str) -> str:
-    return f'"{text}"' if ("," in text or '"' in text) else text
 
 
 def _pen(colour: str, style: Qt.PenStyle = Qt.PenStyle.SolidLine, width: float = 1.0) -> QPen:
@@ -214,7 +146,8 @@ class TrainingPlot(QWidget):
         self._titles: list[str] = []
         self._legends: list[pg.LegendItem] = []
         self._read_palette()
-        self.buffer = HistoryBuffer()
+        #: The history drawn (the session's, or the run's while training); read, never copied.
+        self._history: TrainingHistory | None = None
         self.summary = PeakSummary()
         self._xy: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty((0, 0)))
         # Re-summarise for the visible epochs shortly after a zoom or pan.
@@ -280,7 +213,7 @@ class TrainingPlot(QWidget):
             axis.setPen(pg.mkPen(self._grid_colour))
             axis.setTextPen(pg.mkPen(self._text_colour))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    def changeEvent(self, event: QEvent) -> None:
         # Follow the light/dark theme: the window changes the application palette.
         if event.type() == QEvent.Type.PaletteChange and self._titles:
             self._read_palette()
@@ -300,8 +233,9 @@ class TrainingPlot(QWidget):
     def _add_legend(self, row: int, columns: int = 1) -> pg.LegendItem:
         """A legend beside (not over) the curves, in a fixed-width second column."""
         view = self.views[row]
-        legend = pg.LegendItem(labelTextColor=self._text_colour, frame=False, verSpacing=-4,
-                               horSpacing=4, colCount=columns)
+        legend = pg.LegendItem(
+            labelTextColor=self._text_colour, frame=False, verSpacing=-4, horSpacing=4, colCount=columns
+        )
         legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._legends.append(legend)
         view.addItem(legend, row=0, col=1)
@@ -391,7 +325,9 @@ class TrainingPlot(QWidget):
             curve = self.output_plot.plot(pen=_pen(colour))
             self.output_legend.addItem(curve, name)
             line = pg.InfiniteLine(
-                pos=target, angle=0, pen=_pen(colour, Qt.PenStyle.DashLine, 1.0),
+                pos=target,
+                angle=0,
+                pen=_pen(colour, Qt.PenStyle.DashLine, 1.0),
                 label=f"target {target:g}",
                 # At the right end: clear of the axis and of the first epochs.
                 labelOpts={"color": colour, "position": 0.99, "anchors": [anchor, anchor]},
@@ -402,21 +338,25 @@ class TrainingPlot(QWidget):
         self._output_names, self._targets = names, targets
         self.refresh()
 
-    def clear_history(self) -> None:
-        self.buffer.clear(len(self._output_names))
-        self.summary.reset()
-        self.enableAutoRange()
-        self.refresh()
+    @property
+    def history(self) -> TrainingHistory | None:
+        return self._history
 
-    def append(self, rows: HistoryChunk) -> None:
-        """Add rows; call :meth:`refresh` (throttled) to redraw."""
-        self.buffer.append(rows)
+    def show_history(self, history: TrainingHistory | None) -> None:
+        """Draw ``history`` (``None``: nothing). The plot keeps a reference and
+        reads the rows appended to it at each :meth:`refresh`: one history,
+        no copy. Showing the history already shown just redraws it."""
+        if history is not self._history:
+            self._history = history
+            self.summary.reset()
+            self.enableAutoRange()
+        self.refresh()
 
     def set_log_loss(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
         self.refresh()
 
-    def enableAutoRange(self) -> None:  # noqa: N802 - Qt style, like pyqtgraph's
+    def enableAutoRange(self) -> None:
         """Follow the whole run again (after a zoom)."""
         self._following = True
         for plot in self.plots:
@@ -436,12 +376,15 @@ class TrainingPlot(QWidget):
         """Work out what the curves show: every epoch while that is a few
         thousand points, else a min/max summary (kept incrementally while the
         whole run is in view, computed for the visible part when zoomed)."""
-        data = self.buffer.data
+        history = self._history
+        if history is None or not len(history):
+            self._xy = (np.empty(0), np.empty((0, 0)))
+            return
         x_range = self._zoomed_x_range()
         limit = self.summary.limit
-        if x_range is not None and data.shape[0] > 2 * limit:
-            lo, hi = np.searchsorted(data[:, 0], x_range)
-            part = data[max(lo - 1, 0) : hi + 1]
+        if x_range is not None and len(history) > 2 * limit:
+            lo, hi = np.searchsorted(history.epochs, x_range)
+            part = history_rows(history, max(int(lo) - 1, 0), int(hi) + 1)
             bin_size = int(np.ceil(part.shape[0] / limit))
             if bin_size > 1:
                 x, y = peak_decimate(part, bin_size)
@@ -450,13 +393,14 @@ class TrainingPlot(QWidget):
             else:
                 x, y = part[:, 0], part[:, 1:]
         else:
-            x, y = self.summary.update(self.buffer)
+            x, y = self.summary.update(history)
         self._xy = (x, y)
 
     def refresh_part(self, part: int) -> None:
         """Hand one plot (0 loss, 1 outputs, 2 weights) the prepared data."""
         x, y = self._xy
         empty = y.size == 0
+        sequences = self._history.sequence_count if self._history is not None else 0
         if part == 0:
             loss = np.empty(0) if empty else y[:, 0]
             if self.loss_plot.ctrl.logYCheck.isChecked():
@@ -465,12 +409,12 @@ class TrainingPlot(QWidget):
             self.loss_curve.setData(x, loss)
         elif part == 1:
             for k, curve in enumerate(self.output_curves):
-                if k < self.buffer.sequences and not empty:
+                if k < sequences and not empty:
                     curve.setData(x, y[:, 1 + k])
                 else:
                     curve.setData([], [])
         else:
-            first = 1 + self.buffer.sequences
+            first = 1 + sequences
             for k, curve in enumerate(self.weight_curves):
                 curve.setData(x, y[:, first + k]) if not empty else curve.setData([], [])
 
@@ -492,6 +436,3 @@ class TrainingPlot(QWidget):
         """Save what is shown (grab works on every Qt; pyqtgraph's SVG does not on 6.11)."""
         if not self.grab().save(str(path), "PNG"):
             raise OSError(f"could not write {path}")
-
-    def export_csv(self, path: str | Path) -> None:
-        self.buffer.to_csv(path, self._output_names)

@@ -17,19 +17,29 @@ checks (never queued signals, which would wait behind a busy loop).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QThread, Signal, Slot
+from PySide6.QtCore import (
+    QObject,
+    QProcess,
+    QProcessEnvironment,
+    Qt,
+    QThread,
+    Signal,
+    Slot,
+)
 
-import lstm_gui
+from lstm_gui.core.resources import package_search_path
 from lstm_gui.training.child import JobRunner, TrainJob, encode_frame, read_frames
 
-#: The folder that holds the lstm_gui package (for the child's PYTHONPATH).
-_PACKAGE_ROOT = Path(lstm_gui.__file__).resolve().parent.parent
+#: A message from the training loop: ("progress", Progress), ("finished", TrainResult) or ("failed", str).
+Message = tuple[Any, ...]
+Send = Callable[[Message], None]
 
 
 class Trainer(QObject):
@@ -70,7 +80,7 @@ class Trainer(QObject):
         """Stop and wait for the run to end; never returns with it alive."""
         raise NotImplementedError
 
-    def _dispatch(self, message: tuple[Any, ...]) -> None:
+    def _dispatch(self, message: Message) -> None:
         kind = message[0]
         if kind == "progress":
             self.progressed.emit(message[1])
@@ -86,7 +96,7 @@ class _ThreadWorker(QObject):
     message = Signal(object)
     done = Signal()
 
-    def __init__(self, runner_factory: Any) -> None:
+    def __init__(self, runner_factory: Callable[[Send], JobRunner]) -> None:
         super().__init__()
         self._runner_factory = runner_factory
 
@@ -122,7 +132,7 @@ class ThreadTrainer(Trainer):
         self._pause = threading.Event()
         self._stop = threading.Event()
 
-        def make_runner(send: Any) -> JobRunner:
+        def make_runner(send: Send) -> JobRunner:
             self._runner = JobRunner(job, send, self._pause, self._stop)
             return self._runner
 
@@ -142,7 +152,7 @@ class ThreadTrainer(Trainer):
             sys.setswitchinterval(self._switch_interval)
         thread.start()
 
-    def _dispatch(self, message: tuple[Any, ...]) -> None:
+    def _dispatch(self, message: Message) -> None:
         if message[0] in ("finished", "failed"):
             self._join(5.0)
         super()._dispatch(message)
@@ -177,7 +187,8 @@ class ThreadTrainer(Trainer):
 
     def _cleanup(self) -> None:
         if self._thread is not None and not self._thread.isRunning():
-            self._worker.deleteLater()
+            if self._worker is not None:
+                self._worker.deleteLater()
             self._thread.deleteLater()
             self._thread = self._worker = None
 
@@ -219,7 +230,7 @@ class ProcessTrainer(Trainer):
         process.setArguments(["-m", "lstm_gui.training.child"])
         environment = QProcessEnvironment.systemEnvironment()
         # The child must import this very package, also from a plain checkout.
-        paths = [str(_PACKAGE_ROOT)] + [p for p in environment.value("PYTHONPATH", "").split(os.pathsep) if p]
+        paths = [package_search_path()] + [p for p in environment.value("PYTHONPATH", "").split(os.pathsep) if p]
         environment.insert("PYTHONPATH", os.pathsep.join(paths))
         environment.insert("PYTHONUNBUFFERED", "1")
         # One thread: the 12-weight engine gains nothing from BLAS threads, and
@@ -249,7 +260,7 @@ class ProcessTrainer(Trainer):
         process = self._process
         if process is None:
             return
-        self._buffer += process.readAllStandardOutput().data()
+        self._buffer += bytes(process.readAllStandardOutput().data())
         for message in read_frames(self._buffer):
             if self._ended:
                 return
@@ -263,7 +274,7 @@ class ProcessTrainer(Trainer):
     @Slot()
     def _on_error_output(self) -> None:
         if self._process is not None:
-            data = self._process.readAllStandardError().data()
+            data = bytes(self._process.readAllStandardError().data())
             sys.stderr.write(data.decode("utf-8", "replace"))
             self._stderr += data
             del self._stderr[:-4000]
@@ -271,10 +282,8 @@ class ProcessTrainer(Trainer):
     def _on_process_finished(self, process: QProcess, exit_code: int) -> None:
         if process in self._retired:
             self._retired.remove(process)
-            try:
+            with contextlib.suppress(RuntimeError):  # already gone with its parent at exit
                 process.deleteLater()
-            except RuntimeError:  # already gone with its parent at exit
-                pass
             return
         if process is not self._process:
             return
@@ -283,7 +292,9 @@ class ProcessTrainer(Trainer):
         if not self._ended:
             self._ended = True
             tail = self._stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-            self._dispatch(("failed", f"the training process ended unexpectedly (exit code {exit_code}) {tail[0]}".strip()))
+            self._dispatch(
+                ("failed", f"the training process ended unexpectedly (exit code {exit_code}) {tail[0]}".strip())
+            )
         self._release()
 
     @Slot(QProcess.ProcessError)

@@ -25,7 +25,6 @@ from lstm_gui.ui.stepper import FREE_SOURCE
 from lstm_gui.ui.widgets.number_field import NumberField, display_text
 
 
-
 class InputsModel(QAbstractTableModel):
     """One row; column k is input k+1. Edits are requests (``edited``)."""
 
@@ -53,10 +52,10 @@ class InputsModel(QAbstractTableModel):
             if 1 <= s <= len(self._inputs):
                 self.dataChanged.emit(self.index(0, s - 1), self.index(0, s - 1))
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else 1
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._inputs)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -86,7 +85,9 @@ class InputsModel(QAbstractTableModel):
                 return self._bold
         return None
 
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self._editable:
             return False
         text = str(value)
@@ -100,7 +101,7 @@ class InputsModel(QAbstractTableModel):
         self.edited.emit(index.column(), number)
         return True
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return f"x{section + 1}"
         return None
@@ -149,12 +150,16 @@ class InputStrip(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         row_h = self.view.fontMetrics().height() + 10
         self.view.verticalHeader().setDefaultSectionSize(row_h)
-        self.view.setFixedHeight(row_h + hh.sizeHint().height() + 4 + self.view.horizontalScrollBar().sizeHint().height())
+        self.view.setFixedHeight(
+            row_h + hh.sizeHint().height() + 4 + self.view.horizontalScrollBar().sizeHint().height()
+        )
         self.view.setToolTip("Inputs, one per step. Click one to go to its step; double-click to edit.")
         self.view.clicked.connect(lambda index: self.step_clicked.emit(index.column() + 1))
         layout.addWidget(self.view, 1)
@@ -225,8 +230,11 @@ class InputStrip(QWidget):
             field.setReadOnly(not free)
             if field.value() != value or not field.error():
                 field.set_value(value)
-            tip = (f"{field.accessibleName().capitalize()} before the first input"
-                   if free else "Dataset sequences start from memories 0, as in training")
+            tip = (
+                f"{field.accessibleName().capitalize()} before the first input"
+                if free
+                else "Dataset sequences start from memories 0, as in training"
+            )
             field.set_base_tooltip(tip)
         if not free:
             self.message.setStyleSheet("color: palette(mid); font-style: italic;")

@@ -110,31 +110,32 @@ class NumberField(QLineEdit):
         if not self.isReadOnly():
             self.commit()
 
-    def event(self, event: QEvent) -> bool:  # noqa: D401 - Qt's name
+    def event(self, event: QEvent) -> bool:
         # A line edit claims Ctrl+Z / Ctrl+Shift+Z for its own text undo even
         # when it has nothing to undo (right after a commit, which resets its
         # text); then the window's Undo/Redo of the model must get the key.
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if (event.matches(QKeySequence.StandardKey.Undo) and not self.isUndoAvailable()) or (
-                event.matches(QKeySequence.StandardKey.Redo) and not self.isRedoAvailable()
-            ):
-                event.ignore()
-                return True
+        nothing_to_undo = isinstance(event, QKeyEvent) and (
+            (event.matches(QKeySequence.StandardKey.Undo) and not self.isUndoAvailable())
+            or (event.matches(QKeySequence.StandardKey.Redo) and not self.isRedoAvailable())
+        )
+        if event.type() == QEvent.Type.ShortcutOverride and nothing_to_undo:
+            event.ignore()
+            return True
         return super().event(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and (self.text() != self._shown or self._error):
             self._set_error("")
             self._show_value()
             return
         super().keyPressEvent(event)
 
-    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+    def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
         if not self._error and not self.isReadOnly():
             self._show_value()
 
-    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+    def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)  # may emit editingFinished -> commit
         if not self._error:
             self._show_value()

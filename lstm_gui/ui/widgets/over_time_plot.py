@@ -12,7 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from lstm_gui.core.cell import Trace
-from lstm_gui.ui.theme import DiagramColors, LIGHT
+from lstm_gui.ui.theme import LIGHT, DiagramColors
 
 #: Fraction of the data's height kept free at the top for the legend.
 LEGEND_HEADROOM = 0.45

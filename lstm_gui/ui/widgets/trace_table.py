@@ -68,10 +68,10 @@ class TraceTableModel(QAbstractTableModel):
         if old == 0 or step == 0:
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, max(0, self.rowCount() - 1))
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() or self._trace is None else len(self._trace)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -90,7 +90,7 @@ class TraceTableModel(QAbstractTableModel):
                 return self._bold
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[COLUMNS[section]]
@@ -99,9 +99,6 @@ class TraceTableModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
         return None
-
-    def column_values(self, name: str) -> list[float]:
-        return self._columns[COLUMNS.index(name)]
 
     def rows_text(self, rows: list[int]) -> str:
         """Tab-separated text of ``rows`` with a header (full precision)."""
@@ -151,7 +148,7 @@ class TraceTable(QTableView):
         QGuiApplication.clipboard().setText(text)
         return text
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Copy):
             self.copy_selection()
             event.accept()
