@@ -47,3 +47,17 @@ ROLE_WORDS: dict[str, str] = {
     "w_input": "weight on the input",
     "bias": "bias",
 }
+
+#: The diagram's heading and caption of each gate block (the video's words).
+GATE_TITLES: dict[str, str] = {
+    "forget": "forget gate",
+    "input": "input gate",
+    "candidate": "candidate",
+    "output": "output gate",
+}
+GATE_CAPTIONS: dict[str, str] = {
+    "forget": "% long-term\nto remember",
+    "input": "% potential memory\nto remember",
+    "candidate": "potential long-term\nmemory",
+    "output": "% potential short-term\nto remember",
+}

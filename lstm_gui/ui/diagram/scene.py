@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from lstm_gui.core.cell import CellParams, StepTrace
 from lstm_gui.core.formatting import format_number
-from lstm_gui.core.vocabulary import GATE_ACTIVATION, GATE_WORDS, GATES, ROLE_WORDS
+from lstm_gui.core.vocabulary import GATE_ACTIVATION, GATE_CAPTIONS, GATE_TITLES, GATE_WORDS, GATES, ROLE_WORDS
 from lstm_gui.ui.theme import LIGHT, DiagramColors, readable_text, value_fill
 from lstm_gui.ui.widgets.number_field import NumberField, display_text
 
@@ -70,18 +70,6 @@ NODE_R = 15.0
 FIELD_W = 70.0
 FIELD_H = 28.0
 
-GATE_TITLES: dict[str, str] = {
-    "forget": "forget gate",
-    "input": "input gate",
-    "candidate": "candidate",
-    "output": "output gate",
-}
-GATE_CAPTIONS: dict[str, str] = {
-    "forget": "% long-term\nto remember",
-    "input": "% potential memory\nto remember",
-    "candidate": "potential long-term\nmemory",
-    "output": "% potential short-term\nto remember",
-}
 SYMBOL: dict[str, str] = {"sigmoid": "\u03c3", "tanh": "tanh"}
 BLANK = "\u2014"  # em dash: no value at step 0
 
