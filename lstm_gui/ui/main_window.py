@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSlider,
     QStyle,
+    QTextBrowser,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -47,6 +48,7 @@ from lstm_gui.ui.training.panel import TrainingPanel
 from lstm_gui.ui.widgets.input_strip import InputStrip
 from lstm_gui.ui.widgets.over_time_plot import OverTimePlot
 from lstm_gui.ui.widgets.trace_table import TraceTable
+from lstm_gui.ui.widgets.wheel_guard import install_wheel_guard
 
 APP_TITLE = "lstm-gui"
 DEFAULT_SIZE = QSize(1440, 900)
@@ -65,7 +67,17 @@ says what % of it to add.</li>
 <li><b>Output</b>: tanh of the new long-term memory is a potential short-term memory; the output gate says
 what % of it becomes the new short-term memory.</li></ol>
 <p>The fill of each block shows its value (legend at the bottom right). Hover a block for its formula with
-the numbers filled in. Step through the inputs with the toolbar or the arrow keys.</p>"""
+the numbers filled in; <b>View &gt; Show Sums</b> writes every sum on the diagram. Step through the inputs
+with the toolbar or the arrow keys (&rarr; forward, &larr; back, Home to step 0, before the first input).</p>
+<h3>Training</h3>
+<p>The <b>Training</b> panel beside the diagram trains the 12 numbers on the dataset (StatQuest's Company A
+&rarr; 0 and Company B &rarr; 1): each sequence starts from memories 0 and its final short-term memory should
+reach its target. The loss is the sum of the squared errors. Press <b>Train</b> (Ctrl+T); the curves show the
+loss, each output against its target, and the weights (named as in the notebook: wlr1, wlr2, blr1 for the
+forget gate, wpr&hellip; for the input gate, wp&hellip; for the candidate, wo&hellip; for the output gate).
+While it runs the diagram follows the live weights; Pause lets you edit a weight and Resume continues
+from it. The result is one undo step. Drag the <b>epoch</b> slider under the plots to see the weights of
+any epoch on the diagram, and <b>Use these weights</b> to keep them.</p>"""
 
 
 def _about_file(path: str, exc: Exception) -> str:
@@ -105,11 +117,16 @@ class MainWindow(QMainWindow):
         self.stepper = Stepper(self.adapter, self)
         self._docks_sized = False
         self._restored_state = False
+        app = QApplication.instance()
+        if app is not None:
+            install_wheel_guard(app)
 
         self._build_central()
         self._build_actions()
         self._build_toolbar()
         self._build_docks()
+        self._build_training_toolbar()
+        self._build_view_actions()
         self._build_menus()
         self._build_status_bar()
         self._connect()
@@ -256,6 +273,25 @@ class MainWindow(QMainWindow):
             "Fit the whole diagram in the window",
         )
 
+    def _build_training_toolbar(self) -> None:
+        """Train, Pause and Stop always in reach (the panel's own actions)."""
+        panel = self.training_panel
+        bar = QToolBar("Training")
+        bar.setObjectName("toolbar_training")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        style = self.style()
+        for action, icon in (
+            (panel.action_train, QStyle.StandardPixmap.SP_MediaPlay),
+            (panel.action_pause, QStyle.StandardPixmap.SP_MediaPause),
+            (panel.action_stop, QStyle.StandardPixmap.SP_MediaStop),
+        ):
+            if action.icon().isNull():
+                action.setIcon(style.standardIcon(icon))
+            bar.addAction(action)
+        self.training_toolbar = bar
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
     def _build_toolbar(self) -> None:
         bar = QToolBar("Stepper")
         bar.setObjectName("toolbar_stepper")
@@ -296,6 +332,11 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
     def _build_docks(self) -> None:
+        # The training panel is a column beside the diagram (the right dock
+        # area owns both right corners, so it runs the full height); the trace
+        # table and the over-time plot sit below the diagram, side by side.
+        self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.trace_table = TraceTable()
         self.dock_trace = self._dock(
             "Trace table", "dock_trace", self.trace_table, Qt.DockWidgetArea.BottomDockWidgetArea
@@ -304,12 +345,12 @@ class MainWindow(QMainWindow):
         self.dock_plot = self._dock("Over time", "dock_plot", self.plot, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.dock_trace, self.dock_plot, Qt.Orientation.Horizontal)
         self.training_panel = TrainingPanel(self.adapter, self.undo_stack, self.stepper.set_preview, self)
-        # In a scroll area: the panel needs ~600x530 and would otherwise force
-        # the whole bottom dock area (and the window) to that size.
+        # In a scroll area: on a short screen the panel scrolls, never the window.
         scroll = QScrollArea()
         scroll.setObjectName("training_scroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.training_panel)
         # The progress bar and status stay in sight below the scrolling panel.
         training_box = QWidget()
@@ -321,11 +362,14 @@ class MainWindow(QMainWindow):
         self.dock_training = self._dock(
             "Training", "dock_training", training_box, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self.tabifyDockWidget(self.dock_plot, self.dock_training)
-        self.dock_plot.raise_()
-        # Which bottom tab is in front: a tab behind another still reports
-        # isVisible(), so follow visibilityChanged instead.
-        self._training_in_front = False
+        self.help_view = QTextBrowser()
+        self.help_view.setObjectName("help_view")
+        self.help_view.setOpenExternalLinks(True)
+        self.help_view.setHtml(HOW_TO_READ)
+        self.dock_help = self._dock(
+            "How to read the diagram", "dock_help", self.help_view, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.dock_help.hide()
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -334,6 +378,21 @@ class MainWindow(QMainWindow):
         dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
         self.addDockWidget(area, dock)
         return dock
+
+    def _build_view_actions(self) -> None:
+        self.action_view_training = self.dock_training.toggleViewAction()
+        self.action_view_training.setObjectName("action_view_training")
+        self.action_view_training.setText("&Training Panel")
+        self.action_view_training.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.action_view_training.setToolTip("Show or hide the training panel beside the diagram (Ctrl+Shift+T)")
+        self.addAction(self.action_view_training)
+        self.action_reset_layout = self._action(
+            "&Reset Layout",
+            "action_reset_layout",
+            self.reset_layout,
+            None,
+            "Put the panels back where they start: training beside the diagram, trace and plot below",
+        )
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -374,6 +433,12 @@ class MainWindow(QMainWindow):
         )
         edit_menu.addAction(self.action_copy_trace)
 
+        training_menu = bar.addMenu("&Training")
+        training_menu.setObjectName("menu_training")
+        panel = self.training_panel
+        for action in (panel.action_train, panel.action_pause, panel.action_stop):
+            training_menu.addAction(action)
+
         step_menu = bar.addMenu("&Step")
         for action in (
             self.action_reset,
@@ -397,8 +462,10 @@ class MainWindow(QMainWindow):
             theme_menu.addAction(action)
             self.theme_actions[theme] = action
         view_menu.addSeparator()
-        for dock in (self.dock_trace, self.dock_plot, self.dock_training):
+        view_menu.addAction(self.action_view_training)
+        for dock in (self.dock_trace, self.dock_plot):
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(self.action_reset_layout)
         view_menu.addSeparator()
         for action in (self.action_zoom_in, self.action_zoom_out, self.action_zoom_fit):
             view_menu.addAction(action)
@@ -452,7 +519,6 @@ class MainWindow(QMainWindow):
         self.training_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.undo_stack.canUndoChanged.connect(self._hold_undo_while_training)
         self.undo_stack.canRedoChanged.connect(self._hold_undo_while_training)
-        self.dock_training.visibilityChanged.connect(self._on_training_tab_shown)
 
     # -- what is shown -----------------------------------------------------------------
     @property
@@ -885,6 +951,7 @@ class MainWindow(QMainWindow):
         self.plot.apply_colors(colors)
         self.trace_table.trace_model.highlight = QColor(colors.current)
         self.input_strip.model.highlight = QColor(colors.current)
+        self.input_strip.refresh_style()
         self.trace_table.viewport().update()
         self.input_strip.view.viewport().update()
         if self.theme in getattr(self, "theme_actions", {}):
@@ -902,12 +969,23 @@ class MainWindow(QMainWindow):
         )
 
     def show_how_to_read(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("How to read the diagram")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(HOW_TO_READ)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.open()
+        """The help beside the window, never modal: a floating panel next to
+        the diagram it explains (double-click its title to dock it)."""
+        dock = self.dock_help
+        if not dock.isVisible():
+            dock.setFloating(True)
+            frame = self.frameGeometry()
+            screen = self.screen().availableGeometry() if self.screen() is not None else frame
+            width = 420
+            x = (
+                frame.right() + 8
+                if frame.right() + 8 + width <= screen.right()
+                else max(screen.left(), frame.right() - width)
+            )
+            dock.setGeometry(x, frame.top() + 60, width, min(640, frame.height() - 80))
+            dock.show()
+        dock.raise_()
+        dock.activateWindow()
 
     # -- settings and closing ------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -932,6 +1010,18 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last_folder", str(Path(self.document.path).parent))
         self.settings.sync()
 
+    #: Below this window width the stepper's buttons show icons only (their
+    #: names stay in the tooltips), so Train/Pause/Stop stay on the toolbar.
+    COMPACT_TOOLBAR_WIDTH = 1300
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        compact = self.width() < self.COMPACT_TOOLBAR_WIDTH
+        style = Qt.ToolButtonStyle.ToolButtonIconOnly if compact else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        if self.stepper_toolbar.toolButtonStyle() != style:
+            self.stepper_toolbar.setToolButtonStyle(style)
+            self.step_slider.setMinimumWidth(100 if compact else 160)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._docks_sized:
@@ -939,33 +1029,35 @@ class MainWindow(QMainWindow):
             if not self._restored_state:
                 self.size_docks()
 
-    @Slot(bool)
-    def _on_training_tab_shown(self, visible: bool) -> None:
-        # Tabbed at the bottom, the training panel would get the plot's
-        # ~200 px and scroll; while it is shown it gets half the height, and
-        # the diagram gets its room back when the plot tab returns. Deferred:
-        # while the tabs switch, both docks' visibility is in flux.
-        self._training_in_front = visible
-        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
-        if not self.isVisible() or self.dock_training.isFloating():
-            return
-        if self.dockWidgetArea(self.dock_training) == bottom:
-            QTimer.singleShot(0, self.size_docks)
-
     def size_docks(self) -> None:
-        """Default dock sizes: the diagram gets most of the height."""
-        training_shown = (
-            self._training_in_front
-            and not self.dock_training.isFloating()
-            and self.dockWidgetArea(self.dock_training) == Qt.DockWidgetArea.BottomDockWidgetArea
-        )
-        height = int(self.height() * 0.5) if training_shown else max(150, min(320, int(self.height() * 0.27)))
-        self.resizeDocks([self.dock_trace], [height], Qt.Orientation.Vertical)
-        width = self.width()
-        share = 0.4 if training_shown else 0.55
+        """Default panel sizes for this window size: the training column gets
+        about 30% of the width (340-460 px), the trace and plot row about 22%
+        of the height (140-240 px); the diagram the rest."""
+        width, height = self.width(), self.height()
+        column = max(340, min(460, int(width * 0.3)))
+        self.resizeDocks([self.dock_training], [column], Qt.Orientation.Horizontal)
+        row = max(140, min(240, int(height * 0.22)))
+        self.resizeDocks([self.dock_trace], [row], Qt.Orientation.Vertical)
+        below = max(0, width - column)
         self.resizeDocks(
-            [self.dock_trace, self.dock_plot], [int(width * share), int(width * (1 - share))], Qt.Orientation.Horizontal
+            [self.dock_trace, self.dock_plot], [int(below * 0.55), int(below * 0.45)], Qt.Orientation.Horizontal
         )
+
+    @Slot()
+    def reset_layout(self) -> None:
+        """The panels where they start, shown, docked and sized for this window."""
+        for dock, area in (
+            (self.dock_training, Qt.DockWidgetArea.RightDockWidgetArea),
+            (self.dock_trace, Qt.DockWidgetArea.BottomDockWidgetArea),
+            (self.dock_plot, Qt.DockWidgetArea.BottomDockWidgetArea),
+        ):
+            dock.setFloating(False)
+            self.addDockWidget(area, dock)
+            dock.show()
+        self.splitDockWidget(self.dock_trace, self.dock_plot, Qt.Orientation.Horizontal)
+        self.dock_help.hide()
+        self.diagram.set_zoom(1.0)
+        QTimer.singleShot(0, self.size_docks)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():

@@ -43,7 +43,8 @@ class Stepper(QObject):
         super().__init__(parent)
         self._session: Session = adapter.session
         self._source = FREE_SOURCE
-        self._step = 0
+        #: The window opens at step 1, so every value shows a number at once.
+        self._step = 1
         self._preview: CellParams | None = None
         self._speed = DEFAULT_SPEED
         self._trace: Trace = run(self._session.params, ())
@@ -113,11 +114,12 @@ class Stepper(QObject):
         self.recompute()
 
     def reset_view(self) -> None:
-        """A new document: the free inputs at step 0, no preview."""
+        """A new document: the free inputs at step 1 (so every value shows a
+        number; step 0 is before the first input), no preview."""
         self.stop_running()
         self._source = FREE_SOURCE
         self._preview = None
-        self._step = 0
+        self._step = 1
         self.sequence_changed.emit()
         self.recompute()
 

@@ -30,10 +30,13 @@ def _window(qtbot) -> MainWindow:
 def test_arrow_keys_step_but_not_while_typing_in_a_field(qtbot):
     win = _window(qtbot)
     win.diagram.setFocus()
-    qtbot.keyClick(win.diagram, Qt.Key.Key_Right)
+    assert win.step == 1  # opens at step 1: every value shows a number
     qtbot.keyClick(win.diagram, Qt.Key.Key_Right)
     assert win.step == 2
     qtbot.keyClick(win.diagram, Qt.Key.Key_Left)
+    qtbot.keyClick(win.diagram, Qt.Key.Key_Left)
+    assert win.step == 0
+    qtbot.keyClick(win.diagram, Qt.Key.Key_Right)
     assert win.step == 1
     qtbot.keyClick(win.diagram, Qt.Key.Key_End)
     assert win.step == 3

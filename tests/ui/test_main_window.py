@@ -49,9 +49,13 @@ def test_every_weight_has_a_named_field_with_words(window):
     assert window.weight_field("forget", "w_short").text() == "2.70"
 
 
-def test_notebook_example_at_step_one_shows_the_notebook_values(window):
-    assert window.value_label("forget").text() == "\u2014"  # step 0: blank gates
-    assert window.value_label("long").text() == "2.0000"  # initial memories
+def test_the_window_opens_at_step_one_with_every_value_shown(window):
+    assert window.step == 1
+    assert [window.value_label(g).text() for g in GATES] == ["0.9974", "0.9862", "0.9661", "0.9917"]
+    window.reset()  # Home: step 0, before the first input
+    assert window.step == 0
+    assert window.value_label("forget").text() in ("", "\u2014")  # no value yet at step 0
+    assert window.value_label("long").text() == "2.0000"  # the initial memories
     window.findChild(type(window.action_step_forward), "action_step_forward").trigger()
     assert [window.value_label(g).text() for g in GATES] == ["0.9974", "0.9862", "0.9661", "0.9917"]
     assert window.find_widget("value_long").text() == "2.9476"
@@ -311,18 +315,23 @@ def test_ctrl_z_in_a_field_right_after_enter_undoes_the_edit(window, qtbot):
     assert window.session.params.forget.bias == 0.5
 
 
-def test_over_time_plot_keeps_room_above_the_curves_for_its_legend(window):
-    """The one-row legend sits at the top; the fitted range leaves it free
-    space instead of drawing it over the highest values."""
-    from lstm_gui.ui.widgets.over_time_plot import LEGEND_HEADROOM
-
+@pytest.mark.parametrize("width", [1440, 1024])
+def test_over_time_legend_sits_above_the_plot_and_its_steps_are_whole(window, qtbot, width):
+    """The legend has a row of its own, so it covers no curve at any width;
+    the step axis has ticks at whole steps only (no 0.5)."""
+    window.resize(width, 700)
     window.select_sequence("Company B")
     window.set_step(4)
-    (_x0, _x1), (low, high) = window.plot.getPlotItem().getViewBox().viewRange()
-    ys = [y for curve in window.plot.curves.values() for y in curve.yData]
-    data_high, data_low = max(ys), min(0.0, min(ys))
-    assert data_high == pytest.approx(2.4091, abs=1e-4)  # Company B's long-term memory at step 4
-    assert high >= data_high + LEGEND_HEADROOM * (data_high - data_low) - 1e-9
+    qtbot.waitUntil(lambda: window.plot.width() > 100)
+    item = window.plot.getPlotItem()
+    view_rect = item.getViewBox().sceneBoundingRect()
+    legend_rect = window.plot.legend.sceneBoundingRect()
+    assert legend_rect.bottom() <= view_rect.top() + 1
+    assert {label.text for _sample, label in window.plot.legend.items} >= {"forget", "long-term", "short-term"}
+    axis = item.getAxis("bottom")
+    values = [v for _spacing, ticks in axis.tickValues(0, 4, 400) for v in ticks]
+    assert values and all(float(v).is_integer() for v in values)
+    assert axis.tickStrings([1.0, 2.0], 1.0, 1.0) == ["1", "2"]
 
 
 def test_a_weight_edit_redraws_values_but_not_the_input_strip(window, qtbot, monkeypatch):
@@ -348,3 +357,22 @@ def test_modified_is_exactly_the_undo_stack_not_clean(window, qtbot):
     assert window.ask_save_changes is not None and window.maybe_save()  # nothing to ask
     window.undo_stack.redo()
     assert window.isWindowModified()
+
+
+def test_after_a_theme_switch_the_memory_fields_use_the_new_theme(window, qtbot):
+    field = window.input_strip.long_field
+    window._apply_theme("dark", save=False)
+    qtbot.waitUntil(lambda: field.palette().color(field.backgroundRole()).lightness() < 80, timeout=2000)
+    window._apply_theme("light", save=False)
+    qtbot.waitUntil(lambda: field.palette().color(field.backgroundRole()).lightness() > 200, timeout=2000)
+
+
+def test_memory_fields_are_disabled_while_a_dataset_sequence_is_stepped(window):
+    window.open_example("companies", ask=False)
+    assert window.input_strip.long_field.isEnabled()
+    window.select_sequence("Company A")
+    assert not window.input_strip.long_field.isEnabled()
+    assert not window.input_strip.short_field.isEnabled()
+    assert window.input_strip.long_field.text() == "0.00"
+    window.select_sequence("free")
+    assert window.input_strip.long_field.isEnabled()

@@ -127,11 +127,12 @@ class InputStrip(QWidget):
         layout.setContentsMargins(8, 4, 8, 4)
         layout.setSpacing(6)
 
-        layout.addWidget(QLabel("Sequence"))
         self.source_combo = QComboBox()
         self.source_combo.setObjectName("sequence_source")
         self.source_combo.setToolTip("What the stepper runs: the free input sequence, or a sequence of the dataset")
-        self.source_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Long dataset names must not push the inputs out of the strip.
+        self.source_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.source_combo.setMinimumContentsLength(9)
         self.source_combo.activated.connect(lambda i: self.source_selected.emit(self.source_combo.itemData(i)))
         layout.addWidget(self.source_combo)
 
@@ -145,7 +146,7 @@ class InputStrip(QWidget):
         self.view.verticalHeader().hide()
         hh = self.view.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        hh.setDefaultSectionSize(64)
+        hh.setDefaultSectionSize(52)
         hh.setHighlightSections(False)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -162,6 +163,7 @@ class InputStrip(QWidget):
         )
         self.view.setToolTip("Inputs, one per step. Click one to go to its step; double-click to edit.")
         self.view.clicked.connect(lambda index: self.step_clicked.emit(index.column() + 1))
+        self.view.setMinimumWidth(4 * 52 + 6)  # StatQuest's four inputs without scrolling
         layout.addWidget(self.view, 1)
 
         self.add_button = QToolButton()
@@ -178,7 +180,9 @@ class InputStrip(QWidget):
         layout.addWidget(self.remove_button)
 
         layout.addSpacing(10)
-        layout.addWidget(QLabel("Start with long-term"))
+        start = QLabel("Start: long")
+        start.setToolTip("The memories before the first input")
+        layout.addWidget(start)
         self.long_field = NumberField(0.0, "initial long-term memory")
         self.long_field.setObjectName("initial_long")
         self.long_field.setAccessibleName("initial long-term memory")
@@ -186,14 +190,14 @@ class InputStrip(QWidget):
         self.short_field.setObjectName("initial_short")
         self.short_field.setAccessibleName("initial short-term memory")
         for field in (self.long_field, self.short_field):
-            field.setFixedWidth(70)
+            field.setFixedWidth(62)
             field.setStyleSheet('QLineEdit[invalid="true"] { border: 2px solid #d32f2f; }')
             field.refused.connect(self._on_refused)
             field.error_cleared.connect(lambda: self.message.setText(""))
         self.long_field.committed.connect(lambda v: self.memories_edited.emit(v, self.short_field.value()))
         self.short_field.committed.connect(lambda v: self.memories_edited.emit(self.long_field.value(), v))
         layout.addWidget(self.long_field)
-        layout.addWidget(QLabel("short-term"))
+        layout.addWidget(QLabel("short"))
         layout.addWidget(self.short_field)
 
         self.message = QLabel("")
@@ -202,6 +206,13 @@ class InputStrip(QWidget):
         self.message.setWordWrap(True)
         self.message.setMaximumWidth(260)
         layout.addWidget(self.message)
+
+    def refresh_style(self) -> None:
+        """Re-apply the style sheets after a theme change: Qt keeps a widget's
+        style-sheet palette from when it was polished, so without this the
+        memory fields kept the old theme's colours."""
+        for widget in (self.long_field, self.short_field, self.message, self.view):
+            widget.setStyleSheet(widget.styleSheet())
 
     def _on_refused(self, reason: str) -> None:
         self.message.setText(reason)
@@ -227,7 +238,9 @@ class InputStrip(QWidget):
         self.add_button.setEnabled(free)
         self.remove_button.setEnabled(free and len(inputs) > 1)
         for field, value in ((self.long_field, long0), (self.short_field, short0)):
+            # A dataset sequence starts from memories 0: shown, greyed, not editable.
             field.setReadOnly(not free)
+            field.setEnabled(free)
             if field.value() != value or not field.error():
                 field.set_value(value)
             tip = (

@@ -9,13 +9,24 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from lstm_gui.core.cell import Trace
 from lstm_gui.ui.theme import LIGHT, DiagramColors
 
-#: Fraction of the data's height kept free at the top for the legend.
-LEGEND_HEADROOM = 0.45
+
+class StepAxis(pg.AxisItem):
+    """An axis of whole steps: ticks at 1, 2, 5, 10, ... never at 0.5."""
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        levels = super().tickSpacing(minVal, maxVal, size)
+        whole = [(max(1.0, round(spacing)), offset) for spacing, offset in levels if spacing >= 1.0]
+        return whole or [(1.0, 0.0)]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [str(int(round(v))) for v in values]
+
 
 #: (trace column, legend name, colour attribute or hex, line width)
 CURVES: tuple[tuple[str, str, str, float], ...] = (
@@ -34,7 +45,7 @@ class OverTimePlot(pg.PlotWidget):
     step_clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, colors: DiagramColors = LIGHT) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"bottom": StepAxis(orientation="bottom")})
         self.setObjectName("over_time_plot")
         item = self.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
@@ -48,7 +59,13 @@ class OverTimePlot(pg.PlotWidget):
             self._refs = getattr(self, "_refs", []) + [ref]
         item.setLabel("bottom", "step")
         item.setMenuEnabled(True)
-        self.legend = item.addLegend(offset=(8, 2), labelTextSize="9pt", colCount=6)
+        # The legend is a row of its own above the plot (the title's row), so
+        # it never covers a curve, whatever the width.
+        self.legend = pg.LegendItem(labelTextSize="9pt", colCount=6)
+        item.legend = self.legend
+        item.layout.removeItem(item.titleLabel)
+        item.titleLabel.hide()
+        item.layout.addItem(self.legend, 0, 1)
         self.curves: dict[str, pg.PlotDataItem] = {}
         for column, name, _color, _width in CURVES:
             curve = item.plot([], [], name=name)
@@ -62,6 +79,16 @@ class OverTimePlot(pg.PlotWidget):
         item.addItem(self.cursor, ignoreBounds=True)
         self._length = 0
         self.apply_colors(colors)
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        # One legend row when there is room, two in a narrow dock (a wide
+        # legend would force the plot wider than its dock and clip it).
+        legend = self.__dict__.get("legend")  # resizeEvent runs inside pyqtgraph's __init__ too
+        if legend is not None:
+            columns = 6 if self.width() >= 560 else 3
+            if legend.columnCount != columns:
+                legend.setColumnCount(columns)
+        super().resizeEvent(event)
 
     def apply_colors(self, colors: DiagramColors) -> None:
         self.setBackground(colors.background)
@@ -107,11 +134,9 @@ class OverTimePlot(pg.PlotWidget):
             values = values[np.isfinite(values)]
             low = min(0.0, float(values.min())) if values.size else 0.0
             high = max(1.0, float(values.max())) if values.size else 1.0
-            # Headroom above the data for the one-row legend, so it covers no curve.
-            high += LEGEND_HEADROOM * (high - low)
             view.setRange(xRange=(0, n), yRange=(low, high), padding=0.05)
         else:
-            view.setRange(xRange=(0, 1), yRange=(0, 1 + LEGEND_HEADROOM), padding=0.05)
+            view.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.05)
         self.cursor.setBounds((0, max(n, 1)))
 
     def show_step(self, step: int) -> None:

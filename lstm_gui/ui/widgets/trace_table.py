@@ -20,8 +20,8 @@ from lstm_gui.core.formatting import TRACE_TABLE_COLUMNS, format_cell, format_fu
 COLUMNS: tuple[str, ...] = tuple(c for c in TRACE_TABLE_COLUMNS if c != "step")
 HEADERS: dict[str, str] = {
     "x": "x",
-    "long_prev": "long before",
-    "short_prev": "short before",
+    "long_prev": "long\nbefore",
+    "short_prev": "short\nbefore",
     "forget": "forget",
     "input": "input",
     "candidate": "candidate",
@@ -129,7 +129,11 @@ class TraceTable(QTableView):
         vh.setDefaultSectionSize(self.fontMetrics().height() + 6)
         hh = self.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        hh.setMinimumSectionSize(60)
+        # Wide enough for "-0.0000" and the two-line headers ("long / before");
+        # narrower docks scroll sideways instead of clipping the headers.
+        numbers = self.fontMetrics().horizontalAdvance("-00.0000") + 12
+        words = max(self.fontMetrics().horizontalAdvance(w) for w in ("before", "candidate", "output")) + 14
+        hh.setMinimumSectionSize(max(numbers, words))
         self.setAccessibleName("Trace table: one row per step")
         self.clicked.connect(lambda index: self.step_clicked.emit(index.row() + 1))
 
