@@ -95,7 +95,7 @@ CAPTION_PX = 16
 SMALL_PX = 15  # sums, products, names, "was" overlays
 MEMORY_VALUE_PX = 22
 GATE_VALUE_PX = 30
-BUBBLE_PX = 16
+BUBBLE_PX = 17
 
 SYMBOL: dict[str, str] = {"sigmoid": "\u03c3", "tanh": "tanh"}
 BLANK = "\u2014"  # em dash: no value at step 0
@@ -602,23 +602,10 @@ class DiagramScene(QGraphicsScene):
 
     def _show_bubble(self, key: tuple[str, str], reason: str) -> None:
         self._hide_bubble(key)
-        text = QGraphicsSimpleTextItem(textwrap.fill(reason, 34))
-        text.setFont(_font(BUBBLE_PX, bold=True))
-        r = text.boundingRect()
         pad = 6.0
-        w, h = r.width() + 2 * pad, r.height() + 2 * pad
+        gap = 9.0
         field = self._field_rect(key)
         others = [self._field_rect(k).adjusted(-3, -3, 3, 3) for k in self.fields if k != key]
-        # Below, above, then beside the field: the first place that covers no
-        # other field (and stays in the scene); else the one that covers least.
-        gap = 9.0
-        lefts = (field.center().x() - w / 2, field.left(), field.right() - w)
-        candidates = [QRectF(x, field.bottom() + gap, w, h) for x in lefts]
-        candidates += [QRectF(x, field.top() - gap - h, w, h) for x in lefts]
-        candidates += [
-            QRectF(field.right() + gap, field.center().y() - h / 2, w, h),
-            QRectF(field.left() - gap - w, field.center().y() - h / 2, w, h),
-        ]
 
         def cost(rect: QRectF) -> float:
             inside = SCENE_RECT.contains(rect)
@@ -627,7 +614,33 @@ class DiagramScene(QGraphicsScene):
             )
             return covered + (0.0 if inside else 1e9)
 
-        box = min(candidates, key=cost)  # min keeps the first of equal costs
+        # Below, above, then beside the field, wide then narrower: the first
+        # place that covers no other field (and stays in the scene); else the
+        # one that covers least.
+        # The bubble points at its field: the field's name need not be repeated.
+        what = self.fields[key].accessibleName()
+        shown = reason[len(what) + 2 :] if reason.startswith(f"{what}: ") else reason
+        best: tuple[float, QRectF, QGraphicsSimpleTextItem] | None = None
+        for width in (34, 24, 16, 12):
+            text = QGraphicsSimpleTextItem(textwrap.fill(shown, width))
+            text.setFont(_font(BUBBLE_PX, bold=True))
+            r = text.boundingRect()
+            w, h = r.width() + 2 * pad, r.height() + 2 * pad
+            lefts = (field.center().x() - w / 2, field.left(), field.right() - w)
+            candidates = [QRectF(x, field.bottom() + gap, w, h) for x in lefts]
+            candidates += [QRectF(x, field.top() - gap - h, w, h) for x in lefts]
+            for top in (field.center().y() - h / 2, field.top(), field.bottom() - h):
+                candidates += [QRectF(field.right() + gap, top, w, h), QRectF(field.left() - gap - w, top, w, h)]
+            for rect in candidates:
+                c = cost(rect)
+                if best is None or c < best[0]:
+                    best = (c, rect, text)
+                if c == 0.0:
+                    break
+            if best is not None and best[0] == 0.0:
+                break
+        assert best is not None
+        _cost, box, text = best
         path = QPainterPath()
         path.addRoundedRect(box, 5, 5)
         pointer = QPolygonF()
