@@ -18,7 +18,7 @@ import math
 import textwrap
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractAnimation, QEasingCurve, QPointF, QRectF, Qt, QVariantAnimation, Signal, Slot
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -173,6 +173,7 @@ def gate_sum_lines(gate: str, params: CellParams, step: StepTrace) -> tuple[str,
 NOTEBOOK_NAME: dict[tuple[str, str], str] = {key: name for name, key in NOTEBOOK_NAMES.items()}
 
 FLASH_MS = 600
+FLASH_TICK_MS = 100
 STEP0_HINT = "Step 0: before the first input \u2014 press \u2192 to step"
 
 
@@ -249,13 +250,12 @@ class DiagramScene(QGraphicsScene):
         self._flash_note: dict[QLabel, tuple[_Note, float, float, str]] = {}  # note, x, y, align
         self._was: dict[QLabel, str] = {}  # the value before the current burst of changes
         self._flashing: set[QLabel] = set()
-        self._flash = QVariantAnimation(self)
-        self._flash.setStartValue(1.0)
-        self._flash.setEndValue(0.0)
-        self._flash.setDuration(FLASH_MS)
-        self._flash.setEasingCurve(QEasingCurve.Type.InQuad)
-        self._flash.valueChanged.connect(self._on_flash_tick)
-        self._flash.finished.connect(self._on_flash_finished)
+        # A few coarse fade steps, not a 60 Hz animation: each tick repaints
+        # every flashing label, and a drag or Run changes them all the time.
+        self._flash = QTimer(self)
+        self._flash.setInterval(FLASH_TICK_MS)
+        self._flash.timeout.connect(self._on_flash_tick)
+        self._flash_ticks_left = 0
         self._state: DiagramState | None = None
         self._build()
         self.apply_colors(colors)
@@ -349,6 +349,7 @@ class DiagramScene(QGraphicsScene):
         ring = QGraphicsPathItem(path)
         ring.setZValue(7)
         ring.setVisible(False)
+        ring.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # opacity keeps the cache
         self.addItem(ring)
         note = _Note(SMALL_PX, pad=3)
         note.setZValue(26)
@@ -872,7 +873,7 @@ class DiagramScene(QGraphicsScene):
 
     # -- what changed --------------------------------------------------------------
     def _start_flash(self, changed: list[tuple[QLabel, str]]) -> None:
-        running = self._flash.state() == QAbstractAnimation.State.Running
+        running = self._flash.isActive()
         for label, old in changed:
             # During a burst (a drag, Run) "was" keeps the value before it began.
             if not (running and label in self._flashing):
@@ -884,23 +885,25 @@ class DiagramScene(QGraphicsScene):
             if show_note:
                 note.set_text(f"was {was}", x, y, align)
             note.setVisible(show_note)
-            note.setOpacity(1.0)
-            ring = self._flash_ring[label]
-            ring.setVisible(True)
-            ring.setOpacity(1.0)
-        self._flash.stop()
-        self._flash.start()
+            self._flash_ring[label].setVisible(True)
+        self._flash_ticks_left = FLASH_MS // FLASH_TICK_MS
+        self._set_flash_opacity(1.0)
+        if not running:
+            self._flash.start()
 
-    @Slot(object)
-    def _on_flash_tick(self, value: object) -> None:
-        opacity = value if isinstance(value, float) else 0.0
+    def _set_flash_opacity(self, opacity: float) -> None:
         for label in self._flashing:
             self._flash_ring[label].setOpacity(opacity)
             # the previous value stays readable longer than the ring
             self._flash_note[label][0].setOpacity(min(1.0, 2 * opacity))
 
     @Slot()
-    def _on_flash_finished(self) -> None:
+    def _on_flash_tick(self) -> None:
+        self._flash_ticks_left -= 1
+        if self._flash_ticks_left > 0:
+            self._set_flash_opacity(self._flash_ticks_left / (FLASH_MS // FLASH_TICK_MS))
+            return
+        self._flash.stop()
         for label in self._flashing:
             self._flash_ring[label].setVisible(False)
             self._flash_note[label][0].setVisible(False)
