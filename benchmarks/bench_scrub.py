@@ -20,7 +20,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LSTM_GUI_SETTINGS_DIR", tempfile.mkdtemp(prefix="lstm-gui-bench-"))
 
-from bench_stepping import FRAME_MS, _PaintCounter, _percentile  # noqa: E402  (after the environment)
+from bench_stepping import FRAME_MS, _PaintCounter, _percentile
 
 MOVES = 200
 
