@@ -74,14 +74,15 @@ def test_the_diagram_fits_its_scene_and_the_fields_stay_inside_it(qtbot):
 
 
 def test_a_value_tooltip_is_the_normal_tooltip_not_the_labels_big_bold_text(window, qtbot):
-    label = window.value_label("forget")
-    QToolTip.showText(QPoint(10, 10), label.toolTip(), label)
-    tips = [w for w in QApplication.topLevelWidgets() if w.objectName() == "qtooltip_label" and w.isVisible()]
-    assert tips
-    tip_font = tips[0].font()
-    assert not tip_font.bold()
-    assert QFontInfo(tip_font).pixelSize() == QFontInfo(QToolTip.font()).pixelSize()
-    QToolTip.hideText()
+    window.value_label("long").setToolTip("the new long-term memory")
+    for widget in (window.value_label("forget"), window.value_label("long"), window.weight_field("forget", "bias")):
+        QToolTip.showText(QPoint(10, 10), widget.toolTip(), widget)
+        tips = [w for w in QApplication.topLevelWidgets() if w.objectName() == "qtooltip_label" and w.isVisible()]
+        assert tips
+        tip_font = tips[0].font()
+        assert not tip_font.bold()
+        assert QFontInfo(tip_font).pixelSize() == QFontInfo(QToolTip.font()).pixelSize()
+        QToolTip.hideText()
 
 
 def test_a_weight_tooltip_names_its_notebook_name_in_words(window):
@@ -152,10 +153,12 @@ def test_a_drag_of_n_moves_is_n_updates_and_one_undo_step(window, qtbot):
     start_count = window.undo_stack.count()
     drags: list[tuple[str, str, float, int]] = []
     window.scene.weight_dragged.connect(lambda *args: drags.append(args))
-    field.begin_scrub()
+    with qtbot.waitSignal(window.scene.dragging_changed, check_params_cb=lambda on: on is True):
+        field.begin_scrub()
     for _ in range(10):
         field.scrub_move(1.0)
-    field.end_scrub()
+    with qtbot.waitSignal(window.scene.dragging_changed, check_params_cb=lambda on: on is False):
+        field.end_scrub()
     assert [round(d[2], 10) for d in drags] == [round(1.62 + 0.01 * k, 10) for k in range(1, 11)]
     assert len({d[3] for d in drags}) == 1  # one drag id
     assert window.session.params.get("forget", "bias") == pytest.approx(1.72)

@@ -216,6 +216,8 @@ class DiagramScene(QGraphicsScene):
     weight_dragged(gate, role, value, drag_id) : one move of a drag on a
         weight field; every move of one drag has the same ``drag_id`` (so
         the window merges them into one undo step).
+    dragging_changed(bool) : a drag on a weight began (True) or ended
+        (False); a view that is costly to redraw may wait for the end.
     refused(str) : typed text was refused (the reason).
 
     View options: :meth:`set_show_sums`, :meth:`set_show_names`.
@@ -223,6 +225,7 @@ class DiagramScene(QGraphicsScene):
 
     weight_committed = Signal(str, str, float)
     weight_dragged = Signal(str, str, float, int)
+    dragging_changed = Signal(bool)
     refused = Signal(str)
 
     def __init__(self, colors: DiagramColors = LIGHT, parent=None) -> None:
@@ -520,7 +523,8 @@ class DiagramScene(QGraphicsScene):
         field.committed.connect(lambda value, g=gate, r=role: self.weight_committed.emit(g, r, value))
         field.refused.connect(lambda reason, k=key: self._show_bubble(k, reason))
         field.error_cleared.connect(lambda k=key: self._hide_bubble(k))
-        field.scrub_started.connect(lambda k=key: self._drag_id.__setitem__(k, next(self._drag_ids)))
+        field.scrub_started.connect(lambda k=key: self._on_scrub_started(k))
+        field.scrub_finished.connect(lambda: self.dragging_changed.emit(False))
         field.scrubbed.connect(
             lambda value, g=gate, r=role: self.weight_dragged.emit(g, r, value, self._drag_id[(g, r)])
         )
@@ -537,6 +541,10 @@ class DiagramScene(QGraphicsScene):
             item = self._text(name, x, y + 7, px=SMALL_PX, key="block_text_" + gate, bold=True)  # x: _add_block
         item.setVisible(False)
         self._names[key] = item
+
+    def _on_scrub_started(self, key: tuple[str, str]) -> None:
+        self._drag_id[key] = next(self._drag_ids)
+        self.dragging_changed.emit(True)
 
     def _build_legend(self) -> None:
         x, y = LINE_START + 10, INPUT_Y + 22
