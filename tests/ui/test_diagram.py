@@ -275,9 +275,12 @@ def test_a_step_flashes_the_changed_values_with_their_previous_value(qtbot):
     assert scene.was_text(win.value_label("long")) == "was 0.4995"
     assert forget in scene.flashing_labels()
     assert win.value_label("long") in scene.flashing_labels()
+    win.set_step(3)  # stepping on while it flashes: "was" is the step before
+    assert scene.was_text(forget) == "was 0.9601"
+    assert forget.text() == "0.9754"
     qtbot.waitUntil(lambda: not scene.flashing_labels(), timeout=3000)
     assert scene.was_text(forget) == ""
-    assert forget.text() == "0.9601"
+    assert forget.text() == "0.9754"
     win.undo_stack.setClean()
 
 

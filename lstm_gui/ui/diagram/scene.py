@@ -248,6 +248,7 @@ class DiagramScene(QGraphicsScene):
         self._show_names = False
         self._drag_ids = itertools.count(1)
         self._drag_id: dict[tuple[str, str], int] = {}
+        self._dragging = False
         # One "what changed" animation for every label: a ring and a "was" note each.
         self._flash_ring: dict[QLabel, QGraphicsPathItem] = {}
         self._flash_note: dict[QLabel, tuple[_Note, float, float, str]] = {}  # note, x, y, align
@@ -524,7 +525,7 @@ class DiagramScene(QGraphicsScene):
         field.refused.connect(lambda reason, k=key: self._show_bubble(k, reason))
         field.error_cleared.connect(lambda k=key: self._hide_bubble(k))
         field.scrub_started.connect(lambda k=key: self._on_scrub_started(k))
-        field.scrub_finished.connect(lambda: self.dragging_changed.emit(False))
+        field.scrub_finished.connect(self._on_scrub_finished)
         field.scrubbed.connect(
             lambda value, g=gate, r=role: self.weight_dragged.emit(g, r, value, self._drag_id[(g, r)])
         )
@@ -544,7 +545,12 @@ class DiagramScene(QGraphicsScene):
 
     def _on_scrub_started(self, key: tuple[str, str]) -> None:
         self._drag_id[key] = next(self._drag_ids)
+        self._dragging = True
         self.dragging_changed.emit(True)
+
+    def _on_scrub_finished(self) -> None:
+        self._dragging = False
+        self.dragging_changed.emit(False)
 
     def _build_legend(self) -> None:
         x, y = LINE_START + 10, INPUT_Y + 22
@@ -883,8 +889,9 @@ class DiagramScene(QGraphicsScene):
     def _start_flash(self, changed: list[tuple[QLabel, str]]) -> None:
         running = self._flash.isActive()
         for label, old in changed:
-            # During a burst (a drag, Run) "was" keeps the value before it began.
-            if not (running and label in self._flashing):
+            # During a drag "was" keeps the value before the drag began; a
+            # step (also while running) shows the step before.
+            if not (self._dragging and running and label in self._flashing):
                 self._was[label] = old
             self._flashing.add(label)
             was = self._was[label]
