@@ -311,3 +311,21 @@ def test_step_zero_shows_a_hint_and_blank_values(window):
     assert window.value_label("long").text() == "2.0000"  # the initial memories are shown
     window.set_step(1)
     assert scene.hint_text() == ""
+
+
+def test_a_mouse_drag_in_the_diagram_view_scrubs_by_screen_pixels(window, qtbot):
+    field = window.weight_field("forget", "bias")  # 1.62
+    view = window.diagram
+    viewport = view.viewport()
+    centre = view.mapFromScene(field.graphicsProxyWidget().sceneBoundingRect().center())
+    count = window.undo_stack.count()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=centre)
+    for dx in range(2, 42, 2):
+        qtbot.mouseMove(viewport, centre + QPoint(dx, 0))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=centre + QPoint(40, 0))
+    assert window.session.params.get("forget", "bias") == pytest.approx(1.62 + 0.40)  # 40 px, 0.01 each
+    assert field.text() == "2.02" and not field.hasFocus()
+    assert window.undo_stack.count() == count + 1
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=centre)  # a click: type instead
+    assert field.hasFocus()
+    assert window.session.params.get("forget", "bias") == pytest.approx(2.02)

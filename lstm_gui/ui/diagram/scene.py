@@ -9,6 +9,14 @@ value on a colour scale.
 
 Everything is drawn in scene units and scaled by the view, so it stays sharp
 at any size. The diagram computes nothing: it shows a :class:`StepTrace`.
+
+What a person can do and see here: drag sideways on a weight (or press
+Up/Down in it) to change it; View > Show Sums writes each gate's sum above
+its block and the products on the memory lines; View > Show Parameter Names
+labels each weight with its notebook name; a value that changed flashes with
+its previous value ("was 0.9852") beside it; step 0 shows a hint. A value
+label's text is always the current value, or "—" (:data:`BLANK`) for a gate,
+the input and tanh at step 0.
 """
 
 from __future__ import annotations
