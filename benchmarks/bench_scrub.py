@@ -20,7 +20,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LSTM_GUI_SETTINGS_DIR", tempfile.mkdtemp(prefix="lstm-gui-bench-"))
 
-from bench_stepping import FRAME_MS, _PaintCounter, _percentile
+from bench_stepping import FRAME_MS, _measure, _PaintCounter, _percentile
 
 MOVES = 200
 
@@ -61,21 +61,6 @@ def _drag(window, app, counter) -> list[float]:
     return times
 
 
-def _repaint(window, app, counter, samples: int) -> list[float]:
-    times = []
-    for _ in range(samples):
-        before = counter.count
-        t0 = time.perf_counter()
-        window.diagram.viewport().update()
-        window.trace_table.viewport().update()
-        window.plot.viewport().update()
-        deadline = t0 + 1.0
-        while counter.count == before and time.perf_counter() < deadline:
-            app.processEvents()
-        times.append((time.perf_counter() - t0) * 1000)
-    return times
-
-
 def run(repeats: int) -> list[str]:
     from lstm_gui.ui.app import make_app
 
@@ -88,7 +73,7 @@ def run(repeats: int) -> list[str]:
         moves = _drag(window, app, counter)
         assert window.undo_stack.count() == steps_before + 1, "one drag, one undo step"
         window.undo_stack.undo()
-        floor = _repaint(window, app, counter, MOVES // 2)
+        floor = _measure(window, app, MOVES // 2, "repaint")  # the same baseline as bench_stepping
         p50s.append(statistics.median(moves))
         p95s.append(_percentile(moves, 95))
         floors.append(statistics.median(floor))

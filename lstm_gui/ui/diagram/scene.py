@@ -117,19 +117,20 @@ def _font(px: float, bold: bool = False, italic: bool = False) -> QFont:
     return font
 
 
+def _term(text: str) -> str:
+    """A negative number in a sum, in brackets: ``+ (-0.19)``."""
+    return f"({text})" if text.startswith("-") else text
+
+
 def gate_formula(gate: str, params: CellParams, step: StepTrace) -> str:
     """``sigmoid(2.70 x 1.000 + 1.63 x 1.000 + 1.62) = 0.9974`` for one gate."""
     g = params.gate(gate)
-
-    def term(text: str) -> str:
-        return f"({text})" if text.startswith("-") else text
-
     activation = GATE_ACTIVATION[gate]
     value = getattr(step, gate)
     return (
-        f"{activation}({term(display_text(g.w_short))} x {term(format_number(step.short_prev, 3))}"
-        f" + {term(display_text(g.w_input))} x {term(format_number(step.x, 3))}"
-        f" + {term(display_text(g.bias))}) = {format_number(value)}"
+        f"{activation}({_term(display_text(g.w_short))} x {_term(format_number(step.short_prev, 3))}"
+        f" + {_term(display_text(g.w_input))} x {_term(format_number(step.x, 3))}"
+        f" + {_term(display_text(g.bias))}) = {format_number(value)}"
     )
 
 
@@ -152,10 +153,6 @@ class _Label(QLabel):
         if translucent:
             self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
-
-def _term(text: str) -> str:
-    return f"({text})" if text.startswith("-") else text
 
 
 def gate_sum_lines(gate: str, params: CellParams, step: StepTrace) -> tuple[str, str, str]:
