@@ -3,8 +3,9 @@
 :class:`SetValueCommand` is the general shape (a setter, the value before and
 after); the helpers below build it for each session attribute, and the
 training panel can reuse them. Commands with the same ``merge_key`` pushed in
-a row merge into one undo step (typing into the same field); weight edits do
-not merge: every committed edit is its own step.
+a row merge into one undo step (typing into the same field); typed weight
+edits do not merge (every committed edit is its own step), the moves of one
+drag on a weight do (``merge_key=f"drag:{drag_id}"``).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class SetValueCommand(QUndoCommand):
         if not isinstance(other, SetValueCommand) or other._merge_key != self._merge_key:
             return False
         self.after = other.after
+        self.setText(other.text())  # the Edit menu names the value reached
         return True
 
     def redo(self) -> None:
@@ -71,10 +73,14 @@ def params_command(session: Session, params: CellParams, text: str = "Set weight
     return SetValueCommand(text, session.set_params, session.params, params)
 
 
-def weight_command(session: Session, gate: str, role: str, value: float) -> SetValueCommand:
-    """One weight or bias edit (one undo step)."""
+def weight_command(
+    session: Session, gate: str, role: str, value: float, merge_key: str | None = None
+) -> SetValueCommand:
+    """One weight or bias edit: its own undo step, or merged with the commands
+    pushed just before it that have the same ``merge_key`` (one drag)."""
     text = f"Set {GATE_WORDS[gate]} {ROLE_WORDS[role]} to {format_full(value)}"
-    return params_command(session, session.params.with_value(gate, role, value), text)
+    params = session.params.with_value(gate, role, value)
+    return SetValueCommand(text, session.set_params, session.params, params, merge_key=merge_key)
 
 
 def inputs_command(session: Session, inputs: Sequence[float], text: str = "Edit inputs") -> SetValueCommand:

@@ -510,6 +510,7 @@ class MainWindow(QMainWindow):
         self.input_strip.step_clicked.connect(stepper.set_step)
         self.input_strip.refused.connect(self._on_refused)
         self.scene.weight_committed.connect(self._on_weight_committed)
+        self.scene.weight_dragged.connect(self._on_weight_dragged)
         self.scene.refused.connect(self._on_refused)
         self.step_slider.valueChanged.connect(stepper.set_step)
         self.speed_combo.currentIndexChanged.connect(lambda i: self.set_speed(float(self.speed_combo.itemData(i))))
@@ -654,6 +655,11 @@ class MainWindow(QMainWindow):
             return
         self.undo_stack.push(weight_command(self.session, gate, role, value))
         self.statusBar().showMessage(f"{gate} {role} = {value!r}", 4000)
+
+    @Slot(str, str, float, int)
+    def _on_weight_dragged(self, gate: str, role: str, value: float, drag_id: int) -> None:
+        if self.stepper.preview is None:  # every move of one drag: one undo step
+            self.undo_stack.push(weight_command(self.session, gate, role, value, merge_key=f"drag:{drag_id}"))
 
     @Slot(int, float)
     def _on_input_edited(self, index: int, value: float) -> None:

@@ -36,6 +36,7 @@ class DiagramColors:
     field_border: str
     error: str
     current: str  # highlight of the current step (strip, table)
+    flash: str = "#f5a300"  # ring around a value that just changed (diagram)
 
 
 LIGHT = DiagramColors(
@@ -54,6 +55,7 @@ LIGHT = DiagramColors(
     field_border="#b8c0cc",
     error="#d32f2f",
     current="#ffe08a",
+    flash="#f5a300",
 )
 
 DARK = DiagramColors(
@@ -72,6 +74,7 @@ DARK = DiagramColors(
     field_border="#4a505c",
     error="#ff6b6b",
     current="#6b5a1e",
+    flash="#ffc940",
 )
 
 

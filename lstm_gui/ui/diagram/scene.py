@@ -9,14 +9,24 @@ value on a colour scale.
 
 Everything is drawn in scene units and scaled by the view, so it stays sharp
 at any size. The diagram computes nothing: it shows a :class:`StepTrace`.
+
+What a person can do and see here: drag sideways on a weight (or press
+Up/Down in it) to change it; View > Show Sums writes each gate's sum above
+its block and the products on the memory lines; View > Show Parameter Names
+labels each weight with its notebook name; a value that changed flashes with
+its previous value ("was 0.9852") beside it; step 0 shows a hint. A value
+label's text is always the current value, or "—" (:data:`BLANK`) for a gate,
+the input and tanh at step 0.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import textwrap
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -45,30 +55,55 @@ from PySide6.QtWidgets import (
 
 from lstm_gui.core.cell import CellParams, StepTrace
 from lstm_gui.core.formatting import format_number
-from lstm_gui.core.vocabulary import GATE_ACTIVATION, GATE_CAPTIONS, GATE_TITLES, GATE_WORDS, GATES, ROLE_WORDS
+from lstm_gui.core.vocabulary import (
+    GATE_ACTIVATION,
+    GATE_CAPTIONS,
+    GATE_TITLES,
+    GATE_WORDS,
+    GATES,
+    NOTEBOOK_NAMES,
+    ROLE_WORDS,
+)
 from lstm_gui.ui.theme import LIGHT, DiagramColors, readable_text, value_fill
 from lstm_gui.ui.widgets.number_field import NumberField, display_text
 
 # -- layout (scene units) ------------------------------------------------------
+# The window shows the scene at about 0.46 (1024x700) to 0.70 (1440x900) of
+# these units with the training column open; the type scale below keeps the
+# weights at 8-13 px on screen there (tests/ui/test_diagram.py checks it).
 SCENE_RECT = QRectF(0, 0, 1350, 650)
-LONG_Y = 100.0
-SHORT_Y = 530.0
-INPUT_Y = 590.0
-LINE_START = 170.0
-LINE_END = 1150.0
-BLOCK_TOP = 285.0
-BLOCK_W = 164.0
-BLOCK_H = 112.0
-GATE_X: dict[str, float] = {"forget": 300.0, "input": 520.0, "candidate": 730.0, "output": 950.0}
-ARM = 42.0  # horizontal offset of the two input arrows from the block centre
-ADD_X = 625.0  # the x node of input*candidate and the + node above it
-ADD_NODE_Y = 205.0
-OUT_X = 1085.0  # tanh of the new long-term memory and the output x node
-TANH_Y = 205.0
+LONG_Y = 84.0
+SHORT_Y = 548.0
+INPUT_Y = 600.0
+LINE_START = 160.0
+LINE_END = 1180.0
+BLOCK_TOP = 300.0
+BLOCK_W = 190.0
+BLOCK_H = 128.0
+GATE_X: dict[str, float] = {"forget": 285.0, "input": 515.0, "candidate": 745.0, "output": 975.0}
+ARM = 48.0  # horizontal offset of the two input arrows from the block centre
+ADD_X = 630.0  # the x node of input*candidate and the + node above it
+ADD_NODE_Y = 165.0
+OUT_X = 1120.0  # tanh of the new long-term memory and the output x node
+TANH_Y = 175.0
+TANH_W = 96.0
 OUT_NODE_Y = BLOCK_TOP + 56.0
-NODE_R = 15.0
-FIELD_W = 70.0
-FIELD_H = 28.0
+NODE_R = 17.0
+FIELD_W = 92.0
+FIELD_H = 32.0
+W_SHORT_Y = BLOCK_TOP + BLOCK_H + 16  # the weight field on the short-term arrow
+W_INPUT_Y = W_SHORT_Y + FIELD_H + 14  # the one on the input arrow, staggered below
+SUM_TOP = BLOCK_TOP - 72  # the band above the blocks where the sums go
+
+# Type scale (pixel sizes in scene units).
+FIELD_PX = 19
+HEADING_PX = 18
+LABEL_PX = 17  # memory names
+CAPTION_PX = 16
+SMALL_PX = 15  # sums, products, names, "was" overlays
+MEMORY_VALUE_PX = 22
+GATE_VALUE_PX = 30
+BUBBLE_PX = 17
 
 SYMBOL: dict[str, str] = {"sigmoid": "\u03c3", "tanh": "tanh"}
 BLANK = "\u2014"  # em dash: no value at step 0
@@ -82,19 +117,20 @@ def _font(px: float, bold: bool = False, italic: bool = False) -> QFont:
     return font
 
 
+def _term(text: str) -> str:
+    """A negative number in a sum, in brackets: ``+ (-0.19)``."""
+    return f"({text})" if text.startswith("-") else text
+
+
 def gate_formula(gate: str, params: CellParams, step: StepTrace) -> str:
     """``sigmoid(2.70 x 1.000 + 1.63 x 1.000 + 1.62) = 0.9974`` for one gate."""
     g = params.gate(gate)
-
-    def term(text: str) -> str:
-        return f"({text})" if text.startswith("-") else text
-
     activation = GATE_ACTIVATION[gate]
     value = getattr(step, gate)
     return (
-        f"{activation}({term(display_text(g.w_short))} x {term(format_number(step.short_prev, 3))}"
-        f" + {term(display_text(g.w_input))} x {term(format_number(step.x, 3))}"
-        f" + {term(display_text(g.bias))}) = {format_number(value)}"
+        f"{activation}({_term(display_text(g.w_short))} x {_term(format_number(step.short_prev, 3))}"
+        f" + {_term(display_text(g.w_input))} x {_term(format_number(step.x, 3))}"
+        f" + {_term(display_text(g.bias))}) = {format_number(value)}"
     )
 
 
@@ -119,11 +155,82 @@ class _Label(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
 
+def gate_sum_lines(gate: str, params: CellParams, step: StepTrace) -> tuple[str, str, str]:
+    """The video's sum for one gate, in three lines::
+
+        2.70 × 1.00
+        + 1.63 × 1.00 + 1.62
+        = 5.95 → 0.9974
+
+    (w_short x short-term + w_input x input + bias = pre-activation, then the
+    activation), every number the float64 value rounded for display.
+    """
+    g = params.gate(gate)
+    pre = getattr(step, f"{gate}_pre")
+    return (
+        f"{_term(display_text(g.w_short))} \u00d7 {_term(format_number(step.short_prev, 2))}",
+        f"+ {_term(display_text(g.w_input))} \u00d7 {_term(format_number(step.x, 2))} + {_term(display_text(g.bias))}",
+        f"= {format_number(pre, 2)} \u2192 {format_number(getattr(step, gate))}",
+    )
+
+
+#: (gate, role) -> the notebook's name ("wlr1").
+NOTEBOOK_NAME: dict[tuple[str, str], str] = {key: name for name, key in NOTEBOOK_NAMES.items()}
+
+FLASH_MS = 600
+FLASH_TICK_MS = 100
+STEP0_HINT = "Step 0: before the first input \u2014 press \u2192 to step"
+
+
+class _Note(QGraphicsPathItem):
+    """Text on a rounded, filled background (sums, hints, "was" overlays)."""
+
+    def __init__(self, px: float, bold: bool = False, pad: float = 4.0) -> None:
+        super().__init__()
+        self.pad = pad
+        self.label = QGraphicsSimpleTextItem(self)
+        self.label.setFont(_font(px, bold))
+        self.setPen(Qt.PenStyle.NoPen)
+
+    def set_text(self, text: str, x: float, y: float, align: str = "center") -> None:
+        """Show ``text`` with its box's top at ``y``; ``x`` is the box's left,
+        centre or right edge (``align``)."""
+        self.label.setText(text)
+        r = self.label.boundingRect()
+        w, h = r.width() + 2 * self.pad, r.height() + 2 * self.pad
+        left = {"left": x, "center": x - w / 2, "right": x - w}[align]
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(0, 0, w, h), 5, 5)
+        self.setPath(path)
+        self.setPos(left, y)
+        self.label.setPos(self.pad, self.pad)
+
+    def set_colors(self, background: str, text: str, border: str | None = None) -> None:
+        self.setBrush(QColor(background))
+        self.setPen(QPen(QColor(border), 1.5) if border else Qt.PenStyle.NoPen)
+        self.label.setBrush(QColor(text))
+
+
 class DiagramScene(QGraphicsScene):
-    """The cell drawing. ``weight_committed(gate, role, value)`` when a
-    person enters a new weight; ``refused(str)`` when text is refused."""
+    """The cell drawing.
+
+    Signals
+    -------
+    weight_committed(gate, role, value) : a person entered a new weight
+        (typed, or one Up/Down press): one undo step each.
+    weight_dragged(gate, role, value, drag_id) : one move of a drag on a
+        weight field; every move of one drag has the same ``drag_id`` (so
+        the window merges them into one undo step).
+    dragging_changed(bool) : a drag on a weight began (True) or ended
+        (False); a view that is costly to redraw may wait for the end.
+    refused(str) : typed text was refused (the reason).
+
+    View options: :meth:`set_show_sums`, :meth:`set_show_names`.
+    """
 
     weight_committed = Signal(str, str, float)
+    weight_dragged = Signal(str, str, float, int)
+    dragging_changed = Signal(bool)
     refused = Signal(str)
 
     def __init__(self, colors: DiagramColors = LIGHT, parent=None) -> None:
@@ -134,11 +241,30 @@ class DiagramScene(QGraphicsScene):
         self._styled: list[tuple[QAbstractGraphicsShapeItem, str, str]] = []  # item, kind, colour key
         self.fields: dict[tuple[str, str], NumberField] = {}
         self._field_line: dict[tuple[str, str], str] = {}
-        self._bubbles: dict[tuple[str, str], tuple[QGraphicsPathItem, QGraphicsSimpleTextItem]] = {}
+        self._bubbles: dict[tuple[str, str], tuple[QGraphicsPathItem, QGraphicsSimpleTextItem, str]] = {}
         self.blocks: dict[str, QGraphicsRectItem] = {}
         self.value_labels: dict[str, QLabel] = {}
         self._memory_labels: list[tuple[QLabel, str]] = []
         self._small_values: dict[str, QGraphicsSimpleTextItem] = {}
+        self._sums: dict[str, _Note] = {}
+        self._sum_texts: dict[str, str] = {}
+        self._names: dict[tuple[str, str], QGraphicsSimpleTextItem] = {}
+        self._show_sums = False
+        self._show_names = False
+        self._drag_ids = itertools.count(1)
+        self._drag_id: dict[tuple[str, str], int] = {}
+        self._dragging = False
+        # One "what changed" animation for every label: a ring and a "was" note each.
+        self._flash_ring: dict[QLabel, QGraphicsPathItem] = {}
+        self._flash_note: dict[QLabel, tuple[_Note, float, float, str]] = {}  # note, x, y, align
+        self._was: dict[QLabel, str] = {}  # the value before the current burst of changes
+        self._flashing: set[QLabel] = set()
+        # A few coarse fade steps, not a 60 Hz animation: each tick repaints
+        # every flashing label, and a drag or Run changes them all the time.
+        self._flash = QTimer(self)
+        self._flash.setInterval(FLASH_TICK_MS)
+        self._flash.timeout.connect(self._on_flash_tick)
+        self._flash_ticks_left = 0
         self._state: DiagramState | None = None
         self._build()
         self.apply_colors(colors)
@@ -162,7 +288,7 @@ class DiagramScene(QGraphicsScene):
         if arrow:
             (x0, y0), (x1, y1) = points[-2], points[-1]
             angle = math.atan2(y1 - y0, x1 - x0)
-            size = 7.0 + width
+            size = 8.0 + width
             tip = QPointF(x1, y1)
             left = QPointF(x1 - size * math.cos(angle - 0.45), y1 - size * math.sin(angle - 0.45))
             right = QPointF(x1 - size * math.cos(angle + 0.45), y1 - size * math.sin(angle + 0.45))
@@ -180,7 +306,7 @@ class DiagramScene(QGraphicsScene):
         node.setZValue(3)
         self._track(node, "node", key)
         text = QGraphicsSimpleTextItem(symbol)
-        text.setFont(_font(22, bold=True))
+        text.setFont(_font(24, bold=True))
         r = text.boundingRect()
         text.setPos(x - r.width() / 2, y - r.height() / 2 - 1)
         text.setZValue(4)
@@ -191,7 +317,7 @@ class DiagramScene(QGraphicsScene):
         text: str,
         x: float,
         y: float,
-        px: float = 13,
+        px: float = CAPTION_PX,
         key: str = "muted",
         bold: bool = False,
         italic: bool = False,
@@ -212,13 +338,34 @@ class DiagramScene(QGraphicsScene):
         proxy.setZValue(z)
         return proxy
 
-    def _memory_label(self, name: str, x: float, y: float, key: str, width: float = 128) -> QLabel:
+    def _memory_label(
+        self, name: str, x: float, y: float, key: str, width: float = 130, was: tuple[float, float, str] | None = None
+    ) -> QLabel:
         label = _Label("0.0000", translucent=False)
         label.setObjectName(name)
-        label.setFixedSize(int(width), 34)
+        label.setFixedSize(int(width), 40)
         self._proxy(label, x, y, z=6)
         self._memory_labels.append((label, key))
+        self._add_flash(label, *(was or (x + width / 2, y + 44, "center")))
         return label
+
+    def _add_flash(self, label: QLabel, x: float, y: float, align: str) -> None:
+        proxy = label.graphicsProxyWidget()
+        assert proxy is not None
+        rect = proxy.sceneBoundingRect().adjusted(-4, -4, 4, 4)
+        path = QPainterPath()
+        path.addRoundedRect(rect, 9, 9)
+        ring = QGraphicsPathItem(path)
+        ring.setZValue(7)
+        ring.setVisible(False)
+        ring.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # opacity keeps the cache
+        self.addItem(ring)
+        note = _Note(SMALL_PX, pad=3)
+        note.setZValue(26)
+        note.setVisible(False)
+        self.addItem(note)
+        self._flash_ring[label] = ring
+        self._flash_note[label] = (note, x, y, align)
 
     # -- the drawing -----------------------------------------------------------
     def _build(self) -> None:
@@ -228,7 +375,7 @@ class DiagramScene(QGraphicsScene):
             ("2  remember something new", ADD_X),
             ("3  output", (GATE_X["output"] + OUT_X) / 2),
         ):
-            self._text(text, x, 14, px=14, key="muted", bold=True, align="center")
+            self._text(text, x, 6, px=HEADING_PX, key="muted", bold=True, align="center")
 
         # Memory and input lines.
         self._line([(LINE_START, LONG_Y), (LINE_END, LONG_Y)], "long_term", width=7, z=0.5)
@@ -240,12 +387,16 @@ class DiagramScene(QGraphicsScene):
         )
 
         # Left: the memories before this step and the input.
-        self._text("long-term memory", 20, LONG_Y - 44, px=13, key="long_term", bold=True)
-        self.long_prev_label = self._memory_label("value_long_prev", 20, LONG_Y - 17, "long_term")
-        self._text("short-term memory", 20, SHORT_Y - 44, px=13, key="short_term", bold=True)
-        self.short_prev_label = self._memory_label("value_short_prev", 20, SHORT_Y - 17, "short_term")
-        self._text("input", 20, INPUT_Y + 20, px=13, key="input_line", bold=True)
-        self.input_label = self._memory_label("value_x", 20, INPUT_Y - 17, "input_line")
+        self._text("long-term memory", 20, LONG_Y - 44, px=LABEL_PX, key="long_term", bold=True)
+        self.long_prev_label = self._memory_label("value_long_prev", 20, LONG_Y - 20, "long_term")
+        self._text("short-term memory", 20, SHORT_Y - 44, px=LABEL_PX, key="short_term", bold=True)
+        self.short_prev_label = self._memory_label(
+            "value_short_prev", 20, SHORT_Y - 20, "short_term", was=(LINE_START - 4, SHORT_Y + 5, "left")
+        )
+        self._text("input", 20, INPUT_Y + 22, px=LABEL_PX, key="input_line", bold=True)
+        self.input_label = self._memory_label(
+            "value_x", 20, INPUT_Y - 20, "input_line", was=(LINE_START - 4, INPUT_Y - 24, "left")
+        )
 
         # Gate columns: two weighted arrows up into each block.
         for gate in GATES:
@@ -255,15 +406,15 @@ class DiagramScene(QGraphicsScene):
             self._line([(cx - ARM, SHORT_Y), (cx - ARM, bottom)], "short_term", width=3)
             self._dot(cx + ARM, INPUT_Y, "input_line")
             self._line([(cx + ARM, INPUT_Y), (cx + ARM, bottom)], "input_line", width=2.5)
-            self._add_field(gate, "w_short", cx - ARM - FIELD_W / 2, 418, "short_term")
-            self._add_field(gate, "w_input", cx + ARM - FIELD_W / 2, 462, "input_line")
+            self._add_field(gate, "w_short", cx - ARM - FIELD_W / 2, W_SHORT_Y, "short_term")
+            self._add_field(gate, "w_input", cx + ARM - FIELD_W / 2, W_INPUT_Y, "input_line")
             self._add_block(gate, cx)
 
         # Stage 1: forget x long-term.
         fx = GATE_X["forget"]
         self._line([(fx, BLOCK_TOP), (fx, LONG_Y + NODE_R)], "sigmoid", width=3)
         self._node(fx, LONG_Y, "\u00d7", "long_term")
-        self._text(GATE_CAPTIONS["forget"], fx + 12, 170, italic=True)
+        self._text(GATE_CAPTIONS["forget"], fx + 12, LONG_Y + 34, italic=True)
 
         # Stage 2: input x candidate, added to the long-term memory.
         ix, gx = GATE_X["input"], GATE_X["candidate"]
@@ -272,43 +423,59 @@ class DiagramScene(QGraphicsScene):
         self._node(ADD_X, ADD_NODE_Y, "\u00d7", "muted")
         self._line([(ADD_X, ADD_NODE_Y - NODE_R), (ADD_X, LONG_Y + NODE_R)], "muted", width=3)
         self._node(ADD_X, LONG_Y, "+", "long_term")
-        self._text(GATE_CAPTIONS["input"], ix - 8, 222, italic=True, align="right")
-        self._text(GATE_CAPTIONS["candidate"], gx + 8, 222, italic=True)
+        self._text(GATE_CAPTIONS["input"], ix - 8, ADD_NODE_Y + 20, italic=True, align="right")
+        self._text(GATE_CAPTIONS["candidate"], gx + 8, ADD_NODE_Y + 20, italic=True)
 
         # Stage 3: tanh of the new long-term memory, times the output gate.
         ox = GATE_X["output"]
         self._dot(OUT_X, LONG_Y, "long_term")
-        self._line([(OUT_X, LONG_Y), (OUT_X, TANH_Y - 26)], "long_term", width=3)
-        tanh_block = QGraphicsRectItem(OUT_X - 52, TANH_Y - 26, 104, 52)
+        self._line([(OUT_X, LONG_Y), (OUT_X, TANH_Y - 28)], "long_term", width=3)
+        tanh_block = QGraphicsRectItem(OUT_X - TANH_W / 2, TANH_Y - 28, TANH_W, 56)
         tanh_block.setZValue(3)
         self._track(tanh_block, "block", "tanh")
         self.tanh_block = tanh_block
         self.tanh_label = _Label(BLANK)
         self.tanh_label.setObjectName("value_long_tanh")
-        self.tanh_label.setFixedSize(100, 48)
-        self._proxy(self.tanh_label, OUT_X - 50, TANH_Y - 24, z=6)
-        self._line([(OUT_X, TANH_Y + 26), (OUT_X, OUT_NODE_Y - NODE_R)], "tanh", width=3)
-        self._text("potential short-term\nmemory", OUT_X + 60, TANH_Y - 16, italic=True)
+        self.tanh_label.setFixedSize(int(TANH_W - 4), 52)
+        self._proxy(self.tanh_label, OUT_X - TANH_W / 2 + 2, TANH_Y - 26, z=6)
+        self._add_flash(self.tanh_label, OUT_X, TANH_Y - 56, "center")
+        self._line([(OUT_X, TANH_Y + 28), (OUT_X, OUT_NODE_Y - NODE_R)], "tanh", width=3)
+        self._text("potential short-term\nmemory", OUT_X + TANH_W / 2 + 8, TANH_Y - 24, italic=True)
         self._line([(ox + BLOCK_W / 2, OUT_NODE_Y), (OUT_X - NODE_R, OUT_NODE_Y)], "sigmoid", width=3)
         self._node(OUT_X, OUT_NODE_Y, "\u00d7", "short_term")
         self._line([(OUT_X, OUT_NODE_Y + NODE_R), (OUT_X, SHORT_Y), (LINE_END, SHORT_Y)], "short_term", width=5)
-        self._text(GATE_CAPTIONS["output"], ox, 222, italic=True, align="center")
+        # Narrow, between the candidate's caption and the tanh block.
+        output_caption = textwrap.fill(GATE_CAPTIONS["output"].replace("\n", " "), 12)
+        self._text(output_caption, OUT_X - TANH_W / 2 - 8, SUM_TOP - 62, italic=True, align="right")
 
         # Right: the memories after this step.
-        self._text("new long-term memory", LINE_END + 12, LONG_Y - 44, px=13, key="long_term", bold=True)
-        self.long_label = self._memory_label("value_long", LINE_END + 12, LONG_Y - 17, "long_term", width=150)
-        self._text("new short-term memory", LINE_END + 12, SHORT_Y - 44, px=13, key="short_term", bold=True)
-        self.short_label = self._memory_label("value_short", LINE_END + 12, SHORT_Y - 17, "short_term", width=150)
-        self._text("(the output)", LINE_END + 12, SHORT_Y + 22, px=12, italic=True)
+        rx = LINE_END + 10
+        self._text("new long-term\nmemory", rx, LONG_Y - 66, px=LABEL_PX, key="long_term", bold=True)
+        self.long_label = self._memory_label("value_long", rx, LONG_Y - 20, "long_term", width=150)
+        self._text("new short-term\nmemory", rx, SHORT_Y - 66, px=LABEL_PX, key="short_term", bold=True)
+        self.short_label = self._memory_label("value_short", rx, SHORT_Y - 20, "short_term", width=150)
+        self._text("(the output)", rx, SHORT_Y + 46, px=SMALL_PX, italic=True)
 
-        # Intermediate products, small, next to where they flow.
-        self._small_values["long_remembered"] = self._text("", fx + 20, LONG_Y + 8, px=12)
-        self._small_values["long_added"] = self._text("", ADD_X + 10, LONG_Y + 40, px=12)
+        # The products on the memory lines, next to where they flow.
+        self._small_values["long_remembered"] = self._text("", fx + 20, LONG_Y + 10, px=SMALL_PX, key="text")
+        self._small_values["long_added"] = self._text("", ADD_X + 12, LONG_Y + 28, px=SMALL_PX, key="text")
+        self._small_values["short_out"] = self._text("", OUT_X + NODE_R + 6, OUT_NODE_Y - 10, px=SMALL_PX, key="text")
+
+        # The sums, above each block (View > Show Sums).
+        for gate in GATES:
+            note = _Note(SMALL_PX, pad=4)
+            note.setZValue(8)
+            note.setVisible(False)
+            self.addItem(note)
+            self._sums[gate] = note
 
         self._build_legend()
-        # Under the input line, between its label and the legend: the stage
-        # headings already use the top row.
-        self.preview_banner = self._text("", ADD_X, INPUT_Y + 28, px=13, key="error", bold=True, align="center")
+        self.preview_banner = self._text("", 990, INPUT_Y + 22, px=CAPTION_PX, key="error", bold=True, align="center")
+        self.step0_banner = _Note(20, bold=True, pad=8)
+        self.step0_banner.setZValue(28)
+        self.step0_banner.set_text(STEP0_HINT, (LINE_START + LINE_END) / 2, SUM_TOP + 4)
+        self.step0_banner.setVisible(False)
+        self.addItem(self.step0_banner)
         # Each item keeps a pixmap of itself at the current zoom: a step
         # repaints the few items that changed and blits the rest.
         # Value labels change on every step anyway and are left uncached.
@@ -330,88 +497,212 @@ class DiagramScene(QGraphicsScene):
         self._track(block, "block", key)
         self.blocks[gate] = block
         title = f"{SYMBOL[activation]}   {GATE_TITLES[gate]}"
-        self._text(title, cx, BLOCK_TOP + 6, px=14, key="block_text_" + gate, bold=True, align="center")
+        self._text(title, cx, BLOCK_TOP + 5, px=HEADING_PX, key="block_text_" + gate, bold=True, align="center")
         label = _Label(BLANK)
         label.setObjectName(f"value_{gate}")
         label.setAccessibleName(f"{GATE_WORDS[gate]} value")
-        label.setFixedSize(int(BLOCK_W - 12), 34)
-        self._proxy(label, x0 + 6, BLOCK_TOP + 27, z=6)
+        label.setFixedSize(int(BLOCK_W - 12), 40)
+        self._proxy(label, x0 + 6, BLOCK_TOP + 28, z=6)
         self.value_labels[gate] = label
-        self._text("bias", x0 + 14, BLOCK_TOP + BLOCK_H - 33, px=12, key="block_text_" + gate)
-        self._add_field(gate, "bias", cx - 12, BLOCK_TOP + BLOCK_H - 38, key)
+        self._add_flash(label, cx, BLOCK_TOP + 69, "center")
+        field_y = BLOCK_TOP + BLOCK_H - FIELD_H - 4
+        bias = self._text("bias", x0 + 8, field_y + 7, px=SMALL_PX, key="block_text_" + gate)
+        self._add_field(gate, "bias", cx - 8, field_y, key)
+        self._names[(gate, "bias")].setX(bias.x() + bias.boundingRect().width() + 5)
 
     def _add_field(self, gate: str, role: str, x: float, y: float, line_key: str) -> None:
         what = f"{GATE_WORDS[gate]} {ROLE_WORDS[role]}"
+        name = NOTEBOOK_NAME[(gate, role)]
         field = NumberField(0.0, what)
         field.setObjectName(f"weight_{gate}_{role}")
         field.setAccessibleName(what)
-        field.set_base_tooltip(f"{what[0].upper()}{what[1:]}. Type a number and press Enter; Esc undoes the typing.")
+        field.set_base_tooltip(
+            f"{name}: {GATE_WORDS[gate]}, {ROLE_WORDS[role]}\n"
+            "Type a number and press Enter (Esc undoes the typing); drag sideways or press Up/Down"
+            " to change it by 0.01 (Shift 0.001, Ctrl 0.1)."
+        )
         field.setFixedSize(int(FIELD_W), int(FIELD_H))
+        field.set_scrubbable(True)
         # The proxy would paint square corners behind the rounded border.
         field.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        key = (gate, role)
         field.committed.connect(lambda value, g=gate, r=role: self.weight_committed.emit(g, r, value))
-        field.refused.connect(lambda reason, k=(gate, role): self._show_bubble(k, reason))
-        field.error_cleared.connect(lambda k=(gate, role): self._hide_bubble(k))
+        field.refused.connect(lambda reason, k=key: self._show_bubble(k, reason))
+        field.error_cleared.connect(lambda k=key: self._hide_bubble(k))
+        field.scrub_started.connect(lambda k=key: self._on_scrub_started(k))
+        field.scrub_finished.connect(self._on_scrub_finished)
+        field.scrubbed.connect(
+            lambda value, g=gate, r=role: self.weight_dragged.emit(g, r, value, self._drag_id[(g, r)])
+        )
         self._proxy(field, x, y, z=20)
-        self.fields[(gate, role)] = field
-        self._field_line[(gate, role)] = line_key
+        self.fields[key] = field
+        self._field_line[key] = line_key
+        # The notebook's name beside the field (View > Show Parameter Names):
+        # left of the short-term weight, right of the input weight, after "bias".
+        if role == "w_short":
+            item = self._text(name, x - 5, y + 7, px=SMALL_PX, key="text", bold=True, align="right")
+        elif role == "w_input":
+            item = self._text(name, x + FIELD_W + 5, y + 7, px=SMALL_PX, key="text", bold=True)
+        else:
+            item = self._text(name, x, y + 7, px=SMALL_PX, key="block_text_" + gate, bold=True)  # x: _add_block
+        item.setVisible(False)
+        self._names[key] = item
+
+    def _on_scrub_started(self, key: tuple[str, str]) -> None:
+        self._drag_id[key] = next(self._drag_ids)
+        self._dragging = True
+        self.dragging_changed.emit(True)
+
+    def _on_scrub_finished(self) -> None:
+        self._dragging = False
+        self.dragging_changed.emit(False)
 
     def _build_legend(self) -> None:
-        x, y = 1030.0, 580.0
+        x, y = LINE_START + 10, INPUT_Y + 22
         self._legend_bars: list[tuple[QGraphicsRectItem, str]] = []
-        self._text("block colour = value", x, y - 22, px=12, key="muted", italic=True)
-        for row, (activation, low, high) in enumerate((("sigmoid", "0", "1"), ("tanh", "\u22121", "1"))):
-            yy = y + row * 26
-            self._text(f"{SYMBOL[activation]}", x, yy, px=13, key="muted", bold=True)
-            self._text(low, x + 66, yy + 1, px=12, align="right", key="muted")
-            bar = QGraphicsRectItem(x + 72, yy + 3, 150, 13)
+        title = self._text("block colour = value:", x, y, px=SMALL_PX, key="muted", italic=True)
+        x += title.boundingRect().width() + 14
+        for activation, low, high in (("sigmoid", "0", "1"), ("tanh", "\u22121", "1")):
+            label = self._text(f"{SYMBOL[activation]}", x, y, px=SMALL_PX, key="muted", bold=True)
+            x += label.boundingRect().width() + 6
+            low_item = self._text(low, x, y, px=SMALL_PX, key="muted")
+            x += low_item.boundingRect().width() + 4
+            bar = QGraphicsRectItem(x, y + 3, 110, 13)
             bar.setZValue(2)
             self.addItem(bar)
             self._legend_bars.append((bar, activation))
-            self._text(high, x + 228, yy + 1, px=12, key="muted")
+            x += 114
+            high_item = self._text(high, x, y, px=SMALL_PX, key="muted")
+            x += high_item.boundingRect().width() + 18
+
+    # -- view options --------------------------------------------------------------
+    def set_show_sums(self, show: bool) -> None:
+        """Write each gate's sum above its block and the memory products as
+        products (View > Show Sums)."""
+        if show == self._show_sums:
+            return
+        self._show_sums = show
+        if self._state is not None:
+            self._show_sums_of(self._state)
+
+    def show_sums(self) -> bool:
+        return self._show_sums
+
+    def set_show_names(self, show: bool) -> None:
+        """Label each weight field with its notebook name (View > Show Parameter Names)."""
+        self._show_names = show
+        for item in self._names.values():
+            item.setVisible(show)
+
+    def show_names(self) -> bool:
+        return self._show_names
+
+    def sum_text(self, gate: str) -> str:
+        """The sum shown for ``gate`` on one line ("" when hidden or at step 0)."""
+        return self._sum_texts.get(gate, "")
+
+    def product_text(self, name: str) -> str:
+        """The text on a memory line: ``long_remembered``, ``long_added`` or ``short_out``."""
+        return self._small_values[name].text()
+
+    def name_text(self, gate: str, role: str) -> str:
+        """The notebook name shown beside a field ("" when names are hidden)."""
+        item = self._names[(gate, role)]
+        return item.text() if item.isVisible() else ""
+
+    def hint_text(self) -> str:
+        """The step-0 hint ("" when a step is shown)."""
+        return self.step0_banner.label.text() if self.step0_banner.isVisible() else ""
 
     # -- error bubbles -----------------------------------------------------------
+    def _field_rect(self, key: tuple[str, str]) -> QRectF:
+        proxy = self.fields[key].graphicsProxyWidget()
+        assert proxy is not None  # every field is embedded in the scene
+        return proxy.sceneBoundingRect()
+
     def _show_bubble(self, key: tuple[str, str], reason: str) -> None:
         self._hide_bubble(key)
-        field = self.fields[key]
-        proxy = field.graphicsProxyWidget()
-        assert proxy is not None  # every field is embedded in the scene
-        text = QGraphicsSimpleTextItem(reason)
-        text.setFont(_font(12, bold=True))
-        r = text.boundingRect()
         pad = 6.0
-        x = proxy.pos().x() + FIELD_W / 2 - r.width() / 2 - pad
-        x = max(4.0, min(SCENE_RECT.width() - r.width() - 2 * pad - 4, x))
-        y = proxy.pos().y() + FIELD_H + 8
+        gap = 9.0
+        field = self._field_rect(key)
+        others = [self._field_rect(k).adjusted(-3, -3, 3, 3) for k in self.fields if k != key]
+
+        def cost(rect: QRectF) -> float:
+            inside = SCENE_RECT.contains(rect)
+            covered = sum(
+                (rect & other).width() * (rect & other).height() for other in others if rect.intersects(other)
+            )
+            return covered + (0.0 if inside else 1e9)
+
+        # Below, above, then beside the field, wide then narrower: the first
+        # place that covers no other field (and stays in the scene); else the
+        # one that covers least.
+        # The bubble points at its field: the field's name need not be repeated.
+        what = self.fields[key].accessibleName()
+        shown = reason[len(what) + 2 :] if reason.startswith(f"{what}: ") else reason
+        best: tuple[float, QRectF, QGraphicsSimpleTextItem] | None = None
+        for width in (34, 24, 16, 12):
+            text = QGraphicsSimpleTextItem(textwrap.fill(shown, width))
+            text.setFont(_font(BUBBLE_PX, bold=True))
+            r = text.boundingRect()
+            w, h = r.width() + 2 * pad, r.height() + 2 * pad
+            lefts = (field.center().x() - w / 2, field.left(), field.right() - w)
+            candidates = [QRectF(x, field.bottom() + gap, w, h) for x in lefts]
+            candidates += [QRectF(x, field.top() - gap - h, w, h) for x in lefts]
+            for top in (field.center().y() - h / 2, field.top(), field.bottom() - h):
+                candidates += [QRectF(field.right() + gap, top, w, h), QRectF(field.left() - gap - w, top, w, h)]
+            for rect in candidates:
+                c = cost(rect)
+                if best is None or c < best[0]:
+                    best = (c, rect, text)
+                if c == 0.0:
+                    break
+            if best is not None and best[0] == 0.0:
+                break
+        assert best is not None
+        _cost, box, text = best
         path = QPainterPath()
-        path.addRoundedRect(QRectF(x, y, r.width() + 2 * pad, r.height() + 2 * pad), 5, 5)
-        ax = proxy.pos().x() + FIELD_W / 2
-        path.moveTo(ax - 6, y)
-        path.lineTo(ax, y - 7)
-        path.lineTo(ax + 6, y)
-        path.closeSubpath()
+        path.addRoundedRect(box, 5, 5)
+        pointer = QPolygonF()
+        if box.top() >= field.bottom():
+            ax = min(max(field.center().x(), box.left() + 10), box.right() - 10)
+            pointer = QPolygonF(
+                [QPointF(ax - 7, box.top()), QPointF(ax, field.bottom() + 1), QPointF(ax + 7, box.top())]
+            )
+        elif box.bottom() <= field.top():
+            ax = min(max(field.center().x(), box.left() + 10), box.right() - 10)
+            pointer = QPolygonF(
+                [QPointF(ax - 7, box.bottom()), QPointF(ax, field.top() - 1), QPointF(ax + 7, box.bottom())]
+            )
+        if not pointer.isEmpty():
+            path.addPolygon(pointer)
         bubble = QGraphicsPathItem(path.simplified())
         bubble.setBrush(QColor(self._colors.error))
         bubble.setPen(Qt.PenStyle.NoPen)
         bubble.setZValue(30)
         text.setBrush(QColor("#ffffff"))
-        text.setPos(x + pad, y + pad)
+        text.setPos(box.left() + pad, box.top() + pad)
         text.setZValue(31)
         self.addItem(bubble)
         self.addItem(text)
-        self._bubbles[key] = (bubble, text)
+        self._bubbles[key] = (bubble, text, reason)
         self.refused.emit(reason)
 
     def _hide_bubble(self, key: tuple[str, str]) -> None:
         items = self._bubbles.pop(key, None)
         if items:
-            for item in items:
-                self.removeItem(item)
+            self.removeItem(items[0])
+            self.removeItem(items[1])
 
     def bubble_text(self, gate: str, role: str) -> str:
         """The refusal message shown under a field ("" if none)."""
         items = self._bubbles.get((gate, role))
-        return items[1].text() if items else ""
+        return items[2] if items else ""
+
+    def bubble_rect(self, gate: str, role: str) -> QRectF:
+        """Where the refusal bubble of a field is drawn (scene units; empty if none)."""
+        items = self._bubbles.get((gate, role))
+        return items[0].sceneBoundingRect() if items else QRectF()
 
     # -- colours -------------------------------------------------------------------
     def apply_colors(self, colors: DiagramColors) -> None:
@@ -444,34 +735,50 @@ class DiagramScene(QGraphicsScene):
                 gradient.setColorAt(at, value_fill(colors, activation, value))
             bar.setBrush(QBrush(gradient))
             bar.setPen(QPen(QColor(colors.field_border), 1))
+        # Style sheets name their label (#value_long): a bare rule would also
+        # style the label's tooltip, which Qt shows with the widget's sheet.
         for label, key in self._memory_labels:
             label.setStyleSheet(
-                f"QLabel {{ background: {colors.surface}; color: {colors.text};"
+                f"#{label.objectName()} {{ background: {colors.surface}; color: {colors.text};"
                 f" border: 2px solid {getattr(colors, key)}; border-radius: 8px;"
-                f" font-size: 17px; font-weight: 600; }}"
+                f" font-size: {MEMORY_VALUE_PX}px; font-weight: 600; }}"
             )
         for field_key, field in self.fields.items():
             border = getattr(colors, self._field_line[field_key])
             field.setStyleSheet(
-                f"QLineEdit {{ background: {colors.field_bg}; color: {colors.text};"
-                f" border: 2px solid {border}; border-radius: 5px; font-size: 14px;"
-                f" padding: 0px 2px; selection-background-color: {colors.sigmoid}; }}"
-                f" QLineEdit:focus {{ border: 2px solid {colors.text}; }}"
-                f' QLineEdit[readOnly="true"] {{ color: {colors.muted}; border-style: dashed; }}'
-                f' QLineEdit[invalid="true"] {{ border: 3px solid {colors.error};'
+                f"#{field.objectName()} {{ background: {colors.field_bg}; color: {colors.text};"
+                f" border: 2px solid {border}; border-radius: 5px; font-size: {FIELD_PX}px;"
+                f" padding: 0px 3px; selection-background-color: {colors.sigmoid}; }}"
+                f" #{field.objectName()}:focus {{ border: 2px solid {colors.text}; }}"
+                f' #{field.objectName()}[readOnly="true"] {{ color: {colors.muted}; border-style: dashed; }}'
+                f' #{field.objectName()}[invalid="true"] {{ border: 3px solid {colors.error};'
                 f" background: {colors.field_bg}; }}"
             )
+        for ring in self._flash_ring.values():
+            ring.setPen(QPen(QColor(colors.flash), 4))
+        for note, *_ in self._flash_note.values():
+            note.set_colors(colors.surface, colors.text, colors.flash)
+        for sum_note in self._sums.values():
+            sum_note.set_colors(colors.background, colors.text, colors.field_border)
+        self.step0_banner.set_colors(colors.surface, colors.text, colors.sigmoid)
         for bubble_key in list(self._bubbles):
-            reason = self._bubbles[bubble_key][1].text()
+            reason = self._bubbles[bubble_key][2]
             self._show_bubble(bubble_key, reason)
         for label in list(self.value_labels.values()) + [self.tanh_label]:
             label.setProperty("text_color", None)
         if self._state is not None:
-            self.show_state(self._state)
+            self.show_state(self._state, flash=False)
 
     # -- showing values ----------------------------------------------------------
-    def show_state(self, state: DiagramState) -> None:
-        """Show ``state``: weights in the fields, values in the blocks."""
+    def show_state(self, state: DiagramState, flash: bool = True) -> None:
+        """Show ``state``: weights in the fields, values in the blocks.
+
+        A value label's text is always the current value; at step 0 the gate
+        values, the input and tanh read "—" (:data:`BLANK`) and a hint is shown.
+        Labels whose text changed flash, with the previous value beside them.
+        """
+        labels = self._changing_labels()
+        before = [label.text() for label in labels] if flash and self._state is not None else None
         self._state = state
         colors = self._colors
         params = state.params
@@ -483,6 +790,7 @@ class DiagramScene(QGraphicsScene):
                 field.setReadOnly(state.read_only)
                 field.style().unpolish(field)
                 field.style().polish(field)
+                field.refresh_cursor()
         step = state.step
         for gate in GATES:
             block = self.blocks[gate]
@@ -510,7 +818,10 @@ class DiagramScene(QGraphicsScene):
             if label.property("text_color") != text_color.name():
                 # Restyling is costly (a re-polish): only when black/white flips.
                 label.setProperty("text_color", text_color.name())
-                label.setStyleSheet(f"color: {text_color.name()}; font-size: 24px; font-weight: 700;")
+                label.setStyleSheet(
+                    f"#{label.objectName()} {{ color: {text_color.name()}; font-size: {GATE_VALUE_PX}px;"
+                    " font-weight: 700; }"
+                )
                 self._set_block_text_color(gate, text_color)
         if step is None:
             self.long_prev_label.setText(format_number(state.long0))
@@ -521,8 +832,6 @@ class DiagramScene(QGraphicsScene):
             self.tanh_label.setText(BLANK)
             self.tanh_block.setBrush(QColor(colors.surface))
             tanh_fill = QColor(colors.surface)
-            for item in self._small_values.values():
-                item.setText("")
         else:
             self.long_prev_label.setText(format_number(step.long_prev))
             self.short_prev_label.setText(format_number(step.short_prev))
@@ -532,17 +841,111 @@ class DiagramScene(QGraphicsScene):
             self.tanh_label.setText(format_number(step.long_tanh))
             tanh_fill = value_fill(colors, "tanh", step.long_tanh)
             self.tanh_block.setBrush(tanh_fill)
-            self._small_values["long_remembered"].setText(f"kept {format_number(step.long_remembered)}")
-            self._small_values["long_added"].setText(f"+ {format_number(step.long_added)}")
+        self._show_sums_of(state)
+        if self.step0_banner.isVisible() != (step is None):
+            self.step0_banner.setVisible(step is None)
         tanh_text = readable_text(tanh_fill).name()
         if self.tanh_label.property("text_color") != tanh_text:
             self.tanh_label.setProperty("text_color", tanh_text)
-            self.tanh_label.setStyleSheet(f"color: {tanh_text}; font-size: 18px; font-weight: 700;")
+            self.tanh_label.setStyleSheet(
+                f"#value_long_tanh {{ color: {tanh_text}; font-size: {MEMORY_VALUE_PX}px; font-weight: 700; }}"
+            )
         banner = "Showing the weights of the training run (read-only until it ends)" if state.read_only else ""
         if self.preview_banner.text() != banner:
             self.preview_banner.setText(banner)
             # centred under the cell (alignment is computed from the text)
-            self.preview_banner.setX(ADD_X - self.preview_banner.boundingRect().width() / 2)
+            self.preview_banner.setX(990 - self.preview_banner.boundingRect().width() / 2)
+        if before is not None:
+            changed = [(label, old) for label, old in zip(labels, before, strict=True) if label.text() != old]
+            if changed:
+                self._start_flash(changed)
+
+    def _show_sums_of(self, state: DiagramState) -> None:
+        step = state.step
+        small = self._small_values
+        if step is None:
+            for item in small.values():
+                item.setText("")
+            for note in self._sums.values():
+                note.setVisible(False)
+            self._sum_texts.clear()
+            return
+        fmt = format_number
+        if self._show_sums:
+            small["long_remembered"].setText(
+                f"{fmt(step.forget)} \u00d7 {fmt(step.long_prev)} = {fmt(step.long_remembered)}"
+            )
+            small["long_added"].setText(f"+ {fmt(step.input)} \u00d7 {fmt(step.candidate)} = {fmt(step.long_added)}")
+            small["short_out"].setText(f"{fmt(step.output)} \u00d7 {fmt(step.long_tanh)} = {fmt(step.short)}")
+            for gate, note in self._sums.items():
+                lines = gate_sum_lines(gate, state.params, step)
+                note.set_text("\n".join(lines), GATE_X[gate], SUM_TOP)
+                note.setVisible(True)
+                self._sum_texts[gate] = " ".join(lines)
+        else:
+            small["long_remembered"].setText(f"kept {fmt(step.long_remembered)}")
+            small["long_added"].setText(f"+ {fmt(step.long_added)}")
+            small["short_out"].setText("")
+            for note in self._sums.values():
+                note.setVisible(False)
+            self._sum_texts.clear()
+
+    # -- what changed --------------------------------------------------------------
+    def _start_flash(self, changed: list[tuple[QLabel, str]]) -> None:
+        running = self._flash.isActive()
+        for label, old in changed:
+            # During a drag "was" keeps the value before the drag began; a
+            # step (also while running) shows the step before.
+            if not (self._dragging and running and label in self._flashing):
+                self._was[label] = old
+            self._flashing.add(label)
+            was = self._was[label]
+            note, x, y, align = self._flash_note[label]
+            show_note = was not in (BLANK, "", label.text())
+            if show_note:
+                note.set_text(f"was {was}", x, y, align)
+            note.setVisible(show_note)
+            self._flash_ring[label].setVisible(True)
+        self._flash_ticks_left = FLASH_MS // FLASH_TICK_MS
+        self._set_flash_opacity(1.0)
+        if not running:
+            self._flash.start()
+
+    def _set_flash_opacity(self, opacity: float) -> None:
+        for label in self._flashing:
+            self._flash_ring[label].setOpacity(opacity)
+            # the previous value stays readable longer than the ring
+            self._flash_note[label][0].setOpacity(min(1.0, 2 * opacity))
+
+    @Slot()
+    def _on_flash_tick(self) -> None:
+        self._flash_ticks_left -= 1
+        if self._flash_ticks_left > 0:
+            self._set_flash_opacity(self._flash_ticks_left / (FLASH_MS // FLASH_TICK_MS))
+            return
+        self._flash.stop()
+        for label in self._flashing:
+            self._flash_ring[label].setVisible(False)
+            self._flash_note[label][0].setVisible(False)
+        self._flashing.clear()
+        self._was.clear()
+
+    def clear(self) -> None:
+        """Remove every item (the window does on close): the flash stops first."""
+        self._flash.stop()
+        self._flashing.clear()
+        self._flash_ring.clear()
+        self._flash_note.clear()
+        super().clear()
+
+    def flashing_labels(self) -> list[QLabel]:
+        """The value labels flashing now (their value just changed)."""
+        return [label for label in self._changing_labels() if label in self._flashing]
+
+    def was_text(self, label: QLabel) -> str:
+        """The "was 0.9852" overlay beside ``label`` ("" when none is shown)."""
+        note = self._flash_note[label][0]
+        return note.label.text() if note.isVisible() else ""
 
     def _set_block_text_color(self, gate: str, color: QColor) -> None:
         for item, _kind, key in self._styled:
@@ -597,6 +1000,10 @@ class DiagramView(QGraphicsView):
         self.setTransform(QTransform.fromScale(scale, scale))
         if self.zoom <= 1.0:
             self.centerOn(rect.center())
+
+    def scale_factor(self) -> float:
+        """Screen pixels per scene unit now (a 19 px field font shows at 19 x this)."""
+        return self.transform().m11()
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = max(0.25, min(6.0, zoom))
