@@ -26,18 +26,14 @@ MOVES = 200
 
 
 def _window(app):
-    from PySide6.QtCore import Qt
-
     from lstm_gui.ui.main_window import MainWindow
 
     window = MainWindow()
     window.open_example("companies", ask=False)
     window.resize(1440, 900)
     window.show()
-    # All three docks at once (the training dock is a tab of the plot's by default).
-    window.splitDockWidget(window.dock_plot, window.dock_training, Qt.Orientation.Horizontal)
-    for dock in (window.dock_trace, window.dock_plot, window.dock_training):
-        dock.show()
+    # The default layout: training beside the diagram, trace table and plot below.
+    window.reset_layout()
     for _ in range(5):
         app.processEvents()
     window.set_step(2)

@@ -386,6 +386,22 @@ class MainWindow(QMainWindow):
         self.action_view_training.setShortcut(QKeySequence("Ctrl+Shift+T"))
         self.action_view_training.setToolTip("Show or hide the training panel beside the diagram (Ctrl+Shift+T)")
         self.addAction(self.action_view_training)
+        self.action_show_sums = self._action(
+            "Show &Sums",
+            "action_show_sums",
+            self._on_show_sums,
+            None,
+            "Write each gate's sum on the diagram, the video's way: w x short + w x input + bias = sum -> value",
+        )
+        self.action_show_sums.setCheckable(True)
+        self.action_show_names = self._action(
+            "Show Parameter &Names",
+            "action_show_names",
+            self._on_show_names,
+            None,
+            "Label each weight and bias with its notebook name (wlr1 ... bo1)",
+        )
+        self.action_show_names.setCheckable(True)
         self.action_reset_layout = self._action(
             "&Reset Layout",
             "action_reset_layout",
@@ -461,6 +477,9 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             theme_menu.addAction(action)
             self.theme_actions[theme] = action
+        view_menu.addSeparator()
+        view_menu.addAction(self.action_show_sums)
+        view_menu.addAction(self.action_show_names)
         view_menu.addSeparator()
         view_menu.addAction(self.action_view_training)
         for dock in (self.dock_trace, self.dock_plot):
@@ -1001,6 +1020,13 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window_state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self._restored_state = self.restoreState(state)
+        for action, key, show in (
+            (self.action_show_sums, "show_sums", self.scene.set_show_sums),
+            (self.action_show_names, "show_names", self.scene.set_show_names),
+        ):
+            shown = str(self.settings.value(key, "false")).lower() == "true"
+            action.setChecked(shown)
+            show(shown)
         speed = self.settings.value("run_speed")
         try:
             self.set_speed(float(speed) if speed is not None else DEFAULT_SPEED)
@@ -1048,6 +1074,16 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.dock_trace, self.dock_plot], [int(below * 0.55), int(below * 0.45)], Qt.Orientation.Horizontal
         )
+
+    @Slot(bool)
+    def _on_show_sums(self, shown: bool) -> None:
+        self.scene.set_show_sums(shown)
+        self.settings.setValue("show_sums", shown)
+
+    @Slot(bool)
+    def _on_show_names(self, shown: bool) -> None:
+        self.scene.set_show_names(shown)
+        self.settings.setValue("show_names", shown)
 
     @Slot()
     def reset_layout(self) -> None:

@@ -77,7 +77,9 @@ class OverTimePlot(pg.PlotWidget):
         self.cursor.setZValue(10)
         self.cursor.sigPositionChangeFinished.connect(self._on_cursor_dragged)
         item.addItem(self.cursor, ignoreBounds=True)
-        self._length = 0
+        self._length = -1
+        self._symbol: str | None = "unset"
+        self._fitted: tuple[float, float] | None = None
         self.apply_colors(colors)
 
     def resizeEvent(self, event: QResizeEvent | None) -> None:
@@ -111,33 +113,45 @@ class OverTimePlot(pg.PlotWidget):
         self.legend.setPen(pg.mkPen(colors.field_border))
 
     def set_trace(self, trace: Trace) -> None:
+        """Show ``trace``. Cheap when only the values changed (a weight being
+        scrubbed): the symbols and the range are touched only when the number
+        of steps changes or the data leave the range shown."""
         n = len(trace)
+        length_changed = n != self._length
         self._length = n
         steps = np.arange(1, n + 1, dtype=float)
         # Dots on short sequences, where each step matters; plain lines on long ones.
         symbol = "o" if n <= 60 else None
-        for column, *_ in CURVES:
+        columns = {column: np.asarray(trace.column(column), dtype=float) for column, *_ in CURVES}
+        for column, values in columns.items():
             curve = self.curves[column]
-            curve.setData(steps, np.asarray(trace.column(column), dtype=float))
-            curve.setSymbol(symbol)
-            if symbol:
-                curve.setSymbolSize(6)
-                curve.setSymbolPen(curve.opts["pen"])
-                curve.setSymbolBrush(curve.opts["pen"].color())
-        # Fit once, then leave the range alone: auto-range would re-measure
-        # every curve on each cursor move, and with clip-to-view it would only
-        # see the visible part (the "A" button fits again).
+            curve.setData(steps, values)
+            if symbol != self._symbol:
+                curve.setSymbol(symbol)
+                if symbol:
+                    curve.setSymbolSize(6)
+                    curve.setSymbolPen(curve.opts["pen"])
+                    curve.setSymbolBrush(curve.opts["pen"].color())
+        self._symbol = symbol
+        # Fit when the steps change or the data leave the range; otherwise
+        # leave it alone: auto-range would re-measure every curve on each
+        # cursor move, and refitting on every scrub makes the axes jump.
         view = self.getPlotItem().getViewBox()
         view.disableAutoRange()
         if n:
-            values = np.concatenate([np.asarray(trace.column(c), dtype=float) for c, *_ in CURVES])
+            values = np.concatenate(list(columns.values()))
             values = values[np.isfinite(values)]
             low = min(0.0, float(values.min())) if values.size else 0.0
             high = max(1.0, float(values.max())) if values.size else 1.0
-            view.setRange(xRange=(0, n), yRange=(low, high), padding=0.05)
+            (_x0, _x1), (shown_low, shown_high) = view.viewRange()
+            if length_changed or low < shown_low or high > shown_high or self._fitted is None:
+                view.setRange(xRange=(0, n), yRange=(low, high), padding=0.05)
+                self._fitted = (low, high)
         else:
             view.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.05)
-        self.cursor.setBounds((0, max(n, 1)))
+            self._fitted = None
+        if length_changed:
+            self.cursor.setBounds((0, max(n, 1)))
 
     def show_step(self, step: int) -> None:
         self.cursor.setValue(step)

@@ -1,0 +1,131 @@
+"""One lesson screen: the diagram and the training panel side by side, the
+diagram readable at 1440x900, 1280x720 and 1024x700."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QMessageBox, QScrollArea, QWidget
+
+from lstm_gui.core.session import Session
+from lstm_gui.core.vocabulary import PARAM_KEYS
+from lstm_gui.ui import MainWindow
+
+#: window size -> (weight text px on screen, field height px on screen), from issue 10.
+READABLE = {
+    (1440, 900): (11.0, 18.0),
+    (1280, 720): (10.0, 16.0),
+    (1024, 700): (8.0, 13.0),
+}
+
+
+def _window(qtbot, width: int, height: int) -> MainWindow:
+    window = MainWindow(Session())
+    window.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    qtbot.addWidget(window)
+    window.open_example("companies", ask=False)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    window.reset_layout()
+    qtbot.waitUntil(lambda: window.dock_training.width() >= 300, timeout=3000)
+    return window
+
+
+def _on_screen(widget: QWidget, window: MainWindow) -> QRect:
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    return QRect(top_left, widget.size())
+
+
+@pytest.mark.parametrize(("width", "height"), list(READABLE))
+def test_diagram_and_training_panel_are_readable_together(qtbot, width, height):
+    window = _window(qtbot, width, height)
+    text_px, field_px = READABLE[(width, height)]
+    scale = window.diagram.transform().m11()
+    for gate, role in PARAM_KEYS:
+        field = window.weight_field(gate, role)
+        assert field.font().pixelSize() * scale >= text_px, (gate, role, field.font().pixelSize(), scale)
+        assert field.height() * scale >= field_px, (gate, role, field.height(), scale)
+    # The training panel and its plot are on the same screen, beside the diagram.
+    panel_dock = window.dock_training
+    assert panel_dock.isVisible() and not panel_dock.isFloating()
+    assert window.dockWidgetArea(panel_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    plot = window.training_panel.findChild(QWidget, "train_plot")
+    assert plot is not None and plot.isVisible()
+    window_rect = window.rect()
+    assert window_rect.contains(_on_screen(panel_dock, window))
+    assert _on_screen(window.diagram, window).right() <= _on_screen(panel_dock, window).left()
+    # The panel never scrolls sideways.
+    scroll = window.findChild(QScrollArea, "training_scroll")
+    assert scroll.horizontalScrollBar().maximum() == 0
+    # Train, Pause and Stop are on a main toolbar (the panel's own actions), in reach.
+    toolbar = window.training_toolbar
+    panel = window.training_panel
+    assert {panel.action_train, panel.action_pause, panel.action_stop} <= set(toolbar.actions())
+    for action in (panel.action_train, panel.action_pause, panel.action_stop):
+        button = toolbar.widgetForAction(action)
+        assert button is not None and button.isVisible(), action.objectName()
+    window.undo_stack.setClean()
+
+
+def test_view_training_shows_and_hides_the_column_and_reset_layout_brings_it_back(qtbot):
+    window = _window(qtbot, 1440, 900)
+    action = window.action_view_training
+    assert action.objectName() == "action_view_training" and action.isCheckable() and action.isChecked()
+    diagram_width = window.diagram.width()
+    action.trigger()
+    qtbot.waitUntil(lambda: not window.dock_training.isVisible())
+    qtbot.waitUntil(lambda: window.diagram.width() > diagram_width)
+    assert not action.isChecked()
+    window.dock_trace.close()
+    window.action_reset_layout.trigger()
+    qtbot.waitUntil(lambda: window.dock_training.isVisible() and window.dock_trace.isVisible())
+    assert action.isChecked()
+    window.undo_stack.setClean()
+
+
+def test_the_training_menu_holds_train_pause_and_stop_with_shortcuts(qtbot):
+    window = _window(qtbot, 1280, 720)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Training")
+    panel = window.training_panel
+    assert [a for a in menu.actions() if not a.isSeparator()][:3] == [
+        panel.action_train,
+        panel.action_pause,
+        panel.action_stop,
+    ]
+    assert panel.action_train.shortcut().toString() == "Ctrl+T"
+    window.undo_stack.setClean()
+
+
+def test_help_opens_beside_the_window_without_blocking_it_and_covers_training(qtbot):
+    window = _window(qtbot, 1280, 720)
+    window.show_how_to_read()
+    qtbot.waitUntil(window.dock_help.isVisible)
+    assert QApplicationModal() is None
+    text = window.help_view.toPlainText()
+    assert "Training" in text and "Train" in text and "loss" in text
+    window.step_forward()  # the window still works while the help is open
+    assert window.step == 2
+    window.undo_stack.setClean()
+
+
+def QApplicationModal() -> QWidget | None:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.activeModalWidget()
+
+
+def test_show_sums_and_names_from_the_view_menu_are_remembered(qtbot):
+    window = _window(qtbot, 1440, 900)
+    window.action_show_sums.trigger()
+    window.action_show_names.trigger()
+    assert window.scene.show_sums() and window.scene.show_names()
+    assert window.scene.sum_text("forget").endswith("\u2192 0.9627")  # the free inputs (1, ...) at step 1
+    settings = window.settings
+    window.undo_stack.setClean()
+    window.close()
+    again = MainWindow(Session())
+    qtbot.addWidget(again)
+    assert again.settings.fileName() == settings.fileName()
+    assert again.action_show_sums.isChecked() and again.scene.show_sums()
+    assert again.action_show_names.isChecked() and again.scene.show_names()
