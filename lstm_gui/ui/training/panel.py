@@ -1157,22 +1157,22 @@ class TrainingPanel(QWidget):
         if history is None:
             return
         epoch = history.last_epoch
-        command = training_command(
-            self.session,
-            CellParams.from_flat(progress.weights),
-            history.copy(),
-            replace(self.session.training, init="current"),
-        )
-        command.setText(f"Training (paused at epoch {epoch})")
+        params = CellParams.from_flat(progress.weights)
         self._pause_epoch = progress.epoch
-        self._push(command)
+        if progress.epoch > 0 or params != self.session.params:
+            # (Paused before the first epoch from the current weights: nothing changed, no step.)
+            command = training_command(
+                self.session, params, history.copy(), replace(self.session.training, init="current")
+            )
+            command.setText(f"Training (paused at epoch {epoch})")
+            self._push(command)
         self._preview(None)
         self.status_label.setText(f"Paused at epoch {epoch}: edit the weights, then Resume")
         self.running_changed.emit(False)
 
     @Slot()
     def stop_training(self) -> None:
-        if self._trainer.is_running():
+        if self._run_history is not None:
             self._trainer.stop()
             self.progress_bar.setFormat("Stopping…")
 
@@ -1255,17 +1255,22 @@ class TrainingPanel(QWidget):
             return  # discarded
         self.plot.refresh()
         # Epochs done since the last step this run made (its start, or a pause).
+        paused_step = self._pause_epoch is not None
         epochs_since = result.epochs - (self._pause_epoch or 0)
         self._pause_epoch = None
         self._end_run()
         session = self.session
-        if epochs_since > 0:
+        # After a pause step, only epochs since then are news (the session may
+        # hold edits the run never saw); otherwise epochs or new start weights.
+        changed = epochs_since > 0 or (not paused_step and result.params != session.params)
+        if changed:
             # Train again continues from the reached (or then edited) weights,
             # not from the chosen start again; undo brings the choice back.
             config = replace(session.training, init="current")
             self._push(training_command(session, result.params, history, config))
-        # else: a run that changed nothing (stopped before its first epoch, or
-        # right after a pause whose step is already there) adds no undo step.
+        # else: a run that changed nothing (stopped before its first epoch from
+        # the current weights, or right after a pause whose step is already
+        # there) adds no undo step.
         total = self._last_progress.epochs_total if self._last_progress is not None else result.epochs
         word = STATUS_WORDS.get(result.status, result.status.capitalize())
         self.progress_bar.setRange(0, max(1, total))
