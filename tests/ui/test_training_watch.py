@@ -285,14 +285,21 @@ def test_hovering_a_plot_shows_the_epoch_and_values_under_the_pointer(qtbot, hos
     text = plot.hover_texts[1]
     qtbot.waitUntil(lambda: text.isVisible())
     under_pointer = box.mapSceneToView(view.mapToScene(point)).x()
-    shown = text.toPlainText().splitlines()
-    row = int(shown[0].split()[1])
-    assert abs(row - under_pointer) <= 1
+    shown = text.toPlainText()
+    row = int(shown.split()[1])
+    assert shown == f"epoch {row}" and abs(row - under_pointer) <= 1
+    # The values at that epoch beside each name in the legend.
     outputs = host.session.history.outputs[row]
-    assert shown[1:] == [f"Company A {outputs[0]:.4f}", f"Company B {outputs[1]:.4f}"]
+    assert plot.legend_texts(1) == [f"Company A {outputs[0]:.4f}", f"Company B {outputs[1]:.4f}"]
     loss_text = plot.hover_at(0, 250)
     assert loss_text == f"epoch 250\nloss {float(host.session.history.loss[250]):.6g}"
-    assert "wlr1" in plot.hover_at(2, 250) and "bo1" in plot.hover_at(2, 250)
+    plot.hover_at(2, 250)
+    weights = host.session.history.weights[250]
+    assert plot.legend_texts(2)[0] == f"wlr1 {weights[0]:.2f}" and plot.legend_texts(2)[-1] == f"bo1 {weights[11]:.2f}"
+    # Leaving the plots: the legends show the names again.
+    plot.clear_hover()
+    assert plot.legend_texts(1) == ["Company A", "Company B"] and plot.legend_texts(2)[0] == "wlr1"
+    assert not text.isVisible()
     # Never into negative epochs.
     assert box.state["limits"]["xLimits"][0] == 0
 
@@ -393,6 +400,14 @@ def test_five_thousand_sequences_open_with_a_bounded_legend(qtbot):
     assert plot.output_legend.items[-1][1].text == f"+{5000 - MAX_PLOTTED_SEQUENCES} more"
     assert host.panel.dataset_table.rowCount() == 5000
     assert _output_lines(host)[-1] == "… and 4990 more"
+    plot.clear_hover()
+    assert plot.legend_texts(1)[-1] == f"+{5000 - MAX_PLOTTED_SEQUENCES} more"
+    # Replaced in an open panel (an Import): still bounded.
+    host.session.set_dataset(dataset[:3000])
+    assert len(plot.output_legend.items) <= MAX_PLOTTED_SEQUENCES + 1
+    assert plot.output_legend.items[-1][1].text == f"+{3000 - MAX_PLOTTED_SEQUENCES} more"
+    assert host.panel.dataset_table.rowCount() == 3000
+    assert host.panel.dataset_table.item(2999, 0).text() == "S2999"
 
 
 def test_a_narrow_tall_column_stacks_everything_without_horizontal_scrolling(qtbot):

@@ -506,7 +506,7 @@ class TrainingPlot(QWidget):
     def _on_mouse_moved(self, index: int, pos: QPointF) -> None:
         box = self.plots[index].getViewBox()
         if not box.sceneBoundingRect().contains(pos):
-            self.hover_texts[index].hide()
+            self.clear_hover()
             return
         point = box.mapSceneToView(pos)
         self.hover_at(index, point.x(), point.y())
@@ -520,30 +520,28 @@ class TrainingPlot(QWidget):
             self.epoch_clicked.emit(max(0.0, box.mapSceneToView(pos).x()))
 
     def hover_text(self, index: int, epoch: float) -> str:
-        """What plot ``index`` (0 loss, 1 outputs, 2 weights) shows for the
-        history row nearest ``epoch`` ("" with no history)."""
+        """The read-out of plot ``index`` (0 loss, 1 outputs, 2 weights) for
+        the history row nearest ``epoch`` ("" with no history): the epoch, and
+        in the loss plot the loss. The outputs and weights plots show their
+        values in their legends, beside each name and colour key (a dozen
+        lines would not fit inside a plot in a narrow column)."""
         history = self._history
         if history is None or not len(history):
             return ""
         row = nearest_row(history, epoch)
-        lines = [f"epoch {int(history.epochs[row])}"]
+        text = f"epoch {int(history.epochs[row])}"
         if index == 0:
-            lines.append(f"loss {float(history.loss[row]):.6g}")
-        elif index == 1:
-            names = history.sequence_names[:MAX_PLOTTED_SEQUENCES]
-            lines += [f"{name} {float(history.outputs[row, k]):.4f}" for k, name in enumerate(names)]
-        else:
-            values = [f"{name} {float(v):.4f}" for name, v in zip(NOTEBOOK_NAMES, history.weights[row])]
-            lines += [f"{a}   {b}" for a, b in zip(values[0::2], values[1::2])]
-        return "\n".join(lines)
+            text += f"\nloss {float(history.loss[row]):.6g}"
+        return text
 
     def hover_at(self, index: int, epoch: float, y: float | None = None) -> str:
         """Show the read-out of plot ``index`` at ``epoch`` (at height ``y``
-        in the plot's coordinates, default its top); returns its text."""
+        in the plot's coordinates, default its top) and the values at that
+        epoch in its legend; returns the read-out's text."""
         text_item = self.hover_texts[index]
         text = self.hover_text(index, epoch)
         if not text:
-            text_item.hide()
+            self.clear_hover()
             return ""
         box = self.plots[index].getViewBox()
         (x_low, x_high), (y_low, y_high) = box.viewRange()
@@ -552,11 +550,35 @@ class TrainingPlot(QWidget):
         text_item.setText(text)
         text_item.setPos(epoch, y_high if y is None else y)
         text_item.show()
+        history = self._history
+        assert history is not None
+        row = nearest_row(history, epoch)
+        if index == 1:
+            self._legend_values(self.output_legend, self._output_names[:MAX_PLOTTED_SEQUENCES], history.outputs[row])
+        elif index == 2:
+            # Two decimals, as the notebook writes them: two columns of names
+            # and values fit the legend's width.
+            self._legend_values(self.weight_legend, list(NOTEBOOK_NAMES), history.weights[row], decimals=2)
         return text
+
+    def legend_texts(self, index: int) -> list[str]:
+        """The legend rows of plot ``index`` (1 outputs, 2 weights) as shown."""
+        legend = self.output_legend if index == 1 else self.weight_legend
+        return [label.text for _sample, label in legend.items]
+
+    @staticmethod
+    def _legend_values(legend: pg.LegendItem, names: Sequence[str], values: np.ndarray, decimals: int = 4) -> None:
+        for (_sample, label), name, value in zip(legend.items, names, values):
+            label.setText(f"{name} {float(value):.{decimals}f}")
 
     def clear_hover(self) -> None:
         for text in self.hover_texts:
             text.hide()
+        shown_outputs = self._output_names[:MAX_PLOTTED_SEQUENCES]
+        for legend, names in ((self.output_legend, shown_outputs), (self.weight_legend, list(NOTEBOOK_NAMES))):
+            for (_sample, label), name in zip(legend.items, names):
+                if label.text != name:
+                    label.setText(name)
 
     def leaveEvent(self, event: QEvent) -> None:
         self.clear_hover()
