@@ -425,3 +425,31 @@ def test_a_narrow_tall_column_stacks_everything_without_horizontal_scrolling(qtb
     again = _host(qtbot, size=(380, 720))
     assert not again.panel.dataset_section.is_expanded()  # remembered
     again.panel.dataset_section.set_expanded(True)
+
+
+def test_dragging_over_a_plot_zooms_all_three_into_those_epochs(qtbot, host):
+    panel = host.panel
+    configure(panel, init="statquest", epochs="1000")
+    train_and_wait(qtbot, panel)
+    plot = panel.plot
+    box = plot.loss_plot.getViewBox()
+    view = plot.views[0]
+    qtbot.waitUntil(lambda: box.sceneBoundingRect().width() > 50)
+    qtbot.waitUntil(lambda: box.viewRange()[0][1] > 1000)  # the whole run in view
+
+    def at(epoch: float, fraction: float):
+        y_low, y_high = box.viewRange()[1]
+        return view.mapFromScene(box.mapViewToScene(QPointF(epoch, y_low + fraction * (y_high - y_low))))
+
+    start, end = at(200, 0.9), at(600, 0.1)
+    viewport = view.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for k in range(1, 11):
+        QTest.mouseMove(viewport, start + (end - start) * (k / 10))
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    qtbot.waitUntil(lambda: box.viewRange()[0][1] < 800)
+    x_low, x_high = box.viewRange()[0]
+    assert abs(x_low - 200) < 20 and abs(x_high - 600) < 20
+    for other in (plot.output_plot, plot.weight_plot):
+        assert other.getViewBox().viewRange()[0] == pytest.approx([x_low, x_high], abs=1e-6)
+    assert x_low >= 0

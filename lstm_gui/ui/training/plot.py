@@ -319,6 +319,7 @@ class TrainingPlot(QWidget):
         # Drag: zoom into the rectangle (the x range is copied to the other
         # plots); the A button or the context menu's View All shows all again.
         box.setMouseMode(pg.ViewBox.RectMode)
+        box.setMouseEnabled(x=True, y=False)  # the wheel zooms the epochs only
         box.setLimits(xMin=0)
         self._style_axes(plot)
         for name in ("left", "bottom"):
