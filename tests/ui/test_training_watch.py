@@ -321,6 +321,7 @@ def test_pause_edit_resume_continues_from_the_edit_with_the_optimizer_state(qtbo
     assert session.params == CellParams.from_flat(session.history.weights[-1].tolist())
     assert host.preview_params is None and host.running_seen[-1] is False  # the diagram is editable
     assert not panel.is_training()
+    qtbot.waitUntil(lambda: panel.status_label.text().startswith("Paused at epoch "))
     reached = session.params
     host.undo_stack.push(weight_command(session, "forget", "bias", 0.5))  # as the diagram does
     edited = session.params
@@ -328,6 +329,7 @@ def test_pause_edit_resume_continues_from_the_edit_with_the_optimizer_state(qtbo
         panel.speed_box.setCurrentIndex(0)
         panel.action_pause.trigger()  # resume
         assert host.running_seen[-1] is True
+        assert host.preview_params == edited  # the live preview again, from the edit
     assert finished.args[0].epochs == 3000
     assert _undo_texts(host)[-3:] == [
         f"Training (paused at epoch {paused_at})",

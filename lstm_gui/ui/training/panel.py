@@ -1181,7 +1181,7 @@ class TrainingPanel(QWidget):
             command.setText(f"Training (paused at epoch {epoch})")
             self._push(command)
         self._preview(None)
-        self.status_label.setText(f"Paused at epoch {epoch}: edit the weights, then Resume")
+        self.status_label.setText(f"Paused at epoch {progress.epoch}: edit the weights, then Resume")
         self.running_changed.emit(False)
 
     @Slot()
@@ -1235,10 +1235,13 @@ class TrainingPanel(QWidget):
             f"epoch {progress.epoch} / {progress.epochs_total} · loss {progress.loss:.6g}"
             f" · {progress.epochs_per_second:,.0f} epochs/s · {_format_seconds(progress.seconds_left)} left"
         )
+        status = f"Epoch {progress.epoch}, loss {progress.loss:.6g}"
         if self._paused or progress.paused:
             text = f"paused · epoch {progress.epoch} / {progress.epochs_total} · loss {progress.loss:.6g}"
+            if self._pause_epoch is not None:
+                status = f"Paused at epoch {progress.epoch}: edit the weights, then Resume"
         self.progress_bar.setFormat(text)
-        self.status_label.setText(f"Epoch {progress.epoch}, loss {progress.loss:.6g}")
+        self.status_label.setText(status)
 
     def _end_run(self) -> None:
         self._refresh_timer.stop()
