@@ -421,8 +421,13 @@ def test_a_narrow_tall_column_stacks_everything_without_horizontal_scrolling(qtb
     assert host.scroll.horizontalScrollBar().maximum() == 0
     section = panel.dataset_section
     assert section.is_expanded()
+    plots_height = panel.plot.height()
     section.toggle.click()
     assert not section.content.isVisibleTo(panel)
+    panel.settings_section.toggle.click()
+    # Collapsed, the sections give their height to the plots.
+    qtbot.waitUntil(lambda: panel.plot.height() > plots_height + 100)
+    panel.settings_section.set_expanded(True)
     host.close()
     again = _host(qtbot, size=(380, 720))
     assert not again.panel.dataset_section.is_expanded()  # remembered

@@ -185,6 +185,8 @@ class CollapsibleSection(QWidget):
     """A header button that shows or hides its content; the choice is
     remembered (``training/<name>_expanded`` in the app settings)."""
 
+    expanded_changed = Signal(bool)
+
     def __init__(self, name: str, title: str, content: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"{name}_section")
@@ -219,7 +221,11 @@ class CollapsibleSection(QWidget):
     def _on_toggled(self, expanded: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
         self.content.setVisible(expanded)
+        # Collapsed, the header takes only its own height.
+        vertical = QSizePolicy.Policy.Preferred if expanded else QSizePolicy.Policy.Maximum
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, vertical)
         app_settings().setValue(self._key, expanded)
+        self.expanded_changed.emit(expanded)
 
     def is_expanded(self) -> bool:
         return self.toggle.isChecked()
@@ -531,6 +537,9 @@ class TrainingPanel(QWidget):
         controls_layout.addWidget(self.dataset_section, 1)
         controls_layout.addWidget(self.settings_section, 0)
         controls_layout.addStretch(0)
+        self._controls = controls
+        for section in (self.dataset_section, self.settings_section):
+            section.expanded_changed.connect(self._fit_controls)
         controls.setMinimumWidth(240)
 
         self.plot = TrainingPlot()
@@ -624,6 +633,21 @@ class TrainingPanel(QWidget):
         status_row.addWidget(self.status_label)
         layout.addWidget(self.status_strip)
 
+    @Slot()
+    def _fit_controls(self, *_: object) -> None:
+        """In a column, the dataset and settings take the height they need
+        (little when collapsed) and the plots the rest."""
+        if self.splitter.orientation() != Qt.Orientation.Vertical:
+            return
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        wanted = self._controls.sizeHint().height()
+        if not (self.dataset_section.is_expanded() or self.settings_section.is_expanded()):
+            wanted = self._controls.minimumSizeHint().height()
+        controls = min(wanted, max(0, total - self.plot.minimumHeight()))
+        self.splitter.setSizes([controls, total - controls])
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         # Beside the diagram (narrow, tall) the plots go under the settings;
         # in a wide dock they sit to the right.
@@ -631,6 +655,7 @@ class TrainingPanel(QWidget):
         orientation = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         if self.splitter.orientation() != orientation:
             self.splitter.setOrientation(orientation)
+            QTimer.singleShot(0, self._fit_controls)
         super().resizeEvent(event)
 
     # -- the session -------------------------------------------------------------

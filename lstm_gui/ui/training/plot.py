@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette, QPen
+from PySide6.QtGui import QColor, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QVBoxLayout, QWidget
 
 from lstm_gui.core.vocabulary import NOTEBOOK_NAMES
@@ -33,6 +33,8 @@ OUTPUT_COLOURS: tuple[str, ...] = ("#2ca02c", "#d62728", "#8c564b", "#e377c2", "
 LOSS_COLOUR = "#333333"
 #: The legends' column (px): the same in all three plots keeps their epoch axes aligned.
 LEGEND_WIDTH = 150
+#: ... and in a narrow column (the weights' two columns of names still fit).
+NARROW_LEGEND_WIDTH = 120
 
 
 def history_rows(history: TrainingHistory, start: int = 0, stop: int | None = None) -> np.ndarray:
@@ -272,7 +274,7 @@ class TrainingPlot(QWidget):
             for view, title in zip(self.views, self._titles):
                 view.setBackground(self._base_colour)
                 plot = view.getItem(0, 0)
-                plot.setTitle(title, color=self._text_colour, size="9pt")
+                self._set_title(plot, title)
                 self._style_axes(plot)
             for legend in self._legends:
                 legend.setLabelTextColor(self._text_colour)
@@ -311,7 +313,8 @@ class TrainingPlot(QWidget):
         view.setMinimumHeight(120)
         self.views.append(view)
         plot = view.addPlot(row=0, col=0)
-        plot.setTitle(title, color=self._text_colour, size="9pt")
+        self._let_title_shrink(plot)
+        self._set_title(plot, title)
         self._titles.append(title)
         # An opaque, light grid: a translucent one costs ~15 ms per repaint.
         plot.showGrid(x=True, y=True, alpha=1.0)
@@ -333,6 +336,33 @@ class TrainingPlot(QWidget):
         # The plots share the epoch axis; only the lowest one labels it.
         plot.getAxis("bottom").setStyle(showValues=False)
         return plot
+
+    def _set_title(self, plot: pg.PlotItem, title: str) -> None:
+        plot.setTitle(title, color=self._text_colour, size="9pt")
+
+    @staticmethod
+    def _let_title_shrink(plot: pg.PlotItem) -> None:
+        """A title as wide as its text kept the plot from narrowing (in a
+        column beside the diagram it pushed the legends out of view); the
+        label sets that minimum again at every text change, so after it."""
+        label = plot.titleLabel
+        update_min = label.updateMin
+
+        def update_min_but_shrinkable() -> None:
+            update_min()
+            label.setMinimumWidth(0)
+
+        label.updateMin = update_min_but_shrinkable
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Narrow (a column beside the diagram): a narrower legend column.
+        width = LEGEND_WIDTH if event.size().width() >= 2 * NARROW_LEGEND_WIDTH + 240 else NARROW_LEGEND_WIDTH
+        # No legend column narrower than the weights' two columns need: the
+        # three epoch axes stay aligned.
+        width = max(width, int(self.weight_legend.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()))
+        for view in self.views:
+            view.ci.layout.setColumnFixedWidth(1, width)
+        super().resizeEvent(event)
 
     def set_live(self, live: bool, epochs: tuple[float, float] | None = None) -> None:
         """Switch between a run feeding the plots and a finished one.
