@@ -254,33 +254,38 @@ def test_a_thinned_history_snaps_to_the_nearest_kept_epoch(qtbot):
     assert host.preview_params.get("output", "bias") == 0.3
 
 
+def _trained_plot(qtbot, host: TrainingHost, index: int):
+    """After a 1000-epoch run: the plot widget, plot ``index``'s view box and
+    view, and ``at(epoch, fraction)``: the viewport point at that epoch and
+    that fraction of the plot's height (once the whole run is in view)."""
+    configure(host.panel, init="statquest", epochs="1000")
+    train_and_wait(qtbot, host.panel)
+    plot = host.panel.plot
+    box = plot.plots[index].getViewBox()
+    view = plot.views[index]
+    qtbot.waitUntil(lambda: box.sceneBoundingRect().width() > 50 and box.viewRange()[0][1] > 1000)
+
+    def at(epoch: float, fraction: float = 0.5):
+        y_low, y_high = box.viewRange()[1]
+        return view.mapFromScene(box.mapViewToScene(QPointF(epoch, y_low + fraction * (y_high - y_low))))
+
+    return plot, box, view, at
+
+
 def test_clicking_a_plot_moves_the_scrubber_there(qtbot, host):
     panel = host.panel
-    configure(panel, init="statquest", epochs="1000")
-    train_and_wait(qtbot, panel)
-    plot = panel.plot
-    box = plot.loss_plot.getViewBox()
-    view = plot.views[0]
-    qtbot.waitUntil(lambda: box.sceneBoundingRect().width() > 50)
-    y_low, y_high = box.viewRange()[1]
-    scene_point = box.mapViewToScene(QPointF(400, (y_low + y_high) / 2))
-    point = view.mapFromScene(scene_point)
+    _plot, box, view, at = _trained_plot(qtbot, host, 0)
+    point = at(400)
     with qtbot.waitSignal(panel.history_preview):
         QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
-    assert abs(panel.history_slider.value() - 400) <= 10
+    under_pointer = box.mapSceneToView(view.mapToScene(point)).x()
+    assert abs(panel.history_slider.value() - under_pointer) <= 1
     assert host.preview_params is not None
 
 
 def test_hovering_a_plot_shows_the_epoch_and_values_under_the_pointer(qtbot, host):
-    panel = host.panel
-    configure(panel, init="statquest", epochs="1000")
-    train_and_wait(qtbot, panel)
-    plot = panel.plot
-    box = plot.output_plot.getViewBox()
-    view = plot.views[1]
-    qtbot.waitUntil(lambda: box.sceneBoundingRect().width() > 50)
-    y_low, y_high = box.viewRange()[1]
-    point = view.mapFromScene(box.mapViewToScene(QPointF(500, (y_low + y_high) / 2)))
+    plot, box, view, at = _trained_plot(qtbot, host, 1)
+    point = at(500)
     QTest.mouseMove(view.viewport(), point)
     text = plot.hover_texts[1]
     qtbot.waitUntil(lambda: text.isVisible())
@@ -435,19 +440,7 @@ def test_a_narrow_tall_column_stacks_everything_without_horizontal_scrolling(qtb
 
 
 def test_dragging_over_a_plot_zooms_all_three_into_those_epochs(qtbot, host):
-    panel = host.panel
-    configure(panel, init="statquest", epochs="1000")
-    train_and_wait(qtbot, panel)
-    plot = panel.plot
-    box = plot.loss_plot.getViewBox()
-    view = plot.views[0]
-    qtbot.waitUntil(lambda: box.sceneBoundingRect().width() > 50)
-    qtbot.waitUntil(lambda: box.viewRange()[0][1] > 1000)  # the whole run in view
-
-    def at(epoch: float, fraction: float):
-        y_low, y_high = box.viewRange()[1]
-        return view.mapFromScene(box.mapViewToScene(QPointF(epoch, y_low + fraction * (y_high - y_low))))
-
+    plot, box, view, at = _trained_plot(qtbot, host, 0)
     start, end = at(200, 0.9), at(600, 0.1)
     viewport = view.viewport()
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
