@@ -6,6 +6,12 @@ it is shown (the session's, or the running one that the panel appends the
 training's rows to): it keeps no copy. The curves get ``setData`` at most a
 few dozen times a second from a min/max summary that is kept incrementally
 (O(new rows) per refresh), so a run of a million epochs stays smooth.
+
+Hovering shows the epoch under the pointer (and the loss) inside each plot
+and the outputs and weights at that epoch in the legends; a click emits
+``epoch_clicked``; :meth:`TrainingPlot.set_cursor` marks the epoch the
+history scrubber shows. The weight colours come from
+:func:`lstm_gui.ui.theme.parameter_colors` and follow the theme.
 """
 
 from __future__ import annotations
