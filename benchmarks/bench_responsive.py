@@ -133,16 +133,12 @@ def measure_training(
     trainer: str, epochs: int = EPOCHS, timeout: float = 300.0, engine: str = "fast"
 ) -> dict[str, float]:
     """One run with ``trainer``; gap percentiles (ms), epochs/s, plot updates/s."""
-    import lstm_gui.ui.training.panel as training_panel
-
     app = _app()
-    saved = training_panel.DEFAULT_TRAINER
-    training_panel.DEFAULT_TRAINER = trainer
-    try:
-        window = _make_window()
-    finally:
-        training_panel.DEFAULT_TRAINER = saved
+    window = _make_window()
     panel = window.training_panel
+    # Explicitly: reassigning panel.DEFAULT_TRAINER never worked (the default
+    # argument is bound when TrainingPanel.__init__ is defined).
+    panel.set_trainer(trainer)
     panel.init_box.setCurrentIndex(panel.init_box.findData("statquest"))
     panel.optimizer_box.setCurrentIndex(panel.optimizer_box.findData("adam"))
     panel.lr_edit.setText("0.001")

@@ -48,6 +48,7 @@ class TrainJob:
     dataset: tuple[DatasetItem, ...]
     config: TrainConfig
     history: TrainingHistory | None = None  # continue this history, or start afresh
+    max_rate: float | None = None  # epochs per second at most (None: as fast as possible)
 
 
 class JobRunner:
@@ -69,17 +70,31 @@ class JobRunner:
         self.pause_event = pause_event
         self.stop_event = stop_event
         self.run_obj: TrainingRun | None = None
-        self._pending_lr: float | None = None
+        #: Changes asked for before the run exists, applied in order when it does.
+        self._pending: list[Callable[[TrainingRun], None]] = []
         self._lock = threading.Lock()
+
+    def _apply(self, change: Callable[[TrainingRun], None]) -> None:
+        """Apply ``change`` to the run now, or as soon as it exists."""
+        with self._lock:
+            if self.run_obj is None:
+                self._pending.append(change)
+                return
+            run_obj = self.run_obj
+        change(run_obj)
 
     def set_lr(self, lr: float) -> None:
         """Change the learning rate now (or as soon as the run exists)."""
-        with self._lock:
-            if self.run_obj is None:
-                self._pending_lr = lr
-                return
-            run_obj = self.run_obj
-        run_obj.set_lr(lr)
+        self._apply(lambda run: run.set_lr(lr))
+
+    def set_max_rate(self, epochs_per_second: float | None) -> None:
+        """Limit the speed (``None``: as fast as possible), now or at the start."""
+        self._apply(lambda run: run.set_max_rate(epochs_per_second))
+
+    def set_params(self, params: tuple[float, ...]) -> None:
+        """Continue from these 12 weights at the next chunk (optimizer kept)."""
+        cell_params = CellParams.from_flat(params)
+        self._apply(lambda run: run.set_params(cell_params))
 
     def __call__(self) -> None:
         try:
@@ -99,11 +114,13 @@ class JobRunner:
             run_obj.pause_event = self.pause_event
         if self.stop_event is not None:
             run_obj.stop_event = self.stop_event
+        if job.max_rate is not None:
+            run_obj.set_max_rate(job.max_rate)
         with self._lock:
             self.run_obj = run_obj
-            pending, self._pending_lr = self._pending_lr, None
-        if pending is not None:
-            run_obj.set_lr(pending)
+            pending, self._pending = self._pending, []
+        for change in pending:
+            change(run_obj)
 
         def on_progress(progress: Progress) -> None:
             self.send(("progress", progress))
@@ -161,7 +178,8 @@ def encode_frame(message: Any) -> bytes:
 def main() -> int:
     """The training process: a job and then commands on stdin, messages on stdout.
 
-    Commands: ``("pause",)``, ``("resume",)``, ``("stop",)``, ``("lr", rate)``.
+    Commands: ``("pause",)``, ``("resume",)``, ``("stop",)``, ``("lr", rate)``,
+    ``("max_rate", epochs_per_second or None)``, ``("params", 12 floats)``.
     End of stdin (the window closed or crashed) stops the run, so the process
     never outlives the window.
     """
@@ -199,6 +217,10 @@ def main() -> int:
                 pause_event.clear()
             elif command[0] == "lr":
                 runner.set_lr(float(command[1]))
+            elif command[0] == "max_rate":
+                runner.set_max_rate(None if command[1] is None else float(command[1]))
+            elif command[0] == "params":
+                runner.set_params(tuple(float(v) for v in command[1]))
 
     threading.Thread(target=listen, name="commands", daemon=True).start()
     try:

@@ -99,6 +99,10 @@ class Engine(Protocol):
         """(epochs done, losses, outputs flattened, weights flattened)."""
         ...
 
+    def set_weights(self, values: Sequence[float]) -> None:
+        """Replace the 12 weights, keeping the optimizer's state."""
+        ...
+
 
 def dataset_sequences(dataset: Sequence[DatasetItem]) -> list[tuple[tuple[float, ...], float]]:
     """(inputs, target) pairs of a dataset, as the engines take them."""
@@ -130,13 +134,20 @@ class TrainingRun:
     Control from other threads: ``pause_event`` (set = paused; the optimizer
     state is kept), ``stop_event`` (set = stop after the current chunk of a
     few milliseconds), :meth:`set_lr` (applied from the next update; exactly
-    at the next update when called from the progress callback). A run is
-    picklable before it starts (events and the lock are recreated).
+    at the next update when called from the progress callback),
+    :meth:`set_max_rate` (a speed limit in epochs per second, for watching;
+    ``None`` = as fast as possible) and :meth:`set_params` (weights edited
+    during a pause, used from the next chunk on with the optimizer's state
+    kept). A run is picklable before it starts (events and the lock are
+    recreated).
     """
 
     #: Epochs are run in chunks of about this many seconds between checks of
     #: the events, the learning rate and the clock.
     CHUNK_SECONDS = 0.004
+    #: With a speed limit, the longest wait between chunks (s): pause, stop
+    #: and a new limit act within this.
+    THROTTLE_SECONDS = 0.05
 
     def __init__(
         self,
@@ -158,6 +169,8 @@ class TrainingRun:
             )
         self.history = history if history is not None else TrainingHistory(names)
         self._lr = config.lr
+        self._max_rate: float | None = None
+        self._pending_params: CellParams | None = None
         self._init_sync()
 
     def _init_sync(self) -> None:
@@ -190,6 +203,27 @@ class TrainingRun:
         lr = self.config.replace(lr=lr).lr
         with self._lock:
             self._lr = lr
+
+    @property
+    def max_rate(self) -> float | None:
+        return self._max_rate
+
+    def set_max_rate(self, epochs_per_second: float | None) -> None:
+        """Train at most this many epochs per second (``None``: as fast as
+        possible), from the next chunk on (thread-safe). The run waits on
+        ``stop_event`` between chunks, so pause and stop stay immediate."""
+        if epochs_per_second is not None and not (math.isfinite(epochs_per_second) and epochs_per_second > 0):
+            raise FieldError("speed", f"expected a positive number of epochs per second, got {epochs_per_second!r}")
+        with self._lock:
+            self._max_rate = None if epochs_per_second is None else float(epochs_per_second)
+
+    def set_params(self, params: CellParams) -> None:
+        """Continue from ``params`` (e.g. weights edited while paused) at the
+        next chunk, keeping the optimizer's state (thread-safe). The history
+        gets a row at the same epoch with the new weights, starting a new
+        run segment, like a retrain."""
+        with self._lock:
+            self._pending_params = params
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -228,6 +262,8 @@ class TrainingRun:
         last_report = started
         stop_below = config.stop_below
         last_row: Record = (start_loss, tuple(start_outputs), self.params.to_flat())
+        # Speed limit: epochs done and the clock when the current limit began.
+        throttle: tuple[float | None, int, float] = (None, 0, started)
         while done < total:
             if self.stop_event.is_set():
                 status, message = STOPPED, f"stopped after {done} epochs"
@@ -240,10 +276,20 @@ class TrainingRun:
                 while self.pause_event.is_set() and not self.stop_event.is_set():
                     self.stop_event.wait(0.02)
                 paused_seconds += time.perf_counter() - pause_began
+                throttle = (None, done, time.perf_counter())  # the limit counts from the resume
                 continue
             with self._lock:
                 lr = self._lr
+                max_rate = self._max_rate
+                new_params, self._pending_params = self._pending_params, None
+            if new_params is not None:
+                last_row = self._apply_params(engine, new_params, first_epoch + done, history, last_row)
             n = min(chunk, total - done)
+            if max_rate != throttle[0]:
+                throttle = (max_rate, done, time.perf_counter())
+            if max_rate is not None:
+                # Chunks of at most THROTTLE_SECONDS' worth of epochs.
+                n = min(n, max(1, int(max_rate * self.THROTTLE_SECONDS)))
             t0 = time.perf_counter()
             try:
                 count, losses, outs, weights = engine.run_epochs(n, lr, stop_below)
@@ -289,6 +335,8 @@ class TrainingRun:
                     f"last finite weights, from epoch {done}" + (f" ({message})" if message else "")
                 )
                 break
+            if max_rate is not None:
+                self._wait_for_rate(throttle, done)
             # Aim for chunks of CHUNK_SECONDS so the events are checked often.
             if elapsed < self.CHUNK_SECONDS / 2:
                 chunk = min(chunk * 2, 1 << 20)
@@ -317,6 +365,35 @@ class TrainingRun:
             rows_reported,
             message,
         )
+
+    def _wait_for_rate(self, throttle: tuple[float | None, int, float], done: int) -> None:
+        """Wait (on ``stop_event``, so stop is immediate) until ``done``
+        epochs are due at the limit; a pause or a new limit ends the wait."""
+        rate, done_then, since = throttle
+        if rate is None:
+            return
+        due = since + (done - done_then) / rate
+        while not self.stop_event.is_set() and not self.pause_event.is_set():
+            left = due - time.perf_counter()
+            with self._lock:
+                changed = self._max_rate != rate
+            if left <= 0 or changed:
+                return
+            self.stop_event.wait(min(left, self.THROTTLE_SECONDS))
+
+    @staticmethod
+    def _apply_params(
+        engine: Engine, params: CellParams, epoch: int, history: TrainingHistory, last_row: Record
+    ) -> Record:
+        """The engine continues from ``params``; the history records them at
+        ``epoch`` as the start of a new segment."""
+        weights = params.to_flat()
+        if tuple(last_row[2]) == weights:
+            return last_row
+        engine.set_weights(weights)
+        loss, outputs = engine.evaluate()
+        history.extend([epoch], [loss], [outputs], [weights], run_start=True)
+        return (loss, tuple(outputs), weights)
 
     def _progress(
         self,

@@ -152,3 +152,31 @@ def apply_theme(app: QApplication, theme: str) -> None:
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
     app.setPalette(make_palette(theme))
+
+
+#: The training plot's weight curves per theme: one hue per gate (forget
+#: blue, input teal, candidate orange, output purple), three shades per hue
+#: (w_short, w_input, bias). Every colour has a contrast of at least 3.4:1 on
+#: the theme's plot background (Base: white, #1b1d22), checked in the tests.
+_PARAMETER_SHADES: dict[str, dict[str, tuple[str, str, str]]] = {
+    "light": {
+        "forget": ("#0e3c7c", "#165fc6", "#478beb"),
+        "input": ("#084641", "#0c7067", "#119b90"),
+        "candidate": ("#60330b", "#9a5111", "#d57018"),
+        "output": ("#570f8a", "#8b19dd", "#b667ee"),
+    },
+    "dark": {
+        "forget": ("#2a79e7", "#70a5ef", "#b6d1f7"),
+        "input": ("#0f8b80", "#3ae9db", "#b6f7f1"),
+        "candidate": ("#be6415", "#ec9b54", "#f7d4b6"),
+        "output": ("#aa4eeb", "#c382f1", "#dcb6f7"),
+    },
+}
+
+
+def parameter_colors(theme: str) -> dict[tuple[str, str], str]:
+    """(gate, role) -> the colour of that weight's curve in ``theme``: grouped
+    by gate (hue), w_short darkest, w_input mid, bias lightest."""
+    shades = _PARAMETER_SHADES["dark" if theme == "dark" else "light"]
+    roles = ("w_short", "w_input", "bias")
+    return {(gate, role): colours[k] for gate, colours in shades.items() for k, role in enumerate(roles)}

@@ -298,6 +298,12 @@ class FastEngine:
         #: Full batch: (weights, loss, outputs, gradient) of the last pass.
         self._cached: tuple[tuple[float, ...], float, list[float], list[float]] | None = None
 
+    def set_weights(self, values: Sequence[float]) -> None:
+        """Replace the 12 weights (e.g. edited during a pause); the
+        optimizer's state (moments, step count) is kept."""
+        self.weights[:] = [float(v) for v in values]
+        self._cached = None
+
     def evaluate(self) -> tuple[float, list[float]]:
         """(summed loss, outputs) at the current weights."""
         w = self.weights

@@ -92,6 +92,10 @@ class TorchEngine:
         with torch.no_grad():
             self.param.copy_(torch.tensor(list(values), dtype=torch.float64))
 
+    def set_weights(self, values: Sequence[float]) -> None:
+        """Replace the 12 weights in place; the optimizer's state is kept."""
+        self.weights = values
+
     def evaluate(self) -> tuple[float, list[float]]:
         with torch.no_grad():
             outputs = [float(cell_output(self.param, xs)) for xs, _ in self.sequences]

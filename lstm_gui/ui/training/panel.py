@@ -10,7 +10,17 @@ diverges) the reached weights, the history and the settings it leaves behind
 become the session's as one undo step named "Training".
 
 The panel knows nothing of its window: it emits ``running_changed(bool)``
-(the window holds its Undo/Redo meanwhile) and ``status_message(str)``.
+(the window holds its Undo/Redo meanwhile; False also while a run is paused
+for edits), ``status_message(str)`` and ``history_preview(CellParams | None,
+str)`` (the weights of a history epoch the person scrubbed to and a label
+such as "preview of epoch 2000", or ``None`` and "" when back to the
+session's weights).
+
+Pause, edit, resume: on Pause the reached weights and history become the
+session's as one undo step "Training (paused at epoch N)" and the preview
+ends, so the diagram's fields can be edited (each edit its own step); on
+Resume the run continues from the session's weights with its optimizer
+state, and its result is one more "Training" step after those edits.
 """
 
 from __future__ import annotations
@@ -28,7 +38,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -36,11 +46,13 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QSlider,
     QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -60,10 +72,12 @@ from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.commands import (
     SETTING_WORDS,
     dataset_command,
+    params_command,
     settings_command,
     training_command,
 )
-from lstm_gui.ui.training.plot import TrainingPlot
+from lstm_gui.ui.settings import app_settings
+from lstm_gui.ui.training.plot import TrainingPlot, nearest_row
 from lstm_gui.ui.training.trainers import Trainer, make_trainer
 
 #: Which trainer runs the loop (see trainers.py and benchmarks/bench_responsive.py).
@@ -72,10 +86,9 @@ DEFAULT_TRAINER = "process"
 #: (ms): no single redraw stalls the window for long, and with 5-20 ms per
 #: redraw each plot and the progress still change 20-30 times a second.
 REFRESH_MS = 8
-#: Panels narrower than WIDE_LAYOUT and at least TALL_LAYOUT high (px), e.g.
-#: docked beside the diagram, show the plots below the settings; others beside.
+#: Panels narrower than WIDE_LAYOUT (px), e.g. a column docked beside the
+#: diagram, show the plots below the settings; wider ones beside them.
 WIDE_LAYOUT = 780
-TALL_LAYOUT = 760
 #: Move the diagram's preview at most this often (s): the window recomputes
 #: and repaints the diagram, trace table and over-time plot for it (20-80 ms
 #: offscreen, the largest pause while training; benchmarks/bench_responsive.py).
@@ -96,6 +109,14 @@ OPTIMIZER_CHOICES: tuple[tuple[str, str], ...] = (
 ENGINE_CHOICES: tuple[tuple[str, str], ...] = (
     ("fast", "Fast (analytic gradients)"),
     ("torch", "Torch reference (autograd)"),
+)
+#: The training speed choices (epochs per second at most; None: no limit).
+#: Not saved: a new window always trains as fast as possible.
+SPEED_CHOICES: tuple[tuple[float | None, str], ...] = (
+    (None, "As fast as possible"),
+    (2000.0, "2000 epochs/s"),
+    (200.0, "200 epochs/s"),
+    (20.0, "20 epochs/s"),
 )
 STATUS_WORDS: dict[str, str] = {
     "finished": "Done",
@@ -137,12 +158,80 @@ def _format_seconds(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
-def _combo(name: str, choices: tuple[tuple[str, str], ...]) -> QComboBox:
+def _combo(name: str, choices: tuple[tuple[Any, str], ...]) -> QComboBox:
     box = QComboBox()
     box.setObjectName(name)
+    # The wheel scrolls the panel; it changes a choice only once focused.
+    box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     for key, label in choices:
         box.addItem(label, key)
     return box
+
+
+def finish_text(status: str, epochs: int, total: int, loss: float) -> str:
+    """The status line after a run: "finished" only for one that did all its epochs."""
+    if status == "finished":
+        return f"Done: finished {epochs} epochs, loss {loss:.6g}"
+    if status == "stopped":
+        return f"Stopped at epoch {epochs} of {total}, loss {loss:.6g}"
+    if status == "stopped_below":
+        return f"Loss below the threshold at epoch {epochs}, loss {loss:.6g}"
+    if status == "diverged":
+        return f"Diverged after epoch {epochs}, loss {loss:.6g}"
+    return f"{status.capitalize()} at epoch {epochs}, loss {loss:.6g}"
+
+
+class CollapsibleSection(QWidget):
+    """A header button that shows or hides its content; the choice is
+    remembered (``training/<name>_expanded`` in the app settings)."""
+
+    expanded_changed = Signal(bool)
+
+    def __init__(self, name: str, title: str, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"{name}_section")
+        self._key = f"training/{name}_expanded"
+        self.toggle = QToolButton()
+        self.toggle.setObjectName(f"{name}_toggle")
+        self.toggle.setText(title)
+        self.toggle.setCheckable(True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setAutoRaise(True)
+        self.toggle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        font = self.toggle.font()
+        font.setBold(True)
+        self.toggle.setFont(font)
+        self.content = content
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toggle)
+        layout.addWidget(content, 1)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+        value = app_settings().value(self._key, True)
+        expanded = value not in (False, "false", "0", 0)
+        self.toggle.toggled.connect(self._on_toggled)
+        self.toggle.setChecked(expanded)
+        self._on_toggled(expanded)
+
+    @Slot(bool)
+    def _on_toggled(self, expanded: bool) -> None:
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+        self.content.setVisible(expanded)
+        # Collapsed, the header takes only its own height.
+        vertical = QSizePolicy.Policy.Preferred if expanded else QSizePolicy.Policy.Maximum
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, vertical)
+        app_settings().setValue(self._key, expanded)
+        self.expanded_changed.emit(expanded)
+
+    def is_expanded(self) -> bool:
+        return self.toggle.isChecked()
+
+    def set_expanded(self, expanded: bool) -> None:
+        self.toggle.setChecked(expanded)
 
 
 class TrainingPanel(QWidget):
@@ -161,12 +250,17 @@ class TrainingPanel(QWidget):
 
     Signals
     -------
-    running_changed(bool) : a run started (True) or ended (False).
+    running_changed(bool) : a run started or resumed (True), or ended or
+        paused for edits (False).
     status_message(str) : a short note for the window's status bar.
+    history_preview(object, str) : the weights (``CellParams``) of the
+        history epoch scrubbed to and their label ("preview of epoch 2000"),
+        or ``(None, "")`` back to the session's weights.
     """
 
     running_changed = Signal(bool)
     status_message = Signal(str)
+    history_preview = Signal(object, str)
 
     def __init__(
         self,
@@ -181,18 +275,19 @@ class TrainingPanel(QWidget):
         self._adapter = adapter
         self._undo_stack = undo_stack
         self._preview = preview
-        self._trainer = make_trainer(trainer, self) if isinstance(trainer, str) else trainer
-        if self._trainer.parent() is None:
-            self._trainer.setParent(self)  # lives and dies with the panel
-        self._trainer.progressed.connect(self._on_progress)
-        self._trainer.finished.connect(self._on_finished)
-        self._trainer.failed.connect(self._on_failed)
+        self._trainer = self._adopt_trainer(trainer)
         #: The running run's history (None when idle): the session's copied
         #: and continued, or a new one. The plot draws it; it becomes the
         #: session's when the run ends.
         self._run_history: TrainingHistory | None = None
         self._last_progress: Progress | None = None
         self._paused = False
+        #: Paused, waiting for the run's paused report to make its weights the session's.
+        self._pause_pending = False
+        #: The run's epoch at the last "Training (paused ...)" step (None: none).
+        self._pause_epoch: int | None = None
+        #: The epoch the history scrubber previews (None: the session's weights).
+        self._scrub_epoch: int | None = None
         self._dirty = False
         self._refresh_part = 0
         #: The settings the form shows; an edit of one field changes this one field.
@@ -214,6 +309,31 @@ class TrainingPanel(QWidget):
         adapter.history_changed.connect(self._on_history_changed)
         self._show_session()
 
+    def _adopt_trainer(self, trainer: str | Trainer) -> Trainer:
+        adopted = make_trainer(trainer, self) if isinstance(trainer, str) else trainer
+        if adopted.parent() is None:
+            adopted.setParent(self)  # lives and dies with the panel
+        adopted.progressed.connect(self._on_progress)
+        adopted.finished.connect(self._on_finished)
+        adopted.failed.connect(self._on_failed)
+        return adopted
+
+    def set_trainer(self, trainer: str | Trainer) -> None:
+        """Train with ``trainer`` from the next run on (``"process"``,
+        ``"thread"``, ``"thread:SECONDS"`` or a :class:`Trainer`); ends any
+        run without applying it."""
+        self._discard_run()
+        old = self._trainer
+        for signal, slot in (
+            (old.progressed, self._on_progress),
+            (old.finished, self._on_finished),
+            (old.failed, self._on_failed),
+        ):
+            signal.disconnect(slot)
+        if old.parent() is self:
+            old.deleteLater()
+        self._trainer = self._adopt_trainer(trainer)
+
     # -- construction ----------------------------------------------------------
     def _build_actions(self) -> None:
         self.action_train = QAction("Train", self)
@@ -224,11 +344,16 @@ class TrainingPanel(QWidget):
         self.action_pause = QAction("Pause", self)
         self.action_pause.setObjectName("action_pause")
         self.action_pause.setCheckable(True)
-        self.action_pause.setToolTip("Pause the run; press again to resume with the optimizer's state kept")
+        self.action_pause.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.action_pause.setToolTip(
+            "Pause the run: its weights become the session's and can be edited; press again to resume "
+            "from them with the optimizer's state kept (Ctrl+Shift+P)"
+        )
         self.action_pause.toggled.connect(self._on_pause_toggled)
         self.action_stop = QAction("Stop", self)
         self.action_stop.setObjectName("action_stop")
-        self.action_stop.setToolTip("Stop the run and keep the weights reached so far")
+        self.action_stop.setShortcut(QKeySequence("Ctrl+."))
+        self.action_stop.setToolTip("Stop the run and keep the weights reached so far (Ctrl+.)")
         self.action_stop.triggered.connect(self.stop_training)
         self.action_log_loss = QAction("Log loss", self)
         self.action_log_loss.setObjectName("action_train_log_loss")
@@ -242,7 +367,14 @@ class TrainingPanel(QWidget):
         self.action_export_history.setObjectName("action_train_export_history")
         self.action_export_history.setToolTip("Save loss, outputs and weights per epoch as CSV")
         self.action_export_history.triggered.connect(self._on_export_history)
+        self.action_back_to_current = QAction("Back to current", self)
+        self.action_back_to_current.setObjectName("action_history_back")
+        self.action_back_to_current.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.action_back_to_current.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.action_back_to_current.setToolTip("Leave the history preview: the session's weights again (Esc)")
+        self.action_back_to_current.triggered.connect(self.back_to_current)
         for action in (
+            self.action_back_to_current,
             self.action_train,
             self.action_pause,
             self.action_stop,
@@ -303,8 +435,9 @@ class TrainingPanel(QWidget):
         for button in (self.button_add_row, self.button_remove_row, self.button_import, self.button_export):
             row_buttons.addWidget(button)
         row_buttons.addStretch(1)
-        dataset_box = QGroupBox("Dataset")
+        dataset_box = QWidget()
         dataset_layout = QVBoxLayout(dataset_box)
+        dataset_layout.setContentsMargins(0, 2, 0, 4)
         dataset_layout.addWidget(self.dataset_table)
         dataset_layout.addLayout(row_buttons)
         dataset_layout.addWidget(self.dataset_error)
@@ -318,6 +451,7 @@ class TrainingPanel(QWidget):
         self.seed_box = QSpinBox()
         self.seed_box.setObjectName("train_seed")
         self.seed_box.setRange(0, 2**31 - 1)
+        self.seed_box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.seed_box.setToolTip("The seed of 'Random (seed)' start weights")
         self.optimizer_box = _combo("train_optimizer", OPTIMIZER_CHOICES)
         self.lr_edit = QLineEdit()
@@ -343,6 +477,11 @@ class TrainingPanel(QWidget):
         )
         self.plot_mode_box = _combo("train_plot_mode", (("continue", "Continue the plot"), ("new", "Start a new plot")))
         self.plot_mode_box.setToolTip("When training again: add to the curves, or start them afresh")
+        self.speed_box = _combo("train_speed", SPEED_CHOICES)
+        self.speed_box.setToolTip(
+            "How fast training goes: slower to watch the curves and the diagram change; takes effect at once"
+        )
+        self.speed_box.currentIndexChanged.connect(self._on_speed_changed)
         self.settings_error = QLabel()
         self.settings_error.setObjectName("train_settings_error")
         self.settings_error.setWordWrap(True)
@@ -361,8 +500,11 @@ class TrainingPanel(QWidget):
         form.addRow("Stop below loss", self.stop_below_edit)
         form.addRow("Engine", self.engine_box)
         form.addRow("Plot", self.plot_mode_box)
-        settings_box = QGroupBox("Settings")
+        form.addRow("Speed", self.speed_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        settings_box = QWidget()
         settings_layout = QVBoxLayout(settings_box)
+        settings_layout.setContentsMargins(0, 2, 0, 4)
         settings_layout.addLayout(form)
         settings_layout.addWidget(self.settings_error)
 
@@ -387,20 +529,67 @@ class TrainingPanel(QWidget):
                 widget.currentIndexChanged.connect(partial(self._on_setting_edited, field))
         self.seed_box.valueChanged.connect(partial(self._on_setting_edited, "seed"))
 
+        self.dataset_section = CollapsibleSection("train_dataset", "Dataset", dataset_box)
+        self.settings_section = CollapsibleSection("train_settings", "Settings", settings_box)
         controls = QWidget()
         controls_layout = QVBoxLayout(controls)
         controls_layout.setContentsMargins(0, 0, 0, 0)
-        controls_layout.addWidget(dataset_box, 1)
-        controls_layout.addWidget(settings_box, 0)
-        controls.setMinimumWidth(300)
+        controls_layout.addWidget(self.dataset_section, 1)
+        controls_layout.addWidget(self.settings_section, 0)
+        controls_layout.addStretch(0)
+        self._controls = controls
+        for section in (self.dataset_section, self.settings_section):
+            section.expanded_changed.connect(self._fit_controls)
+        controls.setMinimumWidth(240)
 
         self.plot = TrainingPlot()
-        self.plot.setMinimumSize(280, 300)
+        self.plot.setMinimumSize(240, 300)
         self.action_log_loss.toggled.connect(self.plot.set_log_loss)
+        self.plot.epoch_clicked.connect(self._on_plot_clicked)
+        # The history scrubber: epoch N = the weights after N epochs.
+        self.history_slider = QSlider(Qt.Orientation.Horizontal)
+        self.history_slider.setObjectName("history_epoch")
+        self.history_slider.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.history_slider.setToolTip(
+            "Look at the weights after any epoch of the history: the diagram and the results preview them "
+            "(Esc or the end of the slider: back to the current weights)"
+        )
+        self.history_slider.valueChanged.connect(self._on_scrubbed)
+        self.history_label = QLabel("Epoch --")
+        self.history_label.setObjectName("history_label")
+        self.history_label.setMinimumWidth(90)
+        self.history_use = QPushButton("Use these weights")
+        self.history_use.setObjectName("history_use")
+        self.history_use.setToolTip("Make the previewed epoch's weights the session's (one undo step)")
+        self.history_use.clicked.connect(self.use_history_weights)
+        self.history_back = QPushButton("Back to current")
+        self.history_back.setObjectName("history_back")
+        self.history_back.setToolTip(self.action_back_to_current.toolTip())
+        self.history_back.clicked.connect(self.back_to_current)
+        scrubber = QWidget()
+        scrubber.setObjectName("history_scrubber")
+        scrubber_layout = QVBoxLayout(scrubber)
+        scrubber_layout.setContentsMargins(0, 2, 0, 0)
+        scrubber_layout.setSpacing(2)
+        slider_row = QHBoxLayout()
+        slider_row.addWidget(self.history_label)
+        slider_row.addWidget(self.history_slider, 1)
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(self.history_use)
+        buttons_row.addWidget(self.history_back)
+        buttons_row.addStretch(1)
+        scrubber_layout.addLayout(slider_row)
+        scrubber_layout.addLayout(buttons_row)
+        plots = QWidget()
+        plots_layout = QVBoxLayout(plots)
+        plots_layout.setContentsMargins(0, 0, 0, 0)
+        plots_layout.setSpacing(0)
+        plots_layout.addWidget(self.plot, 1)
+        plots_layout.addWidget(scrubber)
         splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("train_splitter")
         splitter.addWidget(controls)
-        splitter.addWidget(self.plot)
+        splitter.addWidget(plots)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
@@ -416,9 +605,9 @@ class TrainingPanel(QWidget):
         self.status_label.setObjectName("train_status")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Its text changes 25 times a second while training: a size hint that
-        # followed the text would re-layout (and repaint) the whole panel each time.
+        # followed the text would re-layout (and repaint) the whole panel each
+        # time. It has the strip's whole width, under the progress bar.
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.status_label.setMinimumWidth(200)
         self.message_label = QLabel()
         self.message_label.setObjectName("train_message")
         self.message_label.setWordWrap(True)
@@ -437,20 +626,36 @@ class TrainingPanel(QWidget):
         # a scroll area pins this strip below it, so it never scrolls away.
         self.status_strip = QWidget()
         self.status_strip.setObjectName("train_status_strip")
-        status_row = QHBoxLayout(self.status_strip)
+        status_row = QVBoxLayout(self.status_strip)
         status_row.setContentsMargins(0, 0, 0, 0)
-        status_row.addWidget(self.progress_bar, 2)
-        status_row.addWidget(self.status_label, 1)
+        status_row.setSpacing(1)
+        status_row.addWidget(self.progress_bar)
+        status_row.addWidget(self.status_label)
         layout.addWidget(self.status_strip)
+
+    @Slot()
+    def _fit_controls(self, *_: object) -> None:
+        """In a column, the dataset and settings take the height they need
+        (little when collapsed) and the plots the rest."""
+        if self.splitter.orientation() != Qt.Orientation.Vertical:
+            return
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        wanted = self._controls.sizeHint().height()
+        if not (self.dataset_section.is_expanded() or self.settings_section.is_expanded()):
+            wanted = self._controls.minimumSizeHint().height()
+        controls = min(wanted, max(0, total - self.plot.minimumHeight()))
+        self.splitter.setSizes([controls, total - controls])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # Beside the diagram (narrow, tall) the plots go under the settings;
         # in a wide dock they sit to the right.
-        size = event.size()
-        tall = size.width() < WIDE_LAYOUT and size.height() >= TALL_LAYOUT
-        orientation = Qt.Orientation.Vertical if tall else Qt.Orientation.Horizontal
+        narrow = event.size().width() < WIDE_LAYOUT
+        orientation = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         if self.splitter.orientation() != orientation:
             self.splitter.setOrientation(orientation)
+            QTimer.singleShot(0, self._fit_controls)
         super().resizeEvent(event)
 
     # -- the session -------------------------------------------------------------
@@ -464,6 +669,7 @@ class TrainingPanel(QWidget):
         self._setting_errors.clear()
         self._show_config(session.training, every_field=True)
         self.plot.show_history(session.history)
+        self._show_history_state(session.history)
 
     def reset(self) -> None:
         """End any run without applying its result and show the session
@@ -473,10 +679,23 @@ class TrainingPanel(QWidget):
         self._show_session()
         self._show_message("")
         self._show_dataset_error("")
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("Not trained yet")
-        self.status_label.setText("Ready to train")
+        self.speed_box.setCurrentIndex(0)
+
+    def _show_history_state(self, history: TrainingHistory | None) -> None:
+        """Progress and status for the session's history (when no run goes):
+        its last epoch and loss, or "Not trained yet"."""
+        if history is not None and len(history):
+            epoch, loss = history.last_epoch, float(history.loss[-1])
+            self.progress_bar.setRange(0, 1)
+            self.progress_bar.setValue(1)
+            self.progress_bar.setFormat(f"Trained to epoch {epoch} · loss {loss:.6g}")
+            self.status_label.setText(f"Epoch {epoch}, loss {loss:.6g}")
+        else:
+            self.progress_bar.setRange(0, 1)
+            self.progress_bar.setValue(0)
+            self.progress_bar.setFormat("Not trained yet")
+            self.status_label.setText("Ready to train")
+        self._update_scrubber()
 
     def _push(self, command: QUndoCommand) -> None:
         self._undo_stack.push(command)
@@ -492,16 +711,30 @@ class TrainingPanel(QWidget):
         self._show_dataset(dataset)
 
     def _show_dataset(self, dataset: tuple[DatasetItem, ...]) -> None:
-        with QSignalBlocker(self.dataset_table):
-            self.dataset_table.setRowCount(len(dataset))
-            for row, item in enumerate(dataset):
-                for column, text in enumerate(
-                    (item.name, datasets.format_inputs(item.inputs), _format_value(item.target))
-                ):
-                    cell = QTableWidgetItem(text)
-                    if column == 2:
-                        cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    self.dataset_table.setItem(row, column, cell)
+        table = self.dataset_table
+        header = table.horizontalHeader()
+        # With content-sized columns every setItem re-measured the whole column
+        # (5,000 rows: 90 s); fill with fixed columns and updates off, then
+        # size the columns once (benchmarks/bench_many_sequences.py).
+        modes = [header.sectionResizeMode(column) for column in range(3)]
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        table.setUpdatesEnabled(False)
+        try:
+            with QSignalBlocker(table):
+                table.setRowCount(len(dataset))
+                for row, item in enumerate(dataset):
+                    for column, text in enumerate(
+                        (item.name, datasets.format_inputs(item.inputs), _format_value(item.target))
+                    ):
+                        cell = QTableWidgetItem(text)
+                        if column == 2:
+                            cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                        table.setItem(row, column, cell)
+        finally:
+            for column, mode in enumerate(modes):
+                header.setSectionResizeMode(column, mode)
+            table.setUpdatesEnabled(True)
         self.plot.set_sequences([d.name for d in dataset], [d.target for d in dataset])
         self._update_enabled()
 
@@ -741,11 +974,124 @@ class TrainingPanel(QWidget):
     @Slot(object)
     def _on_history_changed(self, history: TrainingHistory | None) -> None:
         if self._run_history is None:  # while training, the plot shows the run's rows
+            self._leave_preview()
             self.plot.show_history(history)
+            self._show_history_state(history)
+
+    # -- history scrubber ----------------------------------------------------------
+    def _update_scrubber(self) -> None:
+        """The slider spans the session's history (idle) and sits at its end."""
+        history = self.session.history if self._run_history is None else None
+        usable = history is not None and len(history) > 1
+        with QSignalBlocker(self.history_slider):
+            if history is not None and usable:
+                self.history_slider.setRange(int(history.epochs[0]), history.last_epoch)
+                self.history_slider.setValue(history.last_epoch)
+                self.history_slider.setPageStep(max(1, (history.last_epoch - int(history.epochs[0])) // 20))
+            else:
+                self.history_slider.setRange(0, 0)
+        self.history_slider.setEnabled(usable)
+        self._show_scrub_state()
+
+    def _show_scrub_state(self) -> None:
+        previewing = self._scrub_epoch is not None
+        self.history_use.setEnabled(previewing)
+        self.history_back.setEnabled(previewing)
+        self.action_back_to_current.setEnabled(previewing)
+        if previewing:
+            self.history_label.setText(f"Epoch {self._scrub_epoch}")
+        elif self.history_slider.isEnabled():
+            self.history_label.setText(f"Epoch {self.history_slider.value()} (current)")
+        else:
+            self.history_label.setText("Epoch --")
+        self.plot.set_cursor(self._scrub_epoch)
+
+    def _scrubbed_row(self) -> int | None:
+        history = self.session.history
+        if self._scrub_epoch is None or history is None or not len(history):
+            return None
+        return nearest_row(history, self._scrub_epoch)
+
+    @Slot(int)
+    def _on_scrubbed(self, epoch: int) -> None:
+        """Preview the weights after ``epoch`` (snapped to the nearest kept
+        epoch of a thinned history); the end of the history: the current ones."""
+        history = self.session.history
+        if self._run_history is not None or history is None or len(history) < 2:
+            return
+        row = nearest_row(history, epoch)
+        kept = int(history.epochs[row])
+        if kept != epoch:
+            with QSignalBlocker(self.history_slider):
+                self.history_slider.setValue(kept)
+        if row == len(history) - 1:
+            self._leave_preview()
+            return
+        self._scrub_epoch = kept
+        params = CellParams.from_flat(history.weights[row].tolist())
+        self._preview(params)
+        self.history_preview.emit(params, f"preview of epoch {kept}")
+        self._show_scrub_state()
+
+    def preview_epoch(self, epoch: int) -> None:
+        """Move the scrubber to ``epoch`` (as a person would)."""
+        self.history_slider.setValue(epoch)
+
+    @Slot(float)
+    def _on_plot_clicked(self, epoch: float) -> None:
+        if self.history_slider.isEnabled():
+            self.history_slider.setValue(round(epoch))
+
+    def _leave_preview(self) -> None:
+        if self._scrub_epoch is None:
+            return
+        self._scrub_epoch = None
+        self._preview(None)
+        self.history_preview.emit(None, "")
+        self._show_scrub_state()
+
+    @Slot()
+    def back_to_current(self) -> None:
+        """Leave the history preview: the slider to the end, the session's weights."""
+        if self._scrub_epoch is None:
+            return
+        self._leave_preview()
+        with QSignalBlocker(self.history_slider):
+            self.history_slider.setValue(self.history_slider.maximum())
+        self._show_scrub_state()
+
+    @Slot()
+    def use_history_weights(self) -> None:
+        """The previewed epoch's weights become the session's (one undo step)."""
+        row = self._scrubbed_row()
+        history = self.session.history
+        if row is None or history is None:
+            return
+        epoch = int(history.epochs[row])
+        params = CellParams.from_flat(history.weights[row].tolist())
+        self._leave_preview()
+        self._push(params_command(self.session, params, f"Use the weights of epoch {epoch}"))
+        with QSignalBlocker(self.history_slider):
+            self.history_slider.setValue(epoch)
+        self.history_label.setText(f"Epoch {epoch} (in use)")
+        self.status_message.emit(f"The weights of epoch {epoch} are now the session's")
 
     # -- running -----------------------------------------------------------------------
     def is_training(self) -> bool:
-        return self._trainer.is_running()
+        """True while a run changes the weights; False when idle and while
+        a run is paused for edits (its weights are then the session's)."""
+        return self._trainer.is_running() and self._pause_epoch is None
+
+    def speed(self) -> float | None:
+        """The chosen speed limit in epochs per second (None: as fast as possible)."""
+        value = self.speed_box.currentData()
+        return None if value is None else float(value)
+
+    @Slot(int)
+    def _on_speed_changed(self, _index: int) -> None:
+        if self._run_history is not None:
+            self._trainer.set_max_rate(self.speed())
+            self.status_message.emit(f"Training speed: {self.speed_box.currentText()}")
 
     @property
     def trainer(self) -> Trainer:
@@ -766,6 +1112,8 @@ class TrainingPanel(QWidget):
         if not session.dataset:
             self._show_message("Cannot train: the dataset is empty; add a sequence first.")
             return
+        self._show_dataset_error("")
+        self._leave_preview()
         if config != session.training:
             # Typed but not yet committed (Ctrl+T in a field): its own step.
             self._push(settings_command(session, config, _changed_setting(session.training, config)))
@@ -797,16 +1145,19 @@ class TrainingPanel(QWidget):
         self._refresh_part = 0
         self._show_message("")
         self._paused = False
+        self._pause_pending = False
+        self._pause_epoch = None
         with QSignalBlocker(self.action_pause):
             self.action_pause.setChecked(False)
             self.action_pause.setText("Pause")
+        self._update_scrubber()
         self.progress_bar.setRange(0, config.epochs)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("Starting…")
         self.status_label.setText("Training…")
         self.plot.show_history(run_history)
         self.plot.set_live(True, (start_x, float(first_epoch + config.epochs)))
-        self._trainer.start(TrainJob(params.to_flat(), session.dataset, config, tail))
+        self._trainer.start(TrainJob(params.to_flat(), session.dataset, config, tail, max_rate=self.speed()))
         self._preview(params)
         self._refresh_timer.start()
         self._preview_timer.start()
@@ -820,15 +1171,47 @@ class TrainingPanel(QWidget):
         self._paused = paused
         if paused:
             self._trainer.pause()
+            self._preview_timer.stop()
+            # The run's paused report brings its weights (see _on_progress).
+            self._pause_pending = True
             self.action_pause.setText("Resume")
             self.progress_bar.setFormat(self.progress_bar.format().split(" · paused")[0] + " · paused")
         else:
+            self._pause_pending = False
+            if self._pause_epoch is not None:
+                # Continue from the session's weights: edited, undone, or as reached.
+                params = self.session.params
+                self._trainer.set_params(params.to_flat())
+                self._pause_epoch = None
+                self._preview(params)
+                self.running_changed.emit(True)
             self._trainer.resume()
+            self._preview_timer.start()
             self.action_pause.setText("Pause")
+
+    def _commit_pause(self, progress: Progress) -> None:
+        """The paused run's weights and history become the session's (one
+        undo step) and the diagram shows them editable."""
+        history = self._run_history
+        if history is None:
+            return
+        epoch = history.last_epoch
+        params = CellParams.from_flat(progress.weights)
+        self._pause_epoch = progress.epoch
+        if progress.epoch > 0 or params != self.session.params:
+            # (Paused before the first epoch from the current weights: nothing changed, no step.)
+            command = training_command(
+                self.session, params, history.copy(), replace(self.session.training, init="current")
+            )
+            command.setText(f"Training (paused at epoch {epoch})")
+            self._push(command)
+        self._preview(None)
+        self.status_label.setText(f"Paused at epoch {progress.epoch}: edit the weights, then Resume")
+        self.running_changed.emit(False)
 
     @Slot()
     def stop_training(self) -> None:
-        if self._trainer.is_running():
+        if self._run_history is not None:
             self._trainer.stop()
             self.progress_bar.setFormat("Stopping…")
 
@@ -841,6 +1224,9 @@ class TrainingPanel(QWidget):
             history.append_chunk(progress.new_rows)  # the plot draws it at its next refresh
         self._last_progress = progress
         self._dirty = True
+        if progress.paused and self._pause_pending and self._paused:
+            self._pause_pending = False
+            self._commit_pause(progress)
 
     @Slot()
     def _on_refresh(self) -> None:
@@ -874,10 +1260,13 @@ class TrainingPanel(QWidget):
             f"epoch {progress.epoch} / {progress.epochs_total} · loss {progress.loss:.6g}"
             f" · {progress.epochs_per_second:,.0f} epochs/s · {_format_seconds(progress.seconds_left)} left"
         )
+        status = f"Epoch {progress.epoch}, loss {progress.loss:.6g}"
         if self._paused or progress.paused:
             text = f"paused · epoch {progress.epoch} / {progress.epochs_total} · loss {progress.loss:.6g}"
+            if self._pause_epoch is not None:
+                status = f"Paused at epoch {progress.epoch}: edit the weights, then Resume"
         self.progress_bar.setFormat(text)
-        self.status_label.setText(f"Epoch {progress.epoch}, loss {progress.loss:.6g}")
+        self.status_label.setText(status)
 
     def _end_run(self) -> None:
         self._refresh_timer.stop()
@@ -886,6 +1275,7 @@ class TrainingPanel(QWidget):
         self._preview(None)
         self._run_history = None
         self._paused = False
+        self._pause_pending = False
         with QSignalBlocker(self.action_pause):
             self.action_pause.setChecked(False)
             self.action_pause.setText("Pause")
@@ -906,18 +1296,29 @@ class TrainingPanel(QWidget):
         if history is None:
             return  # discarded
         self.plot.refresh()
+        # Epochs done since the last step this run made (its start, or a pause).
+        paused_step = self._pause_epoch is not None
+        epochs_since = result.epochs - (self._pause_epoch or 0)
+        self._pause_epoch = None
         self._end_run()
         session = self.session
-        # Train again continues from the reached (or then edited) weights,
-        # not from the chosen start again; undo brings the choice back.
-        config = replace(session.training, init="current")
-        self._push(training_command(session, result.params, history, config))
+        # After a pause step, only epochs since then are news (the session may
+        # hold edits the run never saw); otherwise epochs or new start weights.
+        changed = epochs_since > 0 or (not paused_step and result.params != session.params)
+        if changed:
+            # Train again continues from the reached (or then edited) weights,
+            # not from the chosen start again; undo brings the choice back.
+            config = replace(session.training, init="current")
+            self._push(training_command(session, result.params, history, config))
+        # else: a run that changed nothing (stopped before its first epoch from
+        # the current weights, or right after a pause whose step is already
+        # there) adds no undo step.
         total = self._last_progress.epochs_total if self._last_progress is not None else result.epochs
         word = STATUS_WORDS.get(result.status, result.status.capitalize())
         self.progress_bar.setRange(0, max(1, total))
         self.progress_bar.setValue(min(result.epochs, max(1, total)))
         self.progress_bar.setFormat(f"{word} · epoch {result.epochs} / {total} · loss {result.loss:.6g}")
-        self.status_label.setText(f"{word}: finished at epoch {result.epochs}, loss {result.loss:.6g}")
+        self.status_label.setText(finish_text(result.status, result.epochs, total, result.loss))
         if result.status == "diverged":
             lr = session.training.lr
             self._show_message(
@@ -933,6 +1334,7 @@ class TrainingPanel(QWidget):
     def _on_failed(self, message: str) -> None:
         if self._run_history is None:
             return  # discarded
+        self._pause_epoch = None
         self._end_run()
         self.progress_bar.setFormat("Failed")
         self.status_label.setText("Failed: finished without a result")
@@ -961,6 +1363,9 @@ class TrainingPanel(QWidget):
         ):
             widget.setEnabled(not training)
         self.seed_box.setEnabled(not training and self.init_box.currentData() == "random")
+        self.history_slider.setEnabled(
+            not training and self.session.history is not None and len(self.session.history) > 1
+        )
         self.momentum_edit.setEnabled(not training and self.optimizer_box.currentData() == "sgd")
 
     # -- exports -------------------------------------------------------------------------

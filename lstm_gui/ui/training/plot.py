@@ -6,6 +6,12 @@ it is shown (the session's, or the running one that the panel appends the
 training's rows to): it keeps no copy. The curves get ``setData`` at most a
 few dozen times a second from a min/max summary that is kept incrementally
 (O(new rows) per refresh), so a run of a million epochs stays smooth.
+
+Hovering shows the epoch under the pointer (and the loss) inside each plot
+and the outputs and weights at that epoch in the legends; a click emits
+``epoch_clicked``; :meth:`TrainingPlot.set_cursor` marks the epoch the
+history scrubber shows. The weight colours come from
+:func:`lstm_gui.ui.theme.parameter_colors` and follow the theme.
 """
 
 from __future__ import annotations
@@ -15,27 +21,26 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QColor, QPalette, QPen
+from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QVBoxLayout, QWidget
 
-from lstm_gui.core.vocabulary import NOTEBOOK_NAMES, ROLES
+from lstm_gui.core.vocabulary import NOTEBOOK_NAMES
 from lstm_gui.training.history import TrainingHistory
+from lstm_gui.ui.theme import parameter_colors
 
-#: One hue per gate (sigmoid gates blue/teal/purple, the tanh candidate
-#: orange, as on the diagram), dark to light for w_short, w_input, bias. Solid
-#: lines only: dashed pens cost several times more to draw.
-WEIGHT_COLOURS: dict[str, tuple[str, str, str]] = {
-    "forget": ("#1f4e99", "#3b7dd8", "#8db8ee"),
-    "input": ("#0b6e6a", "#17b3aa", "#86d9d3"),
-    "candidate": ("#a34d00", "#ff7f0e", "#ffbb78"),
-    "output": ("#5b2c83", "#8e5bc0", "#c5a8e6"),
-}
+#: The output plot draws (and its legend lists) this many sequences at most;
+#: a summary entry counts the rest. One curve and one legend row per sequence
+#: made a 5,000-sequence dataset take minutes to open (legend re-layouts).
+MAX_PLOTTED_SEQUENCES = 8
 #: Sequence outputs: StatQuest's out_0 (Company A) green-grey, out_1 pink, then more.
 OUTPUT_COLOURS: tuple[str, ...] = ("#2ca02c", "#d62728", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 LOSS_COLOUR = "#333333"
 #: The legends' column (px): the same in all three plots keeps their epoch axes aligned.
 LEGEND_WIDTH = 150
+#: ... and in a narrow column (the weights' two columns of names still fit).
+NARROW_LEGEND_WIDTH = 120
 
 
 def history_rows(history: TrainingHistory, start: int = 0, stop: int | None = None) -> np.ndarray:
@@ -129,16 +134,33 @@ def _pen(colour: str, style: Qt.PenStyle = Qt.PenStyle.SolidLine, width: float =
     return pen
 
 
+def nearest_row(history: TrainingHistory, epoch: float) -> int:
+    """The row of ``history`` whose epoch is nearest ``epoch`` (of equal
+    epochs, the last: a continued run's edited start). ``history`` must not
+    be empty."""
+    epochs = history.epochs
+    right = int(np.searchsorted(epochs, epoch, side="right"))
+    if right == 0:
+        return 0
+    if right == len(epochs):
+        return len(epochs) - 1
+    before, after = right - 1, right
+    return after if abs(float(epochs[after]) - epoch) < abs(epoch - float(epochs[before])) else before
+
+
 class TrainingPlot(QWidget):
     """Three plots over the epochs: loss, outputs against targets, weights.
 
     Each plot is its own ``GraphicsLayoutWidget``, so that :meth:`refresh_part`
     can redraw one of them per event-loop turn: a third of the painting at a
     time keeps every pause of the window short while training. The epoch axes
-    follow the whole run together; a zoom or pan in one is copied to the others.
+    follow the whole run together; a drag zooms into a rectangle (x is copied
+    to the others), never into negative epochs. Hovering shows the epoch and
+    the values under the pointer; a click emits ``epoch_clicked(epoch)``.
     """
 
     PARTS = 3
+    epoch_clicked = Signal(float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -186,10 +208,48 @@ class TrainingPlot(QWidget):
         self.output_curves: list[pg.PlotDataItem] = []
         self.target_lines: list[pg.InfiniteLine] = []
         self.weight_curves: list[pg.PlotDataItem] = []
-        for name, (gate, role) in NOTEBOOK_NAMES.items():
-            curve = self.weight_plot.plot(pen=_pen(WEIGHT_COLOURS[gate][ROLES.index(role)]))
+        colours = self.weight_colours()
+        for name, key in NOTEBOOK_NAMES.items():
+            curve = self.weight_plot.plot(pen=_pen(colours[key]))
             self.weight_legend.addItem(curve, name)
             self.weight_curves.append(curve)
+        #: The scrubbed epoch (a vertical line in each plot), hidden when None.
+        self.cursors: list[pg.InfiniteLine] = []
+        #: The hover read-out of each plot: epoch and values under the pointer.
+        self.hover_texts: list[pg.TextItem] = []
+        for index, (view, plot) in enumerate(zip(self.views, self.plots)):
+            cursor = pg.InfiniteLine(angle=90, movable=False, pen=_pen(self._cursor_colour(), width=1.5))
+            cursor.hide()
+            plot.addItem(cursor, ignoreBounds=True)
+            self.cursors.append(cursor)
+            text = pg.TextItem(anchor=(0, 0))
+            text.setZValue(1000)
+            text.hide()
+            plot.addItem(text, ignoreBounds=True)
+            self.hover_texts.append(text)
+            view.scene().sigMouseMoved.connect(lambda pos, index=index: self._on_mouse_moved(index, pos))
+            view.scene().sigMouseClicked.connect(lambda event, index=index: self._on_mouse_clicked(index, event))
+        self._style_hover()
+
+    def theme(self) -> str:
+        """``"dark"`` or ``"light"``, from the background the plots are drawn on."""
+        return "dark" if self._base_colour.lightness() < 128 else "light"
+
+    def weight_colours(self) -> dict[tuple[str, str], str]:
+        """(gate, role) -> the weight curve's colour in the current theme."""
+        return parameter_colors(self.theme())
+
+    def _cursor_colour(self) -> str:
+        return "#ffd54f" if self.theme() == "dark" else "#c77700"
+
+    def _style_hover(self) -> None:
+        fill = QColor(self._base_colour)
+        fill.setAlpha(225)
+        for text in self.hover_texts:
+            text.setColor(self._text_colour)
+            text.fill = pg.mkBrush(fill)
+            text.border = pg.mkPen(self._grid_colour)
+            text.update()
 
     def _read_palette(self) -> None:
         palette = self.palette()
@@ -220,7 +280,7 @@ class TrainingPlot(QWidget):
             for view, title in zip(self.views, self._titles):
                 view.setBackground(self._base_colour)
                 plot = view.getItem(0, 0)
-                plot.setTitle(title, color=self._text_colour, size="9pt")
+                self._set_title(plot, title)
                 self._style_axes(plot)
             for legend in self._legends:
                 legend.setLabelTextColor(self._text_colour)
@@ -228,6 +288,14 @@ class TrainingPlot(QWidget):
                     label.setText(label.text)  # setAttr alone does not re-render
             self.loss_curve.setPen(self._loss_pen())
             self.weight_plot.setLabel("bottom", "epoch", color=self._text_colour)
+            colours = self.weight_colours()
+            for curve, key in zip(self.weight_curves, NOTEBOOK_NAMES.values()):
+                curve.setPen(_pen(colours[key]))
+            for legend in self._legends:
+                legend.update()
+            for cursor in self.cursors:
+                cursor.setPen(_pen(self._cursor_colour(), width=1.5))
+            self._style_hover()
         super().changeEvent(event)
 
     def _add_legend(self, row: int, columns: int = 1) -> pg.LegendItem:
@@ -251,11 +319,17 @@ class TrainingPlot(QWidget):
         view.setMinimumHeight(120)
         self.views.append(view)
         plot = view.addPlot(row=0, col=0)
-        plot.setTitle(title, color=self._text_colour, size="9pt")
+        self._let_title_shrink(plot)
+        self._set_title(plot, title)
         self._titles.append(title)
         # An opaque, light grid: a translucent one costs ~15 ms per repaint.
         plot.showGrid(x=True, y=True, alpha=1.0)
-        plot.getViewBox().setMouseEnabled(x=True, y=False)
+        box = plot.getViewBox()
+        # Drag: zoom into the rectangle (the x range is copied to the other
+        # plots); the A button or the context menu's View All shows all again.
+        box.setMouseMode(pg.ViewBox.RectMode)
+        box.setMouseEnabled(x=True, y=False)  # the wheel zooms the epochs only
+        box.setLimits(xMin=0)
         self._style_axes(plot)
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
@@ -268,6 +342,33 @@ class TrainingPlot(QWidget):
         # The plots share the epoch axis; only the lowest one labels it.
         plot.getAxis("bottom").setStyle(showValues=False)
         return plot
+
+    def _set_title(self, plot: pg.PlotItem, title: str) -> None:
+        plot.setTitle(title, color=self._text_colour, size="9pt")
+
+    @staticmethod
+    def _let_title_shrink(plot: pg.PlotItem) -> None:
+        """A title as wide as its text kept the plot from narrowing (in a
+        column beside the diagram it pushed the legends out of view); the
+        label sets that minimum again at every text change, so after it."""
+        label = plot.titleLabel
+        update_min = label.updateMin
+
+        def update_min_but_shrinkable() -> None:
+            update_min()
+            label.setMinimumWidth(0)
+
+        label.updateMin = update_min_but_shrinkable
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Narrow (a column beside the diagram): a narrower legend column.
+        width = LEGEND_WIDTH if event.size().width() >= 2 * NARROW_LEGEND_WIDTH + 240 else NARROW_LEGEND_WIDTH
+        # No legend column narrower than the weights' two columns need: the
+        # three epoch axes stay aligned.
+        width = max(width, int(self.weight_legend.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()))
+        for view in self.views:
+            view.ci.layout.setColumnFixedWidth(1, width)
+        super().resizeEvent(event)
 
     def set_live(self, live: bool, epochs: tuple[float, float] | None = None) -> None:
         """Switch between a run feeding the plots and a finished one.
@@ -317,11 +418,12 @@ class TrainingPlot(QWidget):
             self.output_plot.removeItem(line)
         self.output_legend.clear()
         self.output_curves, self.target_lines = [], []
-        for k, (name, target) in enumerate(zip(names, targets)):
+        shown_targets = targets[:MAX_PLOTTED_SEQUENCES]
+        for k, (name, target) in enumerate(zip(names[:MAX_PLOTTED_SEQUENCES], shown_targets)):
             colour = OUTPUT_COLOURS[k % len(OUTPUT_COLOURS)]
             # The highest target's label goes under its line, the others over
             # theirs: both stay inside the plot.
-            anchor = (1, 0) if len(targets) > 1 and target == max(targets) else (1, 1)
+            anchor = (1, 0) if len(shown_targets) > 1 and target == max(shown_targets) else (1, 1)
             curve = self.output_plot.plot(pen=_pen(colour))
             self.output_legend.addItem(curve, name)
             line = pg.InfiniteLine(
@@ -335,6 +437,10 @@ class TrainingPlot(QWidget):
             self.output_plot.addItem(line)
             self.output_curves.append(curve)
             self.target_lines.append(line)
+        hidden = len(names) - MAX_PLOTTED_SEQUENCES
+        if hidden > 0:
+            # A legend row without a line: how many sequences are not drawn.
+            self.output_legend.addItem(pg.PlotDataItem(pen=None), f"+{hidden} more")
         self._output_names, self._targets = names, targets
         self.refresh()
 
@@ -408,6 +514,7 @@ class TrainingPlot(QWidget):
                 loss = np.where(loss > 0, loss, np.finfo(float).tiny)
             self.loss_curve.setData(x, loss)
         elif part == 1:
+            # Only the first MAX_PLOTTED_SEQUENCES have curves.
             for k, curve in enumerate(self.output_curves):
                 if k < sequences and not empty:
                     curve.setData(x, y[:, 1 + k])
@@ -431,6 +538,97 @@ class TrainingPlot(QWidget):
     def _on_x_range_changed(self) -> None:
         if self._zoomed_x_range() is not None and not self._syncing:
             self._zoom_timer.start()
+
+    # -- pointer -------------------------------------------------------------
+    def _on_mouse_moved(self, index: int, pos: QPointF) -> None:
+        box = self.plots[index].getViewBox()
+        if not box.sceneBoundingRect().contains(pos):
+            self.clear_hover()
+            return
+        point = box.mapSceneToView(pos)
+        self.hover_at(index, point.x(), point.y())
+
+    def _on_mouse_clicked(self, index: int, event: MouseClickEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        box = self.plots[index].getViewBox()
+        pos = event.scenePos()
+        if box.sceneBoundingRect().contains(pos):
+            self.epoch_clicked.emit(max(0.0, box.mapSceneToView(pos).x()))
+
+    def hover_text(self, index: int, epoch: float) -> str:
+        """The read-out of plot ``index`` (0 loss, 1 outputs, 2 weights) for
+        the history row nearest ``epoch`` ("" with no history): the epoch, and
+        in the loss plot the loss. The outputs and weights plots show their
+        values in their legends, beside each name and colour key (a dozen
+        lines would not fit inside a plot in a narrow column)."""
+        history = self._history
+        if history is None or not len(history):
+            return ""
+        row = nearest_row(history, epoch)
+        text = f"epoch {int(history.epochs[row])}"
+        if index == 0:
+            text += f"\nloss {float(history.loss[row]):.6g}"
+        return text
+
+    def hover_at(self, index: int, epoch: float, y: float | None = None) -> str:
+        """Show the read-out of plot ``index`` at ``epoch`` (at height ``y``
+        in the plot's coordinates, default its top) and the values at that
+        epoch in its legend; returns the read-out's text."""
+        text_item = self.hover_texts[index]
+        text = self.hover_text(index, epoch)
+        if not text:
+            self.clear_hover()
+            return ""
+        box = self.plots[index].getViewBox()
+        (x_low, x_high), (y_low, y_high) = box.viewRange()
+        # Beside the pointer, on the side with more room.
+        text_item.setAnchor((1, 0) if epoch > (x_low + x_high) / 2 else (0, 0))
+        text_item.setText(text)
+        text_item.setPos(epoch, y_high if y is None else y)
+        text_item.show()
+        history = self._history
+        assert history is not None
+        row = nearest_row(history, epoch)
+        if index == 1:
+            self._legend_values(self.output_legend, self._output_names[:MAX_PLOTTED_SEQUENCES], history.outputs[row])
+        elif index == 2:
+            # Two decimals, as the notebook writes them: two columns of names
+            # and values fit the legend's width.
+            self._legend_values(self.weight_legend, list(NOTEBOOK_NAMES), history.weights[row], decimals=2)
+        return text
+
+    def legend_texts(self, index: int) -> list[str]:
+        """The legend rows of plot ``index`` (1 outputs, 2 weights) as shown."""
+        legend = self.output_legend if index == 1 else self.weight_legend
+        return [label.text for _sample, label in legend.items]
+
+    @staticmethod
+    def _legend_values(legend: pg.LegendItem, names: Sequence[str], values: np.ndarray, decimals: int = 4) -> None:
+        for (_sample, label), name, value in zip(legend.items, names, values):
+            label.setText(f"{name} {float(value):.{decimals}f}")
+
+    def clear_hover(self) -> None:
+        for text in self.hover_texts:
+            text.hide()
+        shown_outputs = self._output_names[:MAX_PLOTTED_SEQUENCES]
+        for legend, names in ((self.output_legend, shown_outputs), (self.weight_legend, list(NOTEBOOK_NAMES))):
+            for (_sample, label), name in zip(legend.items, names):
+                if label.text != name:
+                    label.setText(name)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.clear_hover()
+        super().leaveEvent(event)
+
+    def set_cursor(self, epoch: float | None) -> None:
+        """Mark ``epoch`` with a vertical line in each plot (``None``: none)."""
+        for cursor in self.cursors:
+            if epoch is None:
+                cursor.hide()
+            else:
+                cursor.setValue(epoch)
+                cursor.show()
 
     def export_png(self, path: str | Path) -> None:
         """Save what is shown (grab works on every Qt; pyqtgraph's SVG does not on 6.11)."""

@@ -44,7 +44,8 @@ Send = Callable[[Message], None]
 
 class Trainer(QObject):
     """Common interface: ``start(job)``, ``pause()``, ``resume()``, ``stop()``,
-    ``set_lr(lr)``, ``is_running()``, ``shutdown(timeout)``.
+    ``set_lr(lr)``, ``set_max_rate(epochs_per_second | None)``,
+    ``set_params(weights)``, ``is_running()``, ``shutdown(timeout)``.
 
     Signals
     -------
@@ -71,6 +72,14 @@ class Trainer(QObject):
         raise NotImplementedError
 
     def set_lr(self, lr: float) -> None:
+        raise NotImplementedError
+
+    def set_max_rate(self, epochs_per_second: float | None) -> None:
+        """Limit the run's speed (``None``: as fast as possible), at once."""
+        raise NotImplementedError
+
+    def set_params(self, weights: tuple[float, ...]) -> None:
+        """The run continues from these 12 weights (optimizer state kept)."""
         raise NotImplementedError
 
     def is_running(self) -> bool:
@@ -171,6 +180,16 @@ class ThreadTrainer(Trainer):
         runner = self._runner
         if runner is not None:
             runner.set_lr(lr)
+
+    def set_max_rate(self, epochs_per_second: float | None) -> None:
+        runner = self._runner
+        if runner is not None:
+            runner.set_max_rate(epochs_per_second)
+
+    def set_params(self, weights: tuple[float, ...]) -> None:
+        runner = self._runner
+        if runner is not None:
+            runner.set_params(weights)
 
     def is_running(self) -> bool:
         return self._thread is not None and self._thread.isRunning()
@@ -320,6 +339,12 @@ class ProcessTrainer(Trainer):
 
     def set_lr(self, lr: float) -> None:
         self._send(("lr", float(lr)))
+
+    def set_max_rate(self, epochs_per_second: float | None) -> None:
+        self._send(("max_rate", None if epochs_per_second is None else float(epochs_per_second)))
+
+    def set_params(self, weights: tuple[float, ...]) -> None:
+        self._send(("params", tuple(float(v) for v in weights)))
 
     def is_running(self) -> bool:
         return not self._ended
