@@ -44,6 +44,7 @@ from lstm_gui.ui.exports import export_png, export_svg, export_torch, export_tra
 from lstm_gui.ui.settings import app_settings
 from lstm_gui.ui.stepper import DEFAULT_SPEED, SPEEDS, Stepper
 from lstm_gui.ui.theme import THEMES, apply_theme, diagram_colors
+from lstm_gui.ui.training.live_results import LiveResults
 from lstm_gui.ui.training.panel import TrainingPanel
 from lstm_gui.ui.widgets.input_strip import InputStrip
 from lstm_gui.ui.widgets.over_time_plot import OverTimePlot
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         self._on_sources_changed()
         self._on_sequence_changed()
         self._on_trace_changed()
+        self._show_live_results()
         self._update_title()
 
     # -- construction ------------------------------------------------------------
@@ -357,6 +359,10 @@ class MainWindow(QMainWindow):
         box_layout = QVBoxLayout(training_box)
         box_layout.setContentsMargins(0, 0, 6, 4)
         box_layout.setSpacing(2)
+        # Live results for the weights shown stay in sight at the column's top.
+        self.live_results = LiveResults()
+        self._history_preview_label = ""
+        box_layout.addWidget(self.live_results)
         box_layout.addWidget(scroll, 1)
         box_layout.addWidget(self.training_panel.status_strip)
         self.dock_training = self._dock(
@@ -536,6 +542,9 @@ class MainWindow(QMainWindow):
         self.trace_table.step_clicked.connect(stepper.set_step)
         self.plot.step_clicked.connect(stepper.set_step)
         self.training_panel.running_changed.connect(self._on_training_running)
+        self.training_panel.history_preview.connect(self._on_history_preview)
+        stepper.trace_changed.connect(self._show_live_results)
+        adapter.dataset_changed.connect(self._show_live_results)
         self.training_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.undo_stack.canUndoChanged.connect(self._hold_undo_while_training)
         self.undo_stack.canRedoChanged.connect(self._hold_undo_while_training)
@@ -575,6 +584,19 @@ class MainWindow(QMainWindow):
         self.step_slider.setRange(0, len(trace))
         self.step_slider.blockSignals(False)
         self._show_step()
+
+    @Slot(object, str)
+    def _on_history_preview(self, params: CellParams | None, label: str) -> None:
+        self._history_preview_label = label if params is not None else ""
+        self._show_live_results()
+
+    @Slot()
+    def _show_live_results(self, *_: object) -> None:
+        """Loss and outputs at the weights the diagram shows (marked when a preview)."""
+        preview = None
+        if self.stepper.preview is not None:
+            preview = self._history_preview_label or "live weights of the training run"
+        self.live_results.show_results(self.stepper.params(), self.session.dataset, preview)
 
     @Slot(int)
     def _on_step_changed(self, step: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QMessageBox, QScrollArea, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QScrollArea, QWidget
 
 from lstm_gui.core.session import Session
 from lstm_gui.core.vocabulary import PARAM_KEYS
@@ -129,3 +129,22 @@ def test_show_sums_and_names_from_the_view_menu_are_remembered(qtbot):
     assert again.settings.fileName() == settings.fileName()
     assert again.action_show_sums.isChecked() and again.scene.show_sums()
     assert again.action_show_names.isChecked() and again.scene.show_names()
+
+
+def test_a_weight_edit_updates_the_live_loss_and_outputs_at_once_with_the_previous_values(qtbot):
+    from lstm_gui.training.evaluate import evaluate_dataset
+    from lstm_gui.ui.commands import weight_command
+
+    window = _window(qtbot, 1280, 720)
+    live_loss = window.findChild(QWidget, "live_loss")
+    outputs = window.findChild(QWidget, "live_outputs")
+    assert live_loss.isVisible() and outputs.isVisible()
+    loss_before, outs_before = evaluate_dataset(window.session.params, window.session.dataset)
+    assert live_loss.text().split()[1] == f"{loss_before:.4f}"
+    window.undo_stack.push(weight_command(window.session, "output", "bias", 0.25))
+    loss, outs = evaluate_dataset(window.session.params, window.session.dataset)
+    # Same event, no waiting: the labels already show the new values and the old ones.
+    assert live_loss.text().split()[1] == f"{loss:.4f}" and f"was {loss_before:.4f}" in live_loss.text()
+    texts = " ".join(label.text() for label in outputs.findChildren(QLabel))
+    assert "Company A" in texts and f"{outs[0]:.4f}" in texts and f"was {outs_before[0]:.4f}" in texts
+    window.undo_stack.setClean()
