@@ -72,8 +72,8 @@ class TrainingHistory:
     to a few megabytes.
     """
 
-    #: Rows kept exactly from the start (every epoch up to 10,000).
-    FULL_ROWS = 10_000
+    #: Rows kept exactly from the start (epochs 0 to 10,000 of a first run).
+    FULL_ROWS = 10_001
     #: Most rows in memory; beyond, the rows after :attr:`FULL_ROWS` are thinned.
     MAX_ROWS = MAX_HISTORY_ROWS
     #: Most numbers in memory (rows x (2 + sequences + 12)): fewer rows for
@@ -87,7 +87,7 @@ class TrainingHistory:
         self.sequence_names: tuple[str, ...] = tuple(sequence_names)
         n = len(self.sequence_names)
         self._row_cap = max(256, min(self.MAX_ROWS, self.MAX_MEMORY_NUMBERS // (2 + n + 12)))
-        self._full_rows = min(self.FULL_ROWS, self._row_cap // 5)
+        self._full_rows = min(self.FULL_ROWS, self._row_cap // 4)
         capacity = max(1, min(capacity, self._row_cap))
         self._epochs = np.zeros(capacity, dtype=np.int64)
         self._loss = np.zeros(capacity)

@@ -86,9 +86,7 @@ def _set(data: Any, path: str, value: Any) -> None:
 # -- 1. lone surrogates -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "path", ["name", "description", "dataset[0].name", "history.sequence_names[1]"]
-)
+@pytest.mark.parametrize("path", ["name", "description", "dataset[0].name", "history.sequence_names[1]"])
 def test_a_lone_surrogate_in_any_text_is_refused_when_loading_with_its_place(path):
     data = _trained_data()
     _set(data, path, "Company \ud800A")
@@ -205,7 +203,11 @@ def test_a_fifo_swapped_in_after_the_check_does_not_block(tmp_path, monkeypatch)
 # -- 4 and 12. huge integers, nulls, repeated keys ------------------------------------
 
 NUMERIC_FIELDS = [
-    *(f"weights.{gate}.{role}" for gate in ("forget", "input", "candidate", "output") for role in ("w_short", "w_input", "bias")),
+    *(
+        f"weights.{gate}.{role}"
+        for gate in ("forget", "input", "candidate", "output")
+        for role in ("w_short", "w_input", "bias")
+    ),
     "inputs[0]",
     "memories.long",
     "memories.short",
@@ -297,11 +299,15 @@ def test_a_hundred_thousand_inputs_load():
 def test_too_many_sequences_or_dataset_numbers_are_refused_before_the_numbers_are_read():
     data = json.loads(example_text("notebook"))
     data["dataset"] = [{"name": "s", "inputs": ["x"], "target": 0}] * (MAX_SEQUENCES + 1)
-    with pytest.raises(SessionFileError, match=f"dataset: {MAX_SEQUENCES + 1} sequences, more than the limit of {MAX_SEQUENCES}"):
+    with pytest.raises(
+        SessionFileError, match=f"dataset: {MAX_SEQUENCES + 1} sequences, more than the limit of {MAX_SEQUENCES}"
+    ):
         _load_data(data)
     per = MAX_DATASET_NUMBERS // 4 + 1
     data["dataset"] = [{"name": f"s{k}", "inputs": ["x"] * per, "target": 0} for k in range(4)]
-    with pytest.raises(SessionFileError, match=f"dataset: {4 * per} inputs in all, more than the limit of {MAX_DATASET_NUMBERS}"):
+    with pytest.raises(
+        SessionFileError, match=f"dataset: {4 * per} inputs in all, more than the limit of {MAX_DATASET_NUMBERS}"
+    ):
         _load_data(data)
 
 
@@ -323,7 +329,9 @@ def test_a_history_of_too_many_rows_is_refused_before_the_numbers_are_read():
         "outputs": [["x"]] * rows,
         "weights": [["x"]] * rows,
     }
-    with pytest.raises(SessionFileError, match=f"history.epochs: {rows} rows, more than the limit of {MAX_HISTORY_ROWS}"):
+    with pytest.raises(
+        SessionFileError, match=f"history.epochs: {rows} rows, more than the limit of {MAX_HISTORY_ROWS}"
+    ):
         _load_data(data)
 
 
@@ -441,8 +449,10 @@ def mutated_files(draw: st.DrawFn) -> str | bytes:
             key = json.dumps(path[-1])
             extra = json.dumps(draw(json_values))
             # Insert a repeated key right after the object's opening brace (text level).
-            return encoded.replace("{", "{" + f"{key}: {extra}, ", 1) if len(path) == 1 else encoded.replace(
-                key + ":", f"{key}: {extra}, {key}:", 1
+            return (
+                encoded.replace("{", "{" + f"{key}: {extra}, ", 1)
+                if len(path) == 1
+                else encoded.replace(key + ":", f"{key}: {extra}, {key}:", 1)
             )
         else:
             parent[path[-1]] = draw(json_values)
@@ -467,14 +477,18 @@ def _load_any(tmp_path: Path, content: str | bytes) -> None:
     assert session_to_dict(load_session(tmp_path / "again.json")) == session_to_dict(session)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(content=mutated_files())
 def test_the_loader_returns_a_session_or_a_session_file_error_for_any_mutated_file(tmp_path, content):
     _load_any(tmp_path, content)
 
 
 @pytest.mark.slow
-@settings(max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(content=mutated_files())
 def test_the_loader_survives_thousands_of_mutated_files(tmp_path, content):
     _load_any(tmp_path, content)
