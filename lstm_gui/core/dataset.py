@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from lstm_gui.core.errors import FieldError, check_count, finite_number, text_value
 from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
-from lstm_gui.core.formatting import format_full
+from lstm_gui.core.formatting import format_full, quote_value, show_path
 from lstm_gui.core.limits import MAX_DATASET_NUMBERS, MAX_SEQUENCES
 from lstm_gui.core.parsing import NumberError, parse_number
 
@@ -142,7 +142,7 @@ def dataset_from_csv_text(text: str) -> tuple[DatasetItem, ...]:
     unknown = [c for c in names if c not in COLUMNS]
     if missing or unknown or len(set(names)) != len(names):
         raise DatasetFileError(
-            f"row {header_row}: expected the header {','.join(COLUMNS)} (any order), got {','.join(header)}"
+            f"row {header_row}: expected the header {','.join(COLUMNS)} (any order), got {quote_value(','.join(header))}"
         )
     index = {name: names.index(name) for name in COLUMNS}
     if len(numbered) - 1 > MAX_SEQUENCES:
@@ -198,7 +198,7 @@ def read_dataset_csv(path: str | os.PathLike[str]) -> tuple[DatasetItem, ...]:
     try:
         return dataset_from_csv_text(text)
     except DatasetFileError as exc:
-        raise DatasetFileError(f"{path}: {exc}") from None
+        raise DatasetFileError(f"{show_path(path)}: {exc}") from None
 
 
 def write_dataset_csv(items: Iterable[DatasetItem], path: str | os.PathLike[str]) -> None:

@@ -160,6 +160,8 @@ class TrainingHistory:
 
     def copy(self) -> TrainingHistory:
         other = TrainingHistory(self.sequence_names, capacity=max(1, self._size))
+        other._row_cap = self._row_cap
+        other._reserve(self._size)
         for name in _COLUMNS:
             getattr(other, name)[: self._size] = getattr(self, name)[: self._size]
         other._size = self._size

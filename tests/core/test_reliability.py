@@ -487,7 +487,7 @@ def test_the_loader_returns_a_session_or_a_session_file_error_for_any_mutated_fi
 
 @pytest.mark.slow
 @settings(
-    max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(content=mutated_files())
 def test_the_loader_survives_thousands_of_mutated_files(tmp_path, content):
@@ -506,3 +506,10 @@ def test_quote_value_shows_at_most_40_characters_on_one_line():
     assert quote_value(HUGE) == "1" + "0" * 39 + "…"
     assert quote_value([1, 2, 3]) == "a list of 3 items"
     assert quote_value("\ud800") == "'\\ud800'"
+
+
+def test_a_dataset_csv_of_too_many_rows_is_refused_before_the_numbers_are_read(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("name,target,inputs\n" + "s,x,x\n" * (MAX_SEQUENCES + 1))
+    with pytest.raises(DatasetFileError, match=f"{MAX_SEQUENCES + 1} sequences, more than the limit of {MAX_SEQUENCES}"):
+        read_dataset_csv(path)
