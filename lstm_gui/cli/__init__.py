@@ -145,7 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(one_line(f"{PROG}: error: {exc}"), file=sys.stderr)
             return EXIT_BAD_INPUT
         print(
-            one_line(f"{PROG}: internal error: {type(exc).__name__}: {exc}", f" (set {DEBUG_ENV}=1 to see the traceback)"),
+            one_line(
+                f"{PROG}: internal error: {type(exc).__name__}: {exc}", f" (set {DEBUG_ENV}=1 to see the traceback)"
+            ),
             file=sys.stderr,
         )
         return EXIT_FAILURE

@@ -85,5 +85,3 @@ def run_import(args: argparse.Namespace) -> int:
         raise CliError(f"{show_path(args.out)}: cannot write: {exc.strerror or exc}") from None
     print(f"wrote {show_path(args.out)} (weights from {show_path(args.pt)})", file=sys.stderr)
     return 0
-
-

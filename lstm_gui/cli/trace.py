@@ -60,7 +60,9 @@ def add_parser(subparsers: Any) -> None:
         "--format", choices=_FORMATS, default="table", help="table (rounded, default), csv or json (exact numbers)"
     )
     parser.add_argument(
-        "--wide", action="store_true", help="table: also show pre-activations and the two parts of the new long-term memory"
+        "--wide",
+        action="store_true",
+        help="table: also show pre-activations and the two parts of the new long-term memory",
     )
     parser.add_argument("--list-examples", action="store_true", help="list the shipped examples and exit")
     parser.set_defaults(handler=run)

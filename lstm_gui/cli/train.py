@@ -59,7 +59,9 @@ def add_parser(subparsers: Any) -> None:
     )
     add_session_arguments(parser)
     parser.add_argument(
-        "--init", default=None, metavar="current|statquest|zeros|random:SEED",
+        "--init",
+        default=None,
+        metavar="current|statquest|zeros|random:SEED",
         help="start weights: the session's (current), StatQuest's seeded start, zeros, or "
         "random N(0,1) weights with biases 0 from SEED",
     )
@@ -68,22 +70,47 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--momentum", default=None, metavar="M", help="SGD momentum (default 0)")
     parser.add_argument("--epochs", default=None, metavar="N", help="epochs to train")
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--per-sample", dest="per_sample", action="store_const", const=True, default=None,
-                      help="one update per sequence, in dataset order (the default)")
-    mode.add_argument("--full-batch", dest="per_sample", action="store_const", const=False,
-                      help="one update per epoch on the summed loss")
-    parser.add_argument("--engine", choices=ENGINES, default=None,
-                        help="fast (analytic float64, default) or torch (autograd reference)")
-    parser.add_argument("--stop-below", dest="stop_below", default=None, metavar="LOSS",
-                        help="stop as soon as the summed loss falls below LOSS")
+    mode.add_argument(
+        "--per-sample",
+        dest="per_sample",
+        action="store_const",
+        const=True,
+        default=None,
+        help="one update per sequence, in dataset order (the default)",
+    )
+    mode.add_argument(
+        "--full-batch",
+        dest="per_sample",
+        action="store_const",
+        const=False,
+        help="one update per epoch on the summed loss",
+    )
+    parser.add_argument(
+        "--engine", choices=ENGINES, default=None, help="fast (analytic float64, default) or torch (autograd reference)"
+    )
+    parser.add_argument(
+        "--stop-below",
+        dest="stop_below",
+        default=None,
+        metavar="LOSS",
+        help="stop as soon as the summed loss falls below LOSS",
+    )
     parser.add_argument("--format", choices=("json", "table"), default="json")
-    parser.add_argument("--out", default=None, metavar="FILE",
-                        help="save the trained session (weights, settings, history) to FILE")
-    parser.add_argument("--new-history", action="store_true",
-                        help="start a new training history instead of continuing the session's")
+    parser.add_argument(
+        "--out", default=None, metavar="FILE", help="save the trained session (weights, settings, history) to FILE"
+    )
+    parser.add_argument(
+        "--new-history", action="store_true", help="start a new training history instead of continuing the session's"
+    )
     progress = parser.add_mutually_exclusive_group()
-    progress.add_argument("--progress", dest="progress", action="store_const", const=True, default=None,
-                          help="print progress on stderr (default: only if stderr is a terminal)")
+    progress.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_const",
+        const=True,
+        default=None,
+        help="print progress on stderr (default: only if stderr is a terminal)",
+    )
     progress.add_argument("--no-progress", dest="progress", action="store_const", const=False)
     parser.set_defaults(handler=run)
 
@@ -119,11 +146,13 @@ def config_from_args(args: argparse.Namespace, base: TrainConfig) -> TrainConfig
             init = args.init.strip()
             if init.startswith("random:"):
                 changes["init"] = "random"
-                changes["seed"] = parse_int(init[len("random:"):], FLAG_OF_FIELD["seed"])
+                changes["seed"] = parse_int(init[len("random:") :], FLAG_OF_FIELD["seed"])
             elif init in INITS:
                 changes["init"] = init
             else:
-                raise CliError(f"--init: expected current, statquest, zeros or random:SEED, got {quote_value(args.init)}")
+                raise CliError(
+                    f"--init: expected current, statquest, zeros or random:SEED, got {quote_value(args.init)}"
+                )
         if args.lr is not None:
             changes["lr"] = parse_number(args.lr, "--lr")
         if args.momentum is not None:

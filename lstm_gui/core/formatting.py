@@ -76,7 +76,16 @@ def show_path(path: object) -> str:
 #: memories after. The wide table and CSV/JSON add the pre-activations and the
 #: two products that make up the new long-term memory.
 TRACE_TABLE_COLUMNS: tuple[str, ...] = (
-    "step", "x", "long_prev", "short_prev", "forget", "input", "candidate", "output", "long", "short",
+    "step",
+    "x",
+    "long_prev",
+    "short_prev",
+    "forget",
+    "input",
+    "candidate",
+    "output",
+    "long",
+    "short",
 )
 
 # Fixed-point text of a value like 1e300 would be 300 digits wide.
@@ -103,10 +112,7 @@ def trace_table_text(
     ``header_lines`` are printed first, each prefixed with ``# `` so that the
     table stays easy to read back with tools that skip comments.
     """
-    cells = [
-        [str(v) if name == "step" else format_cell(v, decimals) for v in trace.column(name)]
-        for name in columns
-    ]
+    cells = [[str(v) if name == "step" else format_cell(v, decimals) for v in trace.column(name)] for name in columns]
     widths = [max([len(name)] + [len(text) for text in column]) for name, column in zip(columns, cells)]
     lines = [f"# {line}" for line in header_lines]
     lines.append("  ".join(name.rjust(w) for name, w in zip(columns, widths)).rstrip())
@@ -123,7 +129,9 @@ def trace_csv_text(trace: Trace, columns: Sequence[str] | None = None) -> str:
     writer.writerow(columns)
     data = [trace.column(name) for name in columns]
     for row in range(len(trace)):
-        writer.writerow([str(col[row]) if name == "step" else format_full(col[row]) for name, col in zip(columns, data)])
+        writer.writerow(
+            [str(col[row]) if name == "step" else format_full(col[row]) for name, col in zip(columns, data)]
+        )
     return out.getvalue()
 
 

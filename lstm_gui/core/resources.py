@@ -38,7 +38,5 @@ def list_examples() -> list[str]:
 def example_text(name: str) -> str:
     """The JSON text of an example session; ``KeyError`` if there is none."""
     if name not in list_examples():
-        raise KeyError(
-            f"no example named {quote_value(name)}; available: {', '.join(list_examples())}"
-        )
+        raise KeyError(f"no example named {quote_value(name)}; available: {', '.join(list_examples())}")
     return resource("examples", f"{name}.json").read_text(encoding="utf-8")

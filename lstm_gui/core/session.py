@@ -188,4 +188,3 @@ class Session:
         """The cell's trace over ``inputs`` (default: the free input sequence)
         from the initial memories, with the current weights."""
         return run(self._params, self._inputs if inputs is None else inputs, self._long0, self._short0)
-

@@ -154,8 +154,7 @@ class TrainingRun:
         if history is not None and history.sequence_count != len(names):
             raise FieldError(
                 "history",
-                f"it has {history.sequence_count} sequence(s) but the dataset has {len(names)}; "
-                "start a new history",
+                f"it has {history.sequence_count} sequence(s) but the dataset has {len(names)}; start a new history",
             )
         self.history = history if history is not None else TrainingHistory(names)
         self._lr = config.lr
@@ -195,9 +194,7 @@ class TrainingRun:
     def stop(self) -> None:
         self.stop_event.set()
 
-    def run(
-        self, on_progress: Callable[[Progress], None] | None = None, interval: float = 1 / 30
-    ) -> TrainResult:
+    def run(self, on_progress: Callable[[Progress], None] | None = None, interval: float = 1 / 30) -> TrainResult:
         """Train; call ``on_progress`` at most every ``interval`` seconds and
         always once at the end (with ``status`` set). Returns the result; the
         history has one row per epoch (epoch 0 of the run = start weights)."""
@@ -211,7 +208,14 @@ class TrainingRun:
         rows_reported = _Outbox(history.sequence_names, enabled=on_progress is not None)
         if not (math.isfinite(start_loss) and all(math.isfinite(v) for v in start_outputs)):
             return self._finish(
-                DIVERGED, self.params, start_loss, start_outputs, 0, 0.0, on_progress, rows_reported,
+                DIVERGED,
+                self.params,
+                start_loss,
+                start_outputs,
+                0,
+                0.0,
+                on_progress,
+                rows_reported,
                 "the loss is not finite at the start weights",
             )
         start_row = ([first_epoch], [start_loss], [start_outputs], [self.params.to_flat()])
@@ -285,8 +289,7 @@ class TrainingRun:
                 message = (
                     f"training diverged at epoch {done + 1}: the loss or a weight became "
                     f"NaN or infinite (is the learning rate {lr:g} too large?); kept the "
-                    f"last finite weights, from epoch {done}"
-                    + (f" ({message})" if message else "")
+                    f"last finite weights, from epoch {done}" + (f" ({message})" if message else "")
                 )
                 break
             # Aim for chunks of CHUNK_SECONDS so the events are checked often.
@@ -306,8 +309,15 @@ class TrainingRun:
         seconds = time.perf_counter() - started - paused_seconds
         final_loss, final_outputs, final_weights = last_row
         return self._finish(
-            status, CellParams.from_flat(final_weights), final_loss, final_outputs, done, seconds, on_progress,
-            rows_reported, message,
+            status,
+            CellParams.from_flat(final_weights),
+            final_loss,
+            final_outputs,
+            done,
+            seconds,
+            on_progress,
+            rows_reported,
+            message,
         )
 
     def _progress(
@@ -356,8 +366,14 @@ class TrainingRun:
             rate = done / seconds if seconds > 0 else 0.0
             on_progress(
                 self._progress(
-                    done, self.config.epochs, (loss, outputs, params.to_flat()), rate, 0.0,
-                    self.history, rows_reported, status=status,
+                    done,
+                    self.config.epochs,
+                    (loss, outputs, params.to_flat()),
+                    rate,
+                    0.0,
+                    self.history,
+                    rows_reported,
+                    status=status,
                 )
             )
         return TrainResult(

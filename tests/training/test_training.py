@@ -319,8 +319,11 @@ finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
 @settings(max_examples=40, deadline=None)
 @given(
-    rows=st.lists(st.tuples(st.integers(0, 5), finite, finite, st.lists(finite, min_size=12, max_size=12)),
-                  min_size=1, max_size=30),
+    rows=st.lists(
+        st.tuples(st.integers(0, 5), finite, finite, st.lists(finite, min_size=12, max_size=12)),
+        min_size=1,
+        max_size=30,
+    ),
     starts=st.sets(st.integers(0, 29)),
 )
 def test_history_json_round_trip_is_exact(rows, starts):

@@ -91,9 +91,7 @@ def read_text_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES,
         # utf-8-sig: a BOM written by some Windows editors is not an error.
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SessionFileError(
-            f"not a text file (not UTF-8 at byte {exc.start})", source=str(path)
-        ) from None
+        raise SessionFileError(f"not a text file (not UTF-8 at byte {exc.start})", source=str(path)) from None
 
 
 def read_bytes_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
@@ -140,9 +138,7 @@ def read_bytes_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES
 
 def _too_large(size: int, limit: int, what: str, at_least: bool = False) -> str:
     more = "more than " if at_least else ""
-    return (
-        f"{what} too large ({more}{size / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB)"
-    )
+    return f"{what} too large ({more}{size / 2**20:.1f} MiB; the limit is {limit / 2**20:.0f} MiB)"
 
 
 _umask_lock = threading.Lock()
@@ -247,7 +243,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     except UnicodeEncodeError as exc:  # a lone surrogate (from JSON's "\\ud800", or pasted)
         raise SessionFileError(
             f"cannot save: the text holds a lone surrogate at character {exc.start} "
-            f"({quote_value(text[max(0, exc.start - 10):exc.start + 10])}); UTF-8 cannot store it",
+            f"({quote_value(text[max(0, exc.start - 10) : exc.start + 10])}); UTF-8 cannot store it",
             source=os.fspath(path),
         ) from None
     atomic_write_bytes(path, data)

@@ -109,9 +109,7 @@ def _find_duplicate_key(data: Any) -> tuple[str, str] | None:
         if isinstance(value, dict):
             pending.extend((f"{where}.{key}" if where else str(key), item) for key, item in value.items())
         elif isinstance(value, list):
-            pending.extend(
-                (f"{where}[{k}]", item) for k, item in enumerate(value) if isinstance(item, (dict, list))
-            )
+            pending.extend((f"{where}[{k}]", item) for k, item in enumerate(value) if isinstance(item, (dict, list)))
     return None
 
 
@@ -179,9 +177,7 @@ def _object(value: Any, where: str, required: tuple[str, ...], optional: tuple[s
     unknown = sorted(set(value) - set(required) - set(optional))
     if unknown:
         allowed = ", ".join(required + optional)
-        raise SessionFileError(
-            f"unknown key {', '.join(repr(k) for k in unknown)} (expected {allowed})", where
-        )
+        raise SessionFileError(f"unknown key {', '.join(repr(k) for k in unknown)} (expected {allowed})", where)
     return value
 
 
@@ -244,7 +240,9 @@ def dataset_from_list(data: Any, where: str = "dataset") -> tuple[DatasetItem, .
     entries = [_object(entry, f"{where}[{k}]", ("name", "inputs", "target")) for k, entry in enumerate(data)]
     for k, entry in enumerate(entries):
         if not isinstance(entry["inputs"], list):
-            raise SessionFileError(f"expected a list of numbers, got {_describe(entry['inputs'])}", f"{where}[{k}].inputs")
+            raise SessionFileError(
+                f"expected a list of numbers, got {_describe(entry['inputs'])}", f"{where}[{k}].inputs"
+            )
     with _at(""):
         check_dataset_size([len(entry["inputs"]) for entry in entries], where)
     items = []

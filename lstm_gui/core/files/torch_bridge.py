@@ -62,13 +62,15 @@ def _strip_prefix(state_dict: Mapping[str, Any]) -> dict[str, Any]:
     if "weight_ih_l0" in state_dict:
         return dict(state_dict)
     prefixes = {
-        key[: -len("weight_ih_l0")]
-        for key in state_dict
-        if isinstance(key, str) and key.endswith(".weight_ih_l0")
+        key[: -len("weight_ih_l0")] for key in state_dict if isinstance(key, str) and key.endswith(".weight_ih_l0")
     }
     if len(prefixes) == 1:
         prefix = prefixes.pop()
-        return {key[len(prefix):]: value for key, value in state_dict.items() if isinstance(key, str) and key.startswith(prefix)}
+        return {
+            key[len(prefix) :]: value
+            for key, value in state_dict.items()
+            if isinstance(key, str) and key.startswith(prefix)
+        }
     if len(prefixes) > 1:
         raise TorchFileError(
             f"more than one LSTM in this state_dict ({', '.join(sorted(p.rstrip('.') for p in prefixes))})"
