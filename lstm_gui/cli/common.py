@@ -208,7 +208,7 @@ def check_writable_target(path: str, flag: str) -> None:
 
 def describe_source(args: argparse.Namespace) -> str:
     if getattr(args, "session", None):
-        return f"session file {args.session}"
+        return f"session file {show_path(args.session)}"
     return f"example '{getattr(args, 'example', None) or 'notebook'}'"
 
 
