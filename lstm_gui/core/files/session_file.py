@@ -28,6 +28,7 @@ import json
 import math
 import os
 import re
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -101,9 +102,9 @@ def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _find_duplicate_key(data: Any) -> tuple[str, str] | None:
     """(where, key) of the first object that repeats a key, breadth first
     (iterative: a file may nest deeply)."""
-    pending: list[tuple[str, Any]] = [("", data)]
+    pending: deque[tuple[str, Any]] = deque([("", data)])
     while pending:
-        where, value = pending.pop(0)
+        where, value = pending.popleft()
         if isinstance(value, _DuplicateKeys):
             return where, value.duplicate
         if isinstance(value, dict):
