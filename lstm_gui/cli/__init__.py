@@ -35,7 +35,10 @@ from lstm_gui.cli.common import (
     Parser,
     add_session_arguments,
     attach_option_values,
+    one_line,
+    require_names,
 )
+from lstm_gui.core.formatting import quote_value, show_path
 from lstm_gui.core.resources import list_examples
 
 __all__ = ["CliError", "attach_option_values", "build_command_parser", "main", "parse_args"]
@@ -92,15 +95,16 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def _run_window(args: argparse.Namespace) -> int:
+    require_names(args, session="SESSION", example="--example")
     if args.session and args.example:
         raise CliError("give either a session file or --example, not both")
     if args.session and not os.path.exists(args.session):
         hint = ""
         if not os.path.splitext(args.session)[1]:
             hint = f" (and no command of that name; commands: {', '.join(COMMANDS)})"
-        raise CliError(f"{args.session}: no such file{hint}")
+        raise CliError(f"{show_path(args.session)}: no such file{hint}")
     if args.example and args.example not in list_examples():
-        raise CliError(f"no example named {args.example!r}; available: {', '.join(list_examples())}")
+        raise CliError(f"no example named {quote_value(args.example)}; available: {', '.join(list_examples())}")
     # The window imports Qt: only now, so that the commands stay light.
     try:
         from lstm_gui.ui.app import run_app
@@ -128,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_window(args)
         return int(args.handler(args) or 0)
     except CliError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(one_line(f"{PROG}: error: {exc}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -138,10 +142,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         if isinstance(exc, ValueError):
             # Values refused by the core (e.g. a session setter): bad input.
-            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            print(one_line(f"{PROG}: error: {exc}"), file=sys.stderr)
             return EXIT_BAD_INPUT
         print(
-            f"{PROG}: internal error: {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 to see the traceback)",
+            one_line(
+                f"{PROG}: internal error: {type(exc).__name__}: {exc}", f" (set {DEBUG_ENV}=1 to see the traceback)"
+            ),
             file=sys.stderr,
         )
         return EXIT_FAILURE

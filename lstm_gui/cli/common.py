@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import stat
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -16,6 +18,8 @@ from typing import Any, NoReturn
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.files.io import SessionFileError
 from lstm_gui.core.files.session_file import load_example, load_session
+from lstm_gui.core.formatting import quote_value, show_path
+from lstm_gui.core.limits import MAX_INPUT_STEPS
 from lstm_gui.core.parsing import NumberError, parse_number, parse_number_list
 from lstm_gui.core.session import Session
 
@@ -64,10 +68,10 @@ def parse_number_arg(text: str, what: str) -> float:
         raise CliError(str(exc)) from None
 
 
-def parse_number_list_arg(text: str, what: str) -> list[float]:
-
+def parse_number_list_arg(text: str, what: str, limit: int = MAX_INPUT_STEPS) -> list[float]:
+    """Comma-separated numbers from the command line, at most ``limit``."""
     try:
-        return parse_number_list(text, what)
+        return parse_number_list(text, what, limit=limit)
     except NumberError as exc:
         raise CliError(str(exc)) from None
 
@@ -120,6 +124,7 @@ def base_session_from_args(args: argparse.Namespace) -> Session:
     the flags. Raises :class:`CliError` for any bad value or file.
     """
 
+    require_names(args, session="SESSION", example="--example")
     path = getattr(args, "session", None)
     example = getattr(args, "example", None)
     if path and example:
@@ -128,7 +133,7 @@ def base_session_from_args(args: argparse.Namespace) -> Session:
 
     weights = getattr(args, "weights", None)
     if weights is not None:
-        values = parse_number_list_arg(weights, "--weights")
+        values = parse_number_list_arg(weights, "--weights", limit=1000)
         if len(values) != 12:
             raise CliError(
                 f"--weights: expected 12 comma-separated numbers (forget w_short, w_input, bias, "
@@ -159,9 +164,51 @@ def write_stdout(text: str) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+#: Longest error line printed (the text is cut with "…").
+MAX_MESSAGE_CHARS = 299
+_LONG_WORD = re.compile(r"\S{101,}")
+
+
+def one_line(message: str, suffix: str = "") -> str:
+    """``message`` as one short line: control characters escaped (a newline
+    in a path becomes ``\\n``), any run of more than 100 characters without
+    a space cut to its first 40 (values are normally quoted short already),
+    and the whole cut to :data:`MAX_MESSAGE_CHARS` with ``suffix`` kept."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    text = _LONG_WORD.sub(lambda m: m.group(0)[:40] + "…", text)
+    room = MAX_MESSAGE_CHARS - len(suffix)
+    if len(text) > room:
+        text = text[: room - 1] + "…"
+    return text + suffix
+
+
+def require_names(args: argparse.Namespace, **flags: str) -> None:
+    """Refuse an empty string given for a file or example name (``SESSION ""``
+    would otherwise silently mean "no file"): ``flags`` maps each attribute
+    to the name the person typed (``session="SESSION"``, ``out="--out"``)."""
+    for attribute, flag in flags.items():
+        value = getattr(args, attribute, None)
+        if value is not None and not value.strip():
+            what = "an example name" if flag == "--example" else "a file name"
+            got = "an empty string" if not value else f"only spaces ({quote_value(value)})"
+            raise CliError(f"{flag}: expected {what}, got {got}")
+
+
+def check_writable_target(path: str, flag: str) -> None:
+    """Refuse, before any work, an output path that exists and is not a
+    regular file (a FIFO, a device, a folder): saving would fail there."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return  # missing (will be created) or unusable (the save reports it)
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise CliError(f"{flag}: cannot write {show_path(path)}: {kind}")
+
+
 def describe_source(args: argparse.Namespace) -> str:
     if getattr(args, "session", None):
-        return f"session file {args.session}"
+        return f"session file {show_path(args.session)}"
     return f"example '{getattr(args, 'example', None) or 'notebook'}'"
 
 

@@ -9,8 +9,16 @@ import argparse
 import sys
 from typing import Any
 
-from lstm_gui.cli.common import CliError, add_session_arguments, base_session_from_args
+from lstm_gui.cli.common import (
+    CliError,
+    add_session_arguments,
+    base_session_from_args,
+    check_writable_target,
+    require_names,
+)
+from lstm_gui.core.files.io import SessionFileError
 from lstm_gui.core.files.session_file import save_session
+from lstm_gui.core.formatting import show_path
 
 EXPORT_HELP = "save the weights as a torch.nn.LSTM(1, 1) state_dict (.pt)"
 IMPORT_HELP = "make a session file from a torch.nn.LSTM(1, 1) state_dict (.pt)"
@@ -44,20 +52,24 @@ def add_parsers(subparsers: Any) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    require_names(args, out="OUT.pt")
+    check_writable_target(args.out, "OUT.pt")
     session = base_session_from_args(args)
     from lstm_gui.core.files.torch_bridge import save_torch  # imports torch: only now
 
     try:
         save_torch(session.params, args.out)
     except OSError as exc:
-        raise CliError(f"{args.out}: cannot write: {exc.strerror or exc}") from None
-    print(f"wrote {args.out} (torch.nn.LSTM(1, 1) state_dict, float64)", file=sys.stderr)
+        raise CliError(f"{show_path(args.out)}: cannot write: {exc.strerror or exc}") from None
+    print(f"wrote {show_path(args.out)} (torch.nn.LSTM(1, 1) state_dict, float64)", file=sys.stderr)
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     from lstm_gui.core.files.torch_bridge import TorchFileError, load_torch  # imports torch: only now
 
+    require_names(args, pt="IN.pt", out="OUT.json", base="--base", example="--example")
+    check_writable_target(args.out, "OUT.json")
     base = argparse.Namespace(session=args.base, example=args.example)
     session = base_session_from_args(base)
     try:
@@ -67,7 +79,9 @@ def run_import(args: argparse.Namespace) -> int:
     session.set_params(params)
     try:
         save_session(session, args.out)
+    except SessionFileError as exc:
+        raise CliError(str(exc)) from None
     except OSError as exc:
-        raise CliError(f"{args.out}: cannot write: {exc.strerror or exc}") from None
-    print(f"wrote {args.out} (weights from {args.pt})", file=sys.stderr)
+        raise CliError(f"{show_path(args.out)}: cannot write: {exc.strerror or exc}") from None
+    print(f"wrote {show_path(args.out)} (weights from {show_path(args.pt)})", file=sys.stderr)
     return 0

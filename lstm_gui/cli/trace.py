@@ -21,6 +21,7 @@ from lstm_gui.core.files.session_file import load_example
 from lstm_gui.core.formatting import (
     TRACE_TABLE_COLUMNS,
     format_number,
+    quote_value,
     trace_csv_text,
     trace_json_text,
     trace_table_text,
@@ -81,10 +82,13 @@ def run(args: argparse.Namespace) -> int:
             raise CliError("give either --inputs or --sequence, not both")
         items = [item for item in session.dataset if item.name == args.sequence]
         if not items:
-            names = ", ".join(repr(item.name) for item in session.dataset) or "none"
-            raise CliError(f"--sequence: no dataset sequence named {args.sequence!r}; available: {names}")
+            names = ", ".join(quote_value(item.name) for item in session.dataset[:5]) or "none"
+            more = f" and {len(session.dataset) - 5} more" if len(session.dataset) > 5 else ""
+            raise CliError(
+                f"--sequence: no dataset sequence named {quote_value(args.sequence)}; available: {names}{more}"
+            )
         inputs = items[0].inputs
-        what = f"dataset sequence {args.sequence!r} (target {format_number(items[0].target)})"
+        what = f"dataset sequence {quote_value(args.sequence)} (target {format_number(items[0].target)})"
         # Dataset sequences start from memories 0 (as in training) unless told otherwise.
         long0 = 0.0 if args.long is None else long0
         short0 = 0.0 if args.short is None else short0

@@ -27,12 +27,16 @@ from lstm_gui.cli.common import (
     CliError,
     add_session_arguments,
     base_session_from_args,
+    check_writable_target,
+    require_names,
     write_stdout,
 )
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.dataset import DatasetItem
 from lstm_gui.core.errors import FieldError
+from lstm_gui.core.files.io import SessionFileError
 from lstm_gui.core.files.session_file import save_session
+from lstm_gui.core.formatting import quote_value, show_path
 from lstm_gui.core.parsing import NumberError, parse_int, parse_number
 from lstm_gui.core.vocabulary import NOTEBOOK_NAMES, PARAM_KEYS
 from lstm_gui.training.config import ENGINES, INITS, OPTIMIZERS, TrainConfig, start_params
@@ -146,7 +150,9 @@ def config_from_args(args: argparse.Namespace, base: TrainConfig) -> TrainConfig
             elif init in INITS:
                 changes["init"] = init
             else:
-                raise CliError(f"--init: expected current, statquest, zeros or random:SEED, got {args.init!r}")
+                raise CliError(
+                    f"--init: expected current, statquest, zeros or random:SEED, got {quote_value(args.init)}"
+                )
         if args.lr is not None:
             changes["lr"] = parse_number(args.lr, "--lr")
         if args.momentum is not None:
@@ -231,6 +237,9 @@ def run(args: argparse.Namespace) -> int:
 
     Unusable flags or files raise cli.py's ``CliError`` (exit 2, one line).
     """
+    require_names(args, out="--out")
+    if args.out is not None:
+        check_writable_target(args.out, "--out")
     session = base_session_from_args(args)
     config = config_from_args(args, session.training)
     dataset = session.dataset
@@ -254,14 +263,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"lstm-gui train: {result.message}; nothing written", file=sys.stderr)
         return EXIT_DIVERGED
     data = result_dict(result, config, dataset, start)
-    if args.out:
+    if args.out is not None:
         session.set_params(result.params)
         session.set_training(config)
         session.set_history(training_run.history)
         try:
             save_session(session, args.out)
+        except SessionFileError as exc:
+            raise CliError(f"--out: {exc}") from None
         except OSError as exc:
-            raise CliError(f"--out: cannot write {args.out}: {exc.strerror or exc}") from None
+            raise CliError(f"--out: cannot write {show_path(args.out)}: {exc.strerror or exc}") from None
         data["saved"] = str(args.out)
     if args.format == "json":
         write_stdout(json.dumps(data, indent=2) + "\n")

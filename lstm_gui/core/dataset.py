@@ -21,12 +21,13 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from lstm_gui.core.errors import FieldError, finite_number
+from lstm_gui.core.errors import FieldError, check_count, finite_number, text_value
 from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
-from lstm_gui.core.formatting import format_full
+from lstm_gui.core.formatting import format_full, quote_value, show_path
+from lstm_gui.core.limits import MAX_DATASET_NUMBERS, MAX_SEQUENCES
 from lstm_gui.core.parsing import NumberError, parse_number
 
 
@@ -46,13 +47,29 @@ class DatasetItem:
     target: float
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str):
-            raise FieldError("name", f"expected a string, got {self.name!r}")
+        text_value(self.name, "name")
+        check_count(len(self.inputs), MAX_DATASET_NUMBERS, "inputs")
         inputs = tuple(finite_number(x, f"inputs[{k}]") for k, x in enumerate(self.inputs))
         if not inputs:
             raise FieldError("inputs", "expected at least one number, got an empty list")
         object.__setattr__(self, "inputs", inputs)
         object.__setattr__(self, "target", finite_number(self.target, "target"))
+
+
+def check_dataset_size(lengths: Sequence[int], where: str = "dataset") -> None:
+    """Refuse a dataset of more sequences, or more inputs in all, than the
+    limits allow, given only the sequences' lengths (so a file is checked
+    before its numbers are converted).
+
+    Raises
+    ------
+    FieldError
+        ``FieldError("dataset", "20000 sequences, more than the limit of 10000")``.
+    """
+    check_count(len(lengths), MAX_SEQUENCES, where, "sequences")
+    total = sum(lengths)
+    if total > MAX_DATASET_NUMBERS:
+        raise FieldError(where, f"{total} inputs in all, more than the limit of {MAX_DATASET_NUMBERS}")
 
 
 #: The video's dataset: Company A -> 0, Company B -> 1.
@@ -87,6 +104,8 @@ def parse_inputs(text: str, what: str = "inputs") -> tuple[float, ...]:
     parts = [part for part in _SEPARATORS.split(text.strip()) if part]
     if not parts:
         raise NumberError(f"{what}: expected at least one number, got nothing")
+    if len(parts) > MAX_DATASET_NUMBERS:
+        raise NumberError(f"{what}: {len(parts)} numbers, more than the limit of {MAX_DATASET_NUMBERS}")
     return tuple(parse_number(part, f"{what}[{k}]") for k, part in enumerate(parts))
 
 
@@ -123,10 +142,13 @@ def dataset_from_csv_text(text: str) -> tuple[DatasetItem, ...]:
     unknown = [c for c in names if c not in COLUMNS]
     if missing or unknown or len(set(names)) != len(names):
         raise DatasetFileError(
-            f"row {header_row}: expected the header {','.join(COLUMNS)} (any order), got {','.join(header)}"
+            f"row {header_row}: expected the header {','.join(COLUMNS)} (any order), got {quote_value(','.join(header))}"
         )
     index = {name: names.index(name) for name in COLUMNS}
+    if len(numbered) - 1 > MAX_SEQUENCES:
+        raise DatasetFileError(f"{len(numbered) - 1} sequences, more than the limit of {MAX_SEQUENCES}")
     items = []
+    total = 0
     for row_number, row in numbered[1:]:
         if len(row) != len(names):
             raise DatasetFileError(
@@ -142,7 +164,15 @@ def dataset_from_csv_text(text: str) -> tuple[DatasetItem, ...]:
             inputs = parse_inputs(row[index["inputs"]])
         except NumberError as exc:
             raise DatasetFileError(f"row {row_number}, column inputs: {exc}") from None
-        items.append(DatasetItem(name, inputs, target))
+        total += len(inputs)
+        if total > MAX_DATASET_NUMBERS:
+            raise DatasetFileError(
+                f"row {row_number}: more than the limit of {MAX_DATASET_NUMBERS} inputs in all sequences"
+            )
+        try:
+            items.append(DatasetItem(name, inputs, target))
+        except FieldError as exc:
+            raise DatasetFileError(f"row {row_number}, column {exc.where or 'name'}: {exc.reason}") from None
     return tuple(items)
 
 
@@ -168,7 +198,7 @@ def read_dataset_csv(path: str | os.PathLike[str]) -> tuple[DatasetItem, ...]:
     try:
         return dataset_from_csv_text(text)
     except DatasetFileError as exc:
-        raise DatasetFileError(f"{path}: {exc}") from None
+        raise DatasetFileError(f"{show_path(path)}: {exc}") from None
 
 
 def write_dataset_csv(items: Iterable[DatasetItem], path: str | os.PathLike[str]) -> None:

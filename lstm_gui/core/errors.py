@@ -10,6 +10,9 @@ from __future__ import annotations
 import math
 import numbers
 
+from lstm_gui.core.formatting import quote_value
+from lstm_gui.core.limits import MAX_TEXT_CHARS
+
 
 class FieldError(ValueError):
     """A value refused by its rule.
@@ -45,11 +48,48 @@ def finite_number(value: object, where: str) -> float:
         ``FieldError(where, "expected a finite number, got 'abc'")``.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise FieldError(where, f"expected a finite number, got {value!r}")
+        raise FieldError(where, f"expected a finite number, got {quote_value(value)}")
     try:
         number = float(value)
     except OverflowError:  # an int with hundreds of digits
         number = math.inf
     if not math.isfinite(number):
-        raise FieldError(where, f"expected a finite number, got {value!r}")
+        raise FieldError(where, f"expected a finite number, got {quote_value(value)}")
     return number
+
+
+def text_value(value: object, where: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """``value`` if it is text that can be saved: a string of at most
+    ``limit`` characters without lone surrogates (``"\\ud800"`` in JSON
+    decodes to one, and UTF-8 cannot encode it).
+
+    Raises
+    ------
+    FieldError
+        ``FieldError(where, "expected text without lone surrogates, got ...")``.
+    """
+    if not isinstance(value, str):
+        raise FieldError(where, f"expected a string, got {quote_value(value)}")
+    if len(value) > limit:
+        raise FieldError(where, f"{len(value)} characters, more than the limit of {limit}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise FieldError(
+            where,
+            f"expected text without lone surrogates, got {quote_value(value)} "
+            f"(a lone surrogate at character {exc.start})",
+        ) from None
+    return value
+
+
+def check_count(count: int, limit: int, where: str, what: str = "numbers") -> None:
+    """Refuse a list longer than its limit, before its items are looked at.
+
+    Raises
+    ------
+    FieldError
+        ``FieldError("inputs", "2000000 numbers, more than the limit of 1000000")``.
+    """
+    if count > limit:
+        raise FieldError(where, f"{count} {what}, more than the limit of {limit}")

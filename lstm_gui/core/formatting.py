@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 
 from lstm_gui.core.cell import TRACE_FIELDS, Trace
+from lstm_gui.core.limits import QUOTE_CHARS
 
 #: Decimals shown for gate values and memories on the diagram and in tables.
 DISPLAY_DECIMALS = 4
@@ -25,6 +26,48 @@ def format_number(value: float, decimals: int = DISPLAY_DECIMALS) -> str:
 def format_full(value: float) -> str:
     """The shortest text that round-trips to exactly ``value`` (for editing)."""
     return repr(float(value))
+
+
+def quote_value(value: object, limit: int = QUOTE_CHARS) -> str:
+    """A refused value (or a path) as one short line for a message.
+
+    Text is quoted like ``repr`` (``'a\\nb'``: newlines and other control
+    characters escaped, so a message stays on one line); numbers are shown
+    as typed; at most ``limit`` characters of the value, then ``…``. Lists
+    and objects are described, not shown (``a list of 3 items``).
+    """
+    if isinstance(value, str):
+        shown = repr(value[:limit])
+        return shown[:-1] + "…" + shown[-1] if len(value) > limit else shown
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
+    if isinstance(value, dict):
+        return "an object"
+    try:
+        text = repr(value)
+    except ValueError:  # an int with more digits than Python converts to text
+        return "a whole number with thousands of digits"
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit])
+    return shown + "…" if len(text) > limit else shown
+
+
+#: Paths up to this long are shown as they are (when printable).
+PATH_CHARS = 100
+
+
+def show_path(path: object) -> str:
+    """A file name for a one-line message: as is when short and printable,
+    else quoted with escapes and shortened to its last
+    :data:`~lstm_gui.core.limits.QUOTE_CHARS` characters (the file's name)."""
+    text = str(path)
+    if len(text) <= PATH_CHARS and text.isprintable():
+        return text
+    if len(text) <= QUOTE_CHARS:
+        return quote_value(text)
+    shown = repr(text[-QUOTE_CHARS:])
+    return shown[0] + "…" + shown[1:]
 
 
 # -- a whole trace as text (command line, copy and export) ----------------------

@@ -9,6 +9,9 @@ from __future__ import annotations
 import math
 import re
 
+from lstm_gui.core.formatting import quote_value
+from lstm_gui.core.limits import MAX_INT_DIGITS
+
 # A plain decimal number: optional sign, digits with an optional point (or a
 # leading point), an optional exponent. No underscores, no hex, no words.
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -32,34 +35,43 @@ def parse_number(text: str, what: str = "value") -> float:
         With a message such as ``learning rate: expected a finite number, got 'abc'``.
     """
     if not isinstance(text, str):
-        raise NumberError(f"{what}: expected a finite number, got {text!r}")
+        raise NumberError(f"{what}: expected a finite number, got {quote_value(text)}")
     stripped = text.strip()
     if not stripped:
         raise NumberError(f"{what}: expected a number, got nothing")
     if not _NUMBER.fullmatch(stripped):
-        raise NumberError(f"{what}: expected a finite number, got {stripped!r}")
+        raise NumberError(f"{what}: expected a finite number, got {quote_value(stripped)}")
     value = float(stripped)
     if not math.isfinite(value):
-        raise NumberError(f"{what}: {stripped!r} is too large (not a finite number)")
+        raise NumberError(f"{what}: {quote_value(stripped)} is too large (not a finite number)")
     return value
 
 
-def parse_number_list(text: str, what: str = "values", allow_empty: bool = False) -> list[float]:
-    """Parse comma-separated numbers (``"-1, 0.5,2"``)."""
+def parse_number_list(
+    text: str, what: str = "values", allow_empty: bool = False, limit: int | None = None
+) -> list[float]:
+    """Parse comma-separated numbers (``"-1, 0.5,2"``); at most ``limit`` of
+    them (counted before any is parsed)."""
     stripped = text.strip()
     if not stripped:
         if allow_empty:
             return []
         raise NumberError(f"{what}: expected at least one number, got nothing")
-    return [parse_number(part, f"{what}[{k}]") for k, part in enumerate(stripped.split(","))]
+    parts = stripped.split(",")
+    if limit is not None and len(parts) > limit:
+        raise NumberError(f"{what}: {len(parts)} numbers, more than the limit of {limit}")
+    return [parse_number(part, f"{what}[{k}]") for k, part in enumerate(parts)]
 
 
 def parse_int(text: str, what: str = "value", minimum: int | None = None) -> int:
     """Parse a whole number (``5000``), refusing fractions and ``1_000``."""
     stripped = text.strip() if isinstance(text, str) else text
     if not isinstance(stripped, str) or not re.fullmatch(r"[+-]?[0-9]+", stripped):
-        raise NumberError(f"{what}: expected a whole number, got {stripped!r}")
+        raise NumberError(f"{what}: expected a whole number, got {quote_value(stripped)}")
+    digits = len(stripped.lstrip("+-"))
+    if digits > MAX_INT_DIGITS:
+        raise NumberError(f"{what}: a whole number with {digits} digits is too large, got {quote_value(stripped)}")
     value = int(stripped)
     if minimum is not None and value < minimum:
-        raise NumberError(f"{what}: must be at least {minimum}, got {value}")
+        raise NumberError(f"{what}: must be at least {minimum}, got {quote_value(value)}")
     return value

@@ -11,6 +11,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from lstm_gui.core.formatting import quote_value
+
 
 def resources_root() -> Traversable:
     packaged = files("lstm_gui") / "resources"
@@ -42,5 +44,5 @@ def list_examples() -> list[str]:
 def example_text(name: str) -> str:
     """The JSON text of an example session; ``KeyError`` if there is none."""
     if name not in list_examples():
-        raise KeyError(f"no example named {name!r}; available: {', '.join(list_examples())}")
+        raise KeyError(f"no example named {quote_value(name)}; available: {', '.join(list_examples())}")
     return resource("examples", f"{name}.json").read_text(encoding="utf-8")

@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
-from lstm_gui.core.dataset import COMPANIES, DatasetItem
-from lstm_gui.core.errors import finite_number
+from lstm_gui.core.dataset import COMPANIES, DatasetItem, check_dataset_size
+from lstm_gui.core.errors import check_count, finite_number
 from lstm_gui.core.events import Signal
+from lstm_gui.core.limits import MAX_INPUT_STEPS
 from lstm_gui.core.vocabulary import PARAM_KEYS
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
@@ -103,6 +104,8 @@ class Session:
     # -- the free input sequence and initial memories -----------------------
     @staticmethod
     def _check_inputs(inputs: Iterable[float]) -> tuple[float, ...]:
+        inputs = tuple(inputs)
+        check_count(len(inputs), MAX_INPUT_STEPS, "inputs")
         return tuple(finite_number(x, f"inputs[{k}]") for k, x in enumerate(inputs))
 
     @staticmethod
@@ -141,7 +144,11 @@ class Session:
         return self._dataset
 
     def set_dataset(self, dataset: Sequence[DatasetItem]) -> None:
+        """Change the dataset; ``FieldError`` (``dataset``) if it holds more than
+        :data:`~lstm_gui.core.limits.MAX_SEQUENCES` sequences or
+        :data:`~lstm_gui.core.limits.MAX_DATASET_NUMBERS` inputs in all."""
         dataset = tuple(dataset)
+        check_dataset_size([len(item.inputs) for item in dataset])
         if dataset != self._dataset:
             self._dataset = dataset
             self.events.dataset_changed.emit(dataset)

@@ -11,6 +11,7 @@ from typing import Any
 
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.errors import FieldError, finite_number
+from lstm_gui.core.formatting import quote_value
 
 OPTIMIZERS: tuple[str, ...] = ("adam", "sgd", "rmsprop", "adagrad")
 INITS: tuple[str, ...] = ("current", "statquest", "zeros", "random")
@@ -52,18 +53,18 @@ MAX_SEED = 2**31 - 1
 
 def _choice(value: object, choices: tuple[str, ...], where: str) -> str:
     if value not in choices:
-        raise FieldError(where, f"expected one of {', '.join(choices)}, got {value!r}")
+        raise FieldError(where, f"expected one of {', '.join(choices)}, got {quote_value(value)}")
     return str(value)
 
 
 def _whole_number(value: object, where: str, minimum: int, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise FieldError(where, f"expected a whole number, got {value!r}")
+        raise FieldError(where, f"expected a whole number, got {quote_value(value)}")
     number = int(value)
     if number < minimum:
-        raise FieldError(where, f"expected at least {minimum}, got {number}")
+        raise FieldError(where, f"expected at least {minimum}, got {quote_value(number)}")
     if number > maximum:
-        raise FieldError(where, f"expected at most {maximum}, got {number}")
+        raise FieldError(where, f"expected at most {maximum}, got {quote_value(number)}")
     return number
 
 
@@ -99,20 +100,20 @@ class TrainConfig:
         _choice(self.optimizer, OPTIMIZERS, "optimizer")
         lr = finite_number(self.lr, "lr")
         if lr <= 0:
-            raise FieldError("lr", f"expected a positive learning rate, got {lr!r}")
+            raise FieldError("lr", f"expected a positive learning rate, got {quote_value(lr)}")
         momentum = finite_number(self.momentum, "momentum")
         if not 0 <= momentum < 1:
-            raise FieldError("momentum", f"expected at least 0 and below 1, got {momentum!r}")
+            raise FieldError("momentum", f"expected at least 0 and below 1, got {quote_value(momentum)}")
         epochs = _whole_number(self.epochs, "epochs", 1, MAX_EPOCHS)
         if not isinstance(self.per_sample, bool):
-            raise FieldError("per_sample", f"expected true or false, got {self.per_sample!r}")
+            raise FieldError("per_sample", f"expected true or false, got {quote_value(self.per_sample)}")
         _choice(self.init, INITS, "init")
         seed = _whole_number(self.seed, "seed", 0, MAX_SEED)
         stop_below = None
         if self.stop_below is not None:
             stop_below = finite_number(self.stop_below, "stop_below")
             if stop_below <= 0:
-                raise FieldError("stop_below", f"expected a loss above 0, got {stop_below!r}")
+                raise FieldError("stop_below", f"expected a loss above 0, got {quote_value(stop_below)}")
         _choice(self.engine, ENGINES, "engine")
         # Stored as the plain types (an int 1 for lr becomes 1.0, numpy ints
         # become int), so equal settings compare and save equal.
@@ -170,4 +171,4 @@ def start_params(config: TrainConfig, current: CellParams) -> CellParams:
         return CellParams.zeros()
     if config.init == "random":
         return random_params(config.seed)
-    raise FieldError("init", f"expected one of {', '.join(INITS)}, got {config.init!r}")
+    raise FieldError("init", f"expected one of {', '.join(INITS)}, got {quote_value(config.init)}")

@@ -237,7 +237,9 @@ class TrainingRun:
         engine = make_engine(self.params.to_flat(), self.dataset, config)
         start_loss, start_outputs = engine.evaluate()
         first_epoch = history.last_epoch if len(history) else 0
-        rows_reported = len(history)
+        # The rows each report hands over: kept aside, since the history may
+        # thin its rows (their indices change) while the run goes on.
+        rows_reported = _Outbox(history.sequence_names, enabled=on_progress is not None)
         if not (math.isfinite(start_loss) and all(math.isfinite(v) for v in start_outputs)):
             return self._finish(
                 DIVERGED,
@@ -250,7 +252,9 @@ class TrainingRun:
                 rows_reported,
                 "the loss is not finite at the start weights",
             )
-        history.extend([first_epoch], [start_loss], [start_outputs], [self.params.to_flat()], run_start=True)
+        start_row = ([first_epoch], [start_loss], [start_outputs], [self.params.to_flat()])
+        history.extend(*start_row, run_start=True)
+        rows_reported.extend(*start_row, run_start=True)
 
         total = config.epochs
         done = 0
@@ -272,7 +276,6 @@ class TrainingRun:
                 pause_began = time.perf_counter()
                 if on_progress is not None:
                     on_progress(self._progress(done, total, last_row, 0.0, 0.0, history, rows_reported, paused=True))
-                    rows_reported = len(history)
                 while self.pause_event.is_set() and not self.stop_event.is_set():
                     self.stop_event.wait(0.02)
                 paused_seconds += time.perf_counter() - pause_began
@@ -283,7 +286,9 @@ class TrainingRun:
                 max_rate = self._max_rate
                 new_params, self._pending_params = self._pending_params, None
             if new_params is not None:
-                last_row = self._apply_params(engine, new_params, first_epoch + done, history, last_row)
+                last_row = self._apply_params(
+                    engine, new_params, first_epoch + done, (history, rows_reported), last_row
+                )
             n = min(chunk, total - done)
             if max_rate != throttle[0]:
                 throttle = (max_rate, done, time.perf_counter())
@@ -300,27 +305,27 @@ class TrainingRun:
                 n = -1
             elapsed = time.perf_counter() - t0
             if count:
-                k = len(history)
-                history.extend(
-                    np.arange(first_epoch + done + 1, first_epoch + done + count + 1),
-                    losses,
-                    outs,
-                    weights,
-                )
-                bad = ~np.isfinite(history.weights[k:]).all(axis=1)
+                recorded = np.asarray(weights, dtype=np.float64).reshape(-1, 12)[:count]
+                bad = ~np.isfinite(recorded).all(axis=1)
                 if bad.any():
-                    # A weight overflowed while the loss stayed finite.
+                    # A weight overflowed while the loss stayed finite: keep the epochs before.
                     count = int(np.argmax(bad))
-                    history.truncate(k + count)
                     n = -1
-                done += count
-                if len(history) > k:
-                    last = len(history) - 1
-                    last_row = (
-                        float(history.loss[last]),
-                        tuple(history.outputs[last].tolist()),
-                        tuple(history.weights[last].tolist()),
+                if count:
+                    rows = (
+                        np.arange(first_epoch + done + 1, first_epoch + done + count + 1),
+                        np.asarray(losses, dtype=np.float64)[:count],
+                        np.asarray(outs, dtype=np.float64).reshape(len(recorded), -1)[:count],
+                        recorded[:count],
                     )
+                    history.extend(*rows)
+                    rows_reported.extend(*rows)
+                    last_row = (
+                        float(rows[1][-1]),
+                        tuple(rows[2][-1].tolist()),
+                        tuple(rows[3][-1].tolist()),
+                    )
+                done += count
             # The engine returns early for both reasons; a chunk may also end
             # exactly on the epoch that fell below the threshold.
             if n != -1 and stop_below is not None and count and losses[count - 1] < stop_below:
@@ -348,7 +353,6 @@ class TrainingRun:
                 rate = done / running if running > 0 else 0.0
                 left = (total - done) / rate if rate > 0 else math.inf
                 on_progress(self._progress(done, total, last_row, rate, left, history, rows_reported, lr=lr))
-                rows_reported = len(history)
                 last_report = time.perf_counter()
         if status == FINISHED and done < total:
             status = STOPPED
@@ -383,16 +387,22 @@ class TrainingRun:
 
     @staticmethod
     def _apply_params(
-        engine: Engine, params: CellParams, epoch: int, history: TrainingHistory, last_row: Record
+        engine: Engine,
+        params: CellParams,
+        epoch: int,
+        records: tuple[TrainingHistory, _Outbox],
+        last_row: Record,
     ) -> Record:
-        """The engine continues from ``params``; the history records them at
-        ``epoch`` as the start of a new segment."""
+        """The engine continues from ``params``; the history (and the rows for
+        the next progress report) record them at ``epoch`` as the start of a
+        new segment."""
         weights = params.to_flat()
         if tuple(last_row[2]) == weights:
             return last_row
         engine.set_weights(weights)
         loss, outputs = engine.evaluate()
-        history.extend([epoch], [loss], [outputs], [weights], run_start=True)
+        for record in records:
+            record.extend([epoch], [loss], [outputs], [weights], run_start=True)
         return (loss, tuple(outputs), weights)
 
     def _progress(
@@ -403,7 +413,7 @@ class TrainingRun:
         rate: float,
         left: float,
         history: TrainingHistory,
-        rows_reported: int,
+        rows_reported: _Outbox,
         paused: bool = False,
         status: Status | Literal[""] = "",
         lr: float | None = None,
@@ -417,7 +427,7 @@ class TrainingRun:
             weights=tuple(weights),
             epochs_per_second=rate,
             seconds_left=left,
-            new_rows=history.chunk(rows_reported) if len(history) > rows_reported else None,
+            new_rows=rows_reported.take(),
             paused=paused,
             status=status,
             lr=self._lr if lr is None else lr,
@@ -432,7 +442,7 @@ class TrainingRun:
         done: int,
         seconds: float,
         on_progress: Callable[[Progress], None] | None,
-        rows_reported: int,
+        rows_reported: _Outbox,
         message: str = "",
     ) -> TrainResult:
         if status == FINISHED and not message:
@@ -460,6 +470,28 @@ class TrainingRun:
             message=message,
             seconds=seconds,
         )
+
+
+class _Outbox:
+    """The history rows recorded since the last progress report (bounded:
+    a :class:`TrainingHistory` of their own, thinned if reports are rare)."""
+
+    def __init__(self, sequence_names: Sequence[str], enabled: bool) -> None:
+        self._names = tuple(sequence_names)
+        self._enabled = enabled
+        self._rows = TrainingHistory(self._names)
+
+    def extend(self, epochs: Any, loss: Any, outputs: Any, weights: Any, run_start: bool = False) -> None:
+        if self._enabled:
+            self._rows.extend(epochs, loss, outputs, weights, run_start=run_start)
+
+    def take(self) -> HistoryChunk | None:
+        """The rows since the last call (``None`` if there are none)."""
+        if not len(self._rows):
+            return None
+        chunk = self._rows.chunk(0)
+        self._rows = TrainingHistory(self._names)
+        return chunk
 
 
 def train(

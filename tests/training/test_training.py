@@ -264,7 +264,8 @@ def test_million_epoch_history_saves_small_and_keeps_the_last_epoch_exact():
     n = 1_000_001
     history = TrainingHistory(["Company A", "Company B"], capacity=n)
     rng = np.random.default_rng(0)
-    history.extend(np.arange(n), rng.random(n), rng.random((n, 2)), rng.normal(size=(n, 12)), run_start=True)
+    weights = rng.normal(size=(n, 12))
+    history.extend(np.arange(n), rng.random(n), rng.random((n, 2)), weights, run_start=True)
     history.extend([n - 1], [0.5], [[0.1, 0.9]], [[1.0] * 12], run_start=True)
     text = json.dumps(history.to_json_dict())
     assert len(text) < 10_000_000
@@ -273,7 +274,8 @@ def test_million_epoch_history_saves_small_and_keeps_the_last_epoch_exact():
     assert len(loaded) <= TrainingHistory.MAX_SAVED_ROWS + 2
     assert loaded.epochs[-1] == n - 1 and loaded.loss[-1] == 0.5
     assert loaded.run_starts == [0, len(loaded) - 1]
-    assert np.array_equal(loaded.weights[-2], history.weights[n - 1])
+    # The history keeps a bounded number of rows in memory: compare with the data given.
+    assert np.array_equal(loaded.weights[-2], weights[n - 1])
     assert np.all(np.diff(loaded.epochs) >= 0)
 
 

@@ -29,9 +29,13 @@ def test_the_summary_stays_small_and_keeps_every_extreme():
         assert len(x) <= 2 * 512 + 2 * 16 + summary.bin_size // 16 + 1
         assert x[0] == data[0, 0] and x[-1] == data[-1, 0]
         assert np.all(np.diff(x) >= 0)
-        assert np.array_equal(y.max(axis=0), data[:, 1:].max(axis=0))
-        assert np.array_equal(y.min(axis=0), data[:, 1:].min(axis=0))
-    assert len(history) == first
+        # Outputs and weights: every extreme of the rows kept; the loss: the exact
+        # envelope over every epoch, also those a thinned history merged away.
+        assert np.array_equal(y[:, 1:].max(axis=0), data[:, 2:].max(axis=0))
+        assert np.array_equal(y[:, 1:].min(axis=0), data[:, 2:].min(axis=0))
+        assert y[:, 0].max() == history.loss_max.max() >= data[:, 1].max()
+        assert y[:, 0].min() == history.loss_min.min() <= data[:, 1].min()
+    assert history.last_epoch == first - 1 and history.epochs[-1] == first - 1
 
 
 def test_a_spike_in_a_million_epochs_is_still_drawn():

@@ -1,15 +1,38 @@
-"""Reading and writing files safely: size-limited reads and atomic writes."""
+"""Reading and writing files safely: size-limited reads and atomic writes.
+
+Only regular files are read or replaced: a FIFO, a device or a folder is
+refused before it is opened for reading (a FIFO would block forever) and
+before anything is written. Saving through a symbolic link replaces the file
+the link points at; the link stays a link.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import re
+import stat
 import tempfile
 import threading
-from pathlib import Path
+import time
 
-#: Largest session (or dataset) file read, in bytes. A session with a long
-#: training history saves to a few MB (the history is thinned out when saved).
-MAX_FILE_BYTES = 20 * 1024 * 1024
+from lstm_gui.core.formatting import quote_value, show_path
+from lstm_gui.core.limits import MAX_FILE_BYTES
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "NotARegularFileError",
+    "SessionFileError",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "read_bytes_limited",
+    "read_text_limited",
+]
+
+#: A temporary file left by a save that was killed is removed by the next
+#: save of the same file once it is this old (a save in progress is younger).
+STALE_TEMP_SECONDS = 60.0
 
 
 class SessionFileError(ValueError):
@@ -25,7 +48,30 @@ class SessionFileError(ValueError):
         self.source = source
         self.reason = message
         text = f"{where}: {message}" if where else message
-        super().__init__(f"{source}: {text}" if source else text)
+        super().__init__(f"{show_path(source)}: {text}" if source else text)
+
+
+class NotARegularFileError(OSError):
+    """A path that exists but is not a regular file (a FIFO, a device, a folder)."""
+
+
+def _is_special(mode: int) -> bool:
+    return any(test(mode) for test in (stat.S_ISDIR, stat.S_ISFIFO, stat.S_ISCHR, stat.S_ISBLK, stat.S_ISSOCK))
+
+
+def _kind(mode: int) -> str:
+    """What a non-regular file is, for a person."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
 
 
 def read_text_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES, what: str = "file") -> str:
@@ -49,13 +95,29 @@ def read_text_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES,
 
 
 def read_bytes_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
-    """The bytes of a file no larger than ``limit`` (see :func:`read_text_limited`)."""
+    """The bytes of a regular file no larger than ``limit`` (see :func:`read_text_limited`).
+
+    Anything else (a FIFO, a device, a folder) is refused before it is opened,
+    and again after (opened without blocking, in case the path changed in
+    between), so reading never waits for a writer that never comes.
+    """
     source = str(path)
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > limit:
-                raise SessionFileError(_too_large(size, limit, what), source=source)
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise SessionFileError(f"is a folder, not a {what}", source=source)
+        if not stat.S_ISREG(mode):
+            raise SessionFileError(f"not a regular file ({_kind(mode)})", source=source)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+        with open(fd, "rb", closefd=True) as handle:
+            info = os.fstat(fd)
+            # Refuse what is known not to be a file (some systems report no
+            # type or size for special files: those are read up to the limit).
+            if _is_special(info.st_mode):
+                raise SessionFileError(f"not a regular file ({_kind(info.st_mode)})", source=source)
+            if info.st_size > limit:
+                raise SessionFileError(_too_large(info.st_size, limit, what), source=source)
             data = handle.read(limit + 1)
     except SessionFileError:
         raise
@@ -67,6 +129,8 @@ def read_bytes_limited(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES
         raise SessionFileError(f"cannot read the {what}: permission denied", source=source) from None
     except OSError as exc:
         raise SessionFileError(f"cannot read the {what}: {exc.strerror or exc}", source=source) from None
+    except ValueError:  # a NUL character in the path
+        raise SessionFileError(f"cannot read the {what}: a NUL character in the name", source=source) from None
     if len(data) > limit:
         raise SessionFileError(_too_large(len(data), limit, what, at_least=True), source=source)
     return data
@@ -92,21 +156,35 @@ def _default_mode() -> int:
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` so that ``path`` holds either the old or the new content.
 
-    A temporary file in the same folder is written, flushed to disk and then
-    renamed over ``path``; a failure leaves the old file untouched.
+    A temporary file beside the target is written, flushed to disk and then
+    renamed over the target; a failure leaves the old file untouched. The
+    target is the file ``path`` points at: saving through a symbolic link
+    replaces the linked file and keeps the link. Temporary files of the
+    same target left by a killed save (older than :data:`STALE_TEMP_SECONDS`)
+    are removed.
 
     Raises
     ------
+    NotARegularFileError
+        (an ``OSError``) If the target exists and is not a regular file (a
+        FIFO, a device, a folder); nothing is written then.
     OSError
         If the folder is missing or not writable, the disk is full, ...
     """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
+    target = os.path.realpath(os.fspath(path))
+    folder, name = os.path.split(target)
     try:
-        mode = os.stat(target).st_mode & 0o777
-    except OSError:
+        info = os.stat(target)
+    except FileNotFoundError:
         mode = _default_mode()
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    else:
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFileError(
+                errno.EEXIST, f"not a regular file ({_kind(info.st_mode)}); choose another name", os.fspath(path)
+            )
+        mode = info.st_mode & 0o777
+    _remove_stale_temp_files(folder, name)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -115,10 +193,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         os.chmod(temp_name, mode)
         os.replace(temp_name, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp_name)
-        except OSError:
-            pass
         raise
     # Make the rename itself durable; not possible everywhere (e.g. Windows).
     try:
@@ -133,6 +209,41 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         os.close(dir_fd)
 
 
+def _remove_stale_temp_files(folder: str, name: str) -> None:
+    """Remove ``.NAME.xxxxxxxx.tmp`` files (tempfile's names for ``name``) that
+    a killed save left in ``folder``: regular files only (a link is never
+    followed), older than :data:`STALE_TEMP_SECONDS`. Best effort."""
+    pattern = re.compile(re.escape(f".{name}.") + r"[A-Za-z0-9_]{8}" + re.escape(".tmp"))
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_TEMP_SECONDS:
+                os.unlink(entry.path)
+        except OSError:
+            continue
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """:func:`atomic_write_bytes` for UTF-8 text."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    """:func:`atomic_write_bytes` for UTF-8 text.
+
+    Raises
+    ------
+    SessionFileError
+        If the text cannot be encoded (a lone surrogate); nothing is written.
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate (from JSON's "\\ud800", or pasted)
+        raise SessionFileError(
+            f"cannot save: the text holds a lone surrogate at character {exc.start} "
+            f"({quote_value(text[max(0, exc.start - 10) : exc.start + 10])}); UTF-8 cannot store it",
+            source=os.fspath(path),
+        ) from None
+    atomic_write_bytes(path, data)

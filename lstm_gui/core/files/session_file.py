@@ -28,14 +28,17 @@ import json
 import math
 import os
 import re
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from lstm_gui.core.cell import CellParams, GateParams
-from lstm_gui.core.dataset import DatasetItem
-from lstm_gui.core.errors import FieldError
+from lstm_gui.core.dataset import DatasetItem, check_dataset_size
+from lstm_gui.core.errors import FieldError, check_count, finite_number, text_value
 from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
+from lstm_gui.core.formatting import quote_value
+from lstm_gui.core.limits import MAX_INPUT_STEPS
 from lstm_gui.core.resources import example_text, list_examples
 from lstm_gui.core.session import Session
 from lstm_gui.core.vocabulary import GATES, ROLES
@@ -76,17 +79,72 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not allowed (numbers must be finite)")
 
 
+class _DuplicateKeys(dict[str, Any]):
+    """A JSON object that repeated a key (the first repeated key is kept)."""
+
+    duplicate: str = ""
+
+
+def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) == len(pairs):
+        return data
+    seen: set[str] = set()
+    marked = _DuplicateKeys(data)
+    for key, _ in pairs:
+        if key in seen:
+            marked.duplicate = key
+            break
+        seen.add(key)
+    return marked
+
+
+def _find_duplicate_key(data: Any) -> tuple[str, str] | None:
+    """(where, key) of the first object that repeats a key, breadth first
+    (iterative: a file may nest deeply)."""
+    pending: deque[tuple[str, Any]] = deque([("", data)])
+    while pending:
+        where, value = pending.popleft()
+        if isinstance(value, _DuplicateKeys):
+            return where, value.duplicate
+        if isinstance(value, dict):
+            pending.extend((f"{where}.{key}" if where else str(key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            pending.extend((f"{where}[{k}]", item) for k, item in enumerate(value) if isinstance(item, (dict, list)))
+    return None
+
+
 def parse_json_text(text: str, source: str = "") -> Any:
-    """JSON text to Python data, refusing NaN/Infinity; errors name the line."""
+    """JSON text to Python data, refusing NaN/Infinity and repeated keys in an
+    object (JSON readers disagree on which one wins); errors name the line
+    or the place (``weights.forget: duplicate key 'bias'``)."""
+    duplicates: list[bool] = []
+
+    def object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        data = _object_pairs(pairs)
+        if isinstance(data, _DuplicateKeys):
+            duplicates.append(True)
+        return data
+
     try:
-        return json.loads(text, parse_float=_parse_float, parse_constant=_refuse_constant)
+        data = json.loads(
+            text, parse_float=_parse_float, parse_constant=_refuse_constant, object_pairs_hook=object_pairs
+        )
     except json.JSONDecodeError as exc:
         raise SessionFileError(
             f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", source=source
         ) from None
     except (ValueError, RecursionError) as exc:
         # parse_constant's refusal, or an integer literal with thousands of digits.
-        raise SessionFileError(f"not valid JSON: {exc}", source=source) from None
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if isinstance(exc, RecursionError):
+            reason = "nested too deeply"
+        raise SessionFileError(f"not valid JSON: {reason[:120]}", source=source) from None
+    if duplicates:
+        found = _find_duplicate_key(data)
+        if found is not None:
+            raise SessionFileError(f"duplicate key {quote_value(found[1])}", found[0], source)
+    return data
 
 
 def _describe(value: Any) -> str:
@@ -98,14 +156,17 @@ def _describe(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value)
+    return quote_value(value)
 
 
 def _number(value: Any, where: str) -> float:
-    """A JSON number (finiteness is the owner's rule, checked when it is built)."""
+    """A finite JSON number as a float (an integer of hundreds of digits is refused here)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise SessionFileError(f"expected a finite number, got {_describe(value)}", where)
-    return value
+    try:
+        return finite_number(value, where)
+    except FieldError as exc:
+        raise SessionFileError(exc.reason, exc.where) from None
 
 
 def _object(value: Any, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -121,16 +182,20 @@ def _object(value: Any, where: str, required: tuple[str, ...], optional: tuple[s
     return value
 
 
-def _number_list(value: Any, where: str) -> list[float]:
+def _number_list(value: Any, where: str, limit: int | None = None) -> list[float]:
     if not isinstance(value, list):
         raise SessionFileError(f"expected a list of numbers, got {_describe(value)}", where)
+    if limit is not None:
+        with _at(""):
+            check_count(len(value), limit, where)
     return [_number(v, f"{where}[{k}]") for k, v in enumerate(value)]
 
 
 def _string(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise SessionFileError(f"expected a string, got {_describe(value)}", where)
-    return value
+    with _at(""):
+        return text_value(value, where)
 
 
 @contextmanager
@@ -172,10 +237,18 @@ def dataset_from_list(data: Any, where: str = "dataset") -> tuple[DatasetItem, .
     """Validate a ``dataset`` list (see :func:`dataset_to_list`)."""
     if not isinstance(data, list):
         raise SessionFileError(f"expected a list of sequences, got {_describe(data)}", where)
+    # The sizes first, before any number is converted.
+    entries = [_object(entry, f"{where}[{k}]", ("name", "inputs", "target")) for k, entry in enumerate(data)]
+    for k, entry in enumerate(entries):
+        if not isinstance(entry["inputs"], list):
+            raise SessionFileError(
+                f"expected a list of numbers, got {_describe(entry['inputs'])}", f"{where}[{k}].inputs"
+            )
+    with _at(""):
+        check_dataset_size([len(entry["inputs"]) for entry in entries], where)
     items = []
-    for k, entry in enumerate(data):
+    for k, entry in enumerate(entries):
         here = f"{where}[{k}]"
-        entry = _object(entry, here, ("name", "inputs", "target"))
         name = _string(entry["name"], f"{here}.name")
         inputs = _number_list(entry["inputs"], f"{here}.inputs")
         target = _number(entry["target"], f"{here}.target")
@@ -225,11 +298,11 @@ def _session_from_dict(data: Any) -> Session:
         raise SessionFileError(f"expected a whole number, got {_describe(version)}", "format_version")
     if version > FORMAT_VERSION:
         raise SessionFileError(
-            f"session format version {version} is newer than this lstm-gui understands "
+            f"session format version {quote_value(version)} is newer than this lstm-gui understands "
             f"(up to {FORMAT_VERSION}); please update lstm-gui"
         )
     if version < 1:
-        raise SessionFileError(f"unknown session format version {version}", "format_version")
+        raise SessionFileError(f"unknown session format version {quote_value(version)}", "format_version")
     _object(data, "", _REQUIRED_KEYS, _OPTIONAL_KEYS)
     session = Session(
         name=_string(data.get("name", ""), "name"),
@@ -238,7 +311,7 @@ def _session_from_dict(data: Any) -> Session:
     params = params_from_dict(data["weights"])
     with _at(""):  # the session's places are the file's: weights.forget.bias, inputs[2]
         session.set_params(params)
-    inputs = _number_list(data["inputs"], "inputs")
+    inputs = _number_list(data["inputs"], "inputs", MAX_INPUT_STEPS)
     with _at(""):
         session.set_inputs(inputs)
     memories = _object(data["memories"], "memories", ("long", "short"))
@@ -302,10 +375,12 @@ def save_session(session: Session, path: str | os.PathLike[str]) -> None:
     Raises
     ------
     OSError
-        If the file cannot be written.
+        If the file cannot be written, or the path names something that is
+        not a regular file (a FIFO, a device, a folder).
     SessionFileError
-        If the session holds a value JSON cannot store (a non-finite number
-        in the history); nothing is written then.
+        If the session holds a value JSON or UTF-8 cannot store (a
+        non-finite number in the history, a lone surrogate in a name);
+        nothing is written then.
     """
     atomic_write_text(path, dumps_session(session))
 

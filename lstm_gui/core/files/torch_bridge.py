@@ -26,7 +26,9 @@ from typing import Any
 import torch
 
 from lstm_gui.core.cell import CellParams, GateParams
-from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_bytes, read_bytes_limited
+from lstm_gui.core.files.io import SessionFileError, atomic_write_bytes, read_bytes_limited
+from lstm_gui.core.formatting import quote_value, show_path
+from lstm_gui.core.limits import MAX_TORCH_COMPRESSION_RATIO, MAX_TORCH_UNPACKED_BYTES
 
 #: The cell's gates in PyTorch's row order (i, f, g, o).
 TORCH_GATE_ORDER: tuple[str, ...] = ("input", "forget", "candidate", "output")
@@ -118,7 +120,7 @@ def params_from_state_dict(state_dict: Mapping[str, Any]) -> CellParams:
         values = [float(v) for v in tensor.detach().to("cpu", torch.float64).reshape(-1).tolist()]
         for k, value in enumerate(values):
             if not math.isfinite(value):
-                raise TorchFileError(f"{key}[{k}]: expected a finite number, got {value!r}")
+                raise TorchFileError(f"{key}[{k}]: expected a finite number, got {quote_value(value)}")
         columns[key] = values
     by_gate = {}
     for row, gate in enumerate(TORCH_GATE_ORDER):
@@ -151,6 +153,31 @@ def _load_failure(data: bytes, exc: Exception) -> str:
     return f"cannot read the torch file ({lines[0].strip() if lines else type(exc).__name__})"
 
 
+def _check_archive(data: bytes, source: str) -> None:
+    """Refuse a zip archive that would unpack to more than an LSTM needs
+    before ``torch.load`` unpacks it (a 2 MB compressed file can unpack to
+    gigabytes). Not a zip archive: ``torch.load`` says what it is."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return
+    with archive:
+        total = 0
+        for info in archive.infolist():
+            total += info.file_size
+            ratio = info.file_size / max(1, info.compress_size)
+            if info.file_size > 1024 and ratio > MAX_TORCH_COMPRESSION_RATIO:
+                raise TorchFileError(
+                    f"{source}: not an nn.LSTM(1, 1) state_dict (an entry is compressed {ratio:.0f} times; "
+                    f"the limit is {MAX_TORCH_COMPRESSION_RATIO})"
+                )
+        if total > MAX_TORCH_UNPACKED_BYTES:
+            raise TorchFileError(
+                f"{source}: not an nn.LSTM(1, 1) state_dict (it unpacks to {total / 2**20:.1f} MiB; "
+                f"the limit is {MAX_TORCH_UNPACKED_BYTES / 2**20:.0f} MiB)"
+            )
+
+
 def save_torch(params: CellParams, path: str | os.PathLike[str]) -> None:
     """Save the weights as an ``nn.LSTM(1, 1)`` ``state_dict`` (float64), atomically.
 
@@ -172,11 +199,13 @@ def load_torch(path: str | os.PathLike[str]) -> CellParams:
         Missing, unreadable or too large file, not a torch file, or not the
         state_dict of an ``nn.LSTM(1, 1)`` (the message says what is wrong).
     """
-    source = str(path)
+    source = show_path(path)
     try:
-        data = read_bytes_limited(path, MAX_FILE_BYTES, "torch file")
+        # An nn.LSTM(1, 1) state_dict is about 2 KB: anything near the limit is something else.
+        data = read_bytes_limited(path, MAX_TORCH_UNPACKED_BYTES, "torch file")
     except SessionFileError as exc:
         raise TorchFileError(str(exc)) from None
+    _check_archive(data, source)
     try:
         state_dict = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many kinds (pickle, zip, runtime)

@@ -77,7 +77,7 @@ from lstm_gui.ui.commands import (
     training_command,
 )
 from lstm_gui.ui.settings import app_settings
-from lstm_gui.ui.training.plot import TrainingPlot, nearest_row
+from lstm_gui.ui.training.plot import TrainingPlot
 from lstm_gui.ui.training.trainers import Trainer, make_trainer
 
 #: Which trainer runs the loop (see trainers.py and benchmarks/bench_responsive.py).
@@ -1010,7 +1010,7 @@ class TrainingPanel(QWidget):
         history = self.session.history
         if self._scrub_epoch is None or history is None or not len(history):
             return None
-        return nearest_row(history, self._scrub_epoch)
+        return history.nearest_row(self._scrub_epoch)
 
     @Slot(int)
     def _on_scrubbed(self, epoch: int) -> None:
@@ -1019,7 +1019,7 @@ class TrainingPanel(QWidget):
         history = self.session.history
         if self._run_history is not None or history is None or len(history) < 2:
             return
-        row = nearest_row(history, epoch)
+        row = history.nearest_row(epoch)
         kept = int(history.epochs[row])
         if kept != epoch:
             with QSignalBlocker(self.history_slider):

@@ -51,11 +51,15 @@ def history_rows(history: TrainingHistory, start: int = 0, stop: int | None = No
     ).astype(np.float64, copy=False)
 
 
-def peak_decimate(data: np.ndarray, bin_size: int) -> tuple[np.ndarray, np.ndarray]:
+def peak_decimate(
+    data: np.ndarray, bin_size: int, loss_low: np.ndarray | None = None, loss_high: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per bin of ``bin_size`` rows: x of its first and last row, and each
     column's minimum and maximum (so no spike disappears), as a curve of two
     points per bin. ``data[:, 0]`` is x; returns ``(x, y)`` with y of shape
-    ``(2 * bins, columns - 1)``. Rows beyond the last whole bin are left out."""
+    ``(2 * bins, columns - 1)``. Rows beyond the last whole bin are left out.
+    ``loss_low``/``loss_high``: the loss envelope of rows that stand for
+    several epochs (a thinned history), used for the loss column's extremes."""
     bins = data.shape[0] // bin_size
     if bins == 0:
         return np.empty(0), np.empty((0, data.shape[1] - 1))
@@ -66,6 +70,9 @@ def peak_decimate(data: np.ndarray, bin_size: int) -> tuple[np.ndarray, np.ndarr
     y = np.empty((2 * bins, data.shape[1] - 1))
     y[0::2] = blocks[:, :, 1:].min(axis=1)
     y[1::2] = blocks[:, :, 1:].max(axis=1)
+    if loss_low is not None and loss_high is not None:
+        y[0::2, 0] = loss_low[: bins * bin_size].reshape(bins, bin_size).min(axis=1)
+        y[1::2, 0] = loss_high[: bins * bin_size].reshape(bins, bin_size).max(axis=1)
     return x, y
 
 
@@ -82,6 +89,7 @@ class PeakSummary:
     def reset(self) -> None:
         self.bin_size = 1
         self.rows = 0  # history rows covered by whole bins
+        self.revision = -1  # the history's revision the bins were made from
         self.x = np.empty(0)
         self.y = np.empty((0, 0))
 
@@ -89,8 +97,9 @@ class PeakSummary:
         """x (epochs) and y (loss, outputs, weights columns) to draw."""
         size = len(history)
         columns = 1 + history.sequence_count + 12
-        if size < self.rows or (self.y.size and self.y.shape[1] != columns):
-            self.reset()
+        if size < self.rows or (self.y.size and self.y.shape[1] != columns) or history.revision != self.revision:
+            self.reset()  # rows were thinned (merged and moved): summarise afresh
+            self.revision = history.revision
         if self.bin_size == 1 and size <= 2 * self.limit:
             data = history_rows(history)
             return data[:, 0], data[:, 1:]
@@ -98,7 +107,15 @@ class PeakSummary:
             self.bin_size = 2 ** int(np.ceil(np.log2(size / self.limit)))
             self.rows = 0
             self.x, self.y = np.empty(0), np.empty((0, columns))
-        new_x, new_y = peak_decimate(history_rows(history, self.rows), self.bin_size)
+        # Whole bins end before the last row: a thinned history still folds
+        # new epochs into its last row.
+        last = size - 1
+        new_x, new_y = peak_decimate(
+            history_rows(history, self.rows, last),
+            self.bin_size,
+            history.loss_min[self.rows : last],
+            history.loss_max[self.rows : last],
+        )
         if new_x.size:
             self.x = np.concatenate([self.x, new_x])
             self.y = np.concatenate([self.y, new_y])
@@ -119,7 +136,7 @@ class PeakSummary:
         # The rows after the last whole bin, in finer bins.
         tail = history_rows(history, self.rows)
         fine = max(1, self.bin_size // 16)
-        tail_x, tail_y = peak_decimate(tail, fine)
+        tail_x, tail_y = peak_decimate(tail, fine, history.loss_min[self.rows :], history.loss_max[self.rows :])
         rest = tail[(tail.shape[0] // fine) * fine :]
         return (
             np.concatenate([self.x, tail_x, rest[:, 0]]),
@@ -132,20 +149,6 @@ def _pen(colour: str, style: Qt.PenStyle = Qt.PenStyle.SolidLine, width: float =
     pen.setStyle(style)
     pen.setCosmetic(True)
     return pen
-
-
-def nearest_row(history: TrainingHistory, epoch: float) -> int:
-    """The row of ``history`` whose epoch is nearest ``epoch`` (of equal
-    epochs, the last: a continued run's edited start). ``history`` must not
-    be empty."""
-    epochs = history.epochs
-    right = int(np.searchsorted(epochs, epoch, side="right"))
-    if right == 0:
-        return 0
-    if right == len(epochs):
-        return len(epochs) - 1
-    before, after = right - 1, right
-    return after if abs(float(epochs[after]) - epoch) < abs(epoch - float(epochs[before])) else before
 
 
 class TrainingPlot(QWidget):
@@ -565,7 +568,7 @@ class TrainingPlot(QWidget):
         history = self._history
         if history is None or not len(history):
             return ""
-        row = nearest_row(history, epoch)
+        row = history.nearest_row(epoch)
         text = f"epoch {int(history.epochs[row])}"
         if index == 0:
             text += f"\nloss {float(history.loss[row]):.6g}"
@@ -589,7 +592,7 @@ class TrainingPlot(QWidget):
         text_item.show()
         history = self._history
         assert history is not None
-        row = nearest_row(history, epoch)
+        row = history.nearest_row(epoch)
         if index == 1:
             self._legend_values(self.output_legend, self._output_names[:MAX_PLOTTED_SEQUENCES], history.outputs[row])
         elif index == 2:
