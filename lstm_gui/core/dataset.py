@@ -72,6 +72,27 @@ def check_dataset_size(lengths: Sequence[int], where: str = "dataset") -> None:
         raise FieldError(where, f"{total} inputs in all, more than the limit of {MAX_DATASET_NUMBERS}")
 
 
+def check_dataset(items: Sequence[DatasetItem], where: str = "dataset") -> None:
+    """The rules for a whole dataset: the size limits, and every sequence has
+    a name of its own (the sequence selector, the legends and ``--sequence``
+    tell them apart by name).
+
+    Raises
+    ------
+    FieldError
+        ``FieldError("dataset[1].name", "there is already a sequence named 'Company A'")``.
+    """
+    check_dataset_size([len(item.inputs) for item in items], where)
+    seen: set[str] = set()
+    for k, item in enumerate(items):
+        name = item.name.strip()
+        if not name:
+            raise FieldError(f"{where}[{k}].name", "a sequence needs a name")
+        if name in seen:
+            raise FieldError(f"{where}[{k}].name", f"there is already a sequence named {quote_value(name)}")
+        seen.add(name)
+
+
 #: The video's dataset: Company A -> 0, Company B -> 1.
 COMPANIES: tuple[DatasetItem, ...] = (
     DatasetItem("Company A", (0.0, 0.5, 0.25, 1.0), 0.0),
@@ -103,9 +124,9 @@ def parse_inputs(text: str, what: str = "inputs") -> tuple[float, ...]:
     """
     parts = [part for part in _SEPARATORS.split(text.strip()) if part]
     if not parts:
-        raise NumberError(f"{what}: expected at least one number, got nothing")
+        raise NumberError(what, "expected at least one number, got nothing")
     if len(parts) > MAX_DATASET_NUMBERS:
-        raise NumberError(f"{what}: {len(parts)} numbers, more than the limit of {MAX_DATASET_NUMBERS}")
+        raise NumberError(what, f"{len(parts)} numbers, more than the limit of {MAX_DATASET_NUMBERS}")
     return tuple(parse_number(part, f"{what}[{k}]") for k, part in enumerate(parts))
 
 
@@ -159,7 +180,7 @@ def dataset_from_csv_text(text: str) -> tuple[DatasetItem, ...]:
         try:
             target = parse_number(row[index["target"]], "target")
         except NumberError as exc:
-            raise DatasetFileError(f"row {row_number}, column target: {_reason(exc)}") from None
+            raise DatasetFileError(f"row {row_number}, column target: {exc.reason}") from None
         try:
             inputs = parse_inputs(row[index["inputs"]])
         except NumberError as exc:
@@ -171,15 +192,11 @@ def dataset_from_csv_text(text: str) -> tuple[DatasetItem, ...]:
             )
         try:
             items.append(DatasetItem(name, inputs, target))
+            check_dataset(items)
         except FieldError as exc:
-            raise DatasetFileError(f"row {row_number}, column {exc.where or 'name'}: {exc.reason}") from None
+            column = exc.where.rsplit(".", 1)[-1] if exc.where.endswith(".name") else exc.where or "name"
+            raise DatasetFileError(f"row {row_number}, column {column}: {exc.reason}") from None
     return tuple(items)
-
-
-def _reason(exc: NumberError) -> str:
-    # "target: expected ..." -> "expected ...": the column is named already.
-    text = str(exc)
-    return text.split(": ", 1)[1] if text.startswith("target: ") else text
 
 
 def read_dataset_csv(path: str | os.PathLike[str]) -> tuple[DatasetItem, ...]:

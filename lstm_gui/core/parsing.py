@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 
+from lstm_gui.core.errors import FieldError
 from lstm_gui.core.formatting import quote_value
 from lstm_gui.core.limits import MAX_INT_DIGITS
 
@@ -17,8 +18,9 @@ from lstm_gui.core.limits import MAX_INT_DIGITS
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
-class NumberError(ValueError):
-    """A typed number was refused; ``str()`` is the reason for a person."""
+class NumberError(FieldError):
+    """A typed number was refused: ``where`` is what was being typed
+    ("learning rate", "inputs[2]"), ``reason`` why; ``str()`` is both."""
 
 
 def parse_number(text: str, what: str = "value") -> float:
@@ -35,15 +37,15 @@ def parse_number(text: str, what: str = "value") -> float:
         With a message such as ``learning rate: expected a finite number, got 'abc'``.
     """
     if not isinstance(text, str):
-        raise NumberError(f"{what}: expected a finite number, got {quote_value(text)}")
+        raise NumberError(what, f"expected a finite number, got {quote_value(text)}")
     stripped = text.strip()
     if not stripped:
-        raise NumberError(f"{what}: expected a number, got nothing")
+        raise NumberError(what, "expected a number, got nothing")
     if not _NUMBER.fullmatch(stripped):
-        raise NumberError(f"{what}: expected a finite number, got {quote_value(stripped)}")
+        raise NumberError(what, f"expected a finite number, got {quote_value(stripped)}")
     value = float(stripped)
     if not math.isfinite(value):
-        raise NumberError(f"{what}: {quote_value(stripped)} is too large (not a finite number)")
+        raise NumberError(what, f"{quote_value(stripped)} is too large (not a finite number)")
     return value
 
 
@@ -56,22 +58,19 @@ def parse_number_list(
     if not stripped:
         if allow_empty:
             return []
-        raise NumberError(f"{what}: expected at least one number, got nothing")
+        raise NumberError(what, "expected at least one number, got nothing")
     parts = stripped.split(",")
     if limit is not None and len(parts) > limit:
-        raise NumberError(f"{what}: {len(parts)} numbers, more than the limit of {limit}")
+        raise NumberError(what, f"{len(parts)} numbers, more than the limit of {limit}")
     return [parse_number(part, f"{what}[{k}]") for k, part in enumerate(parts)]
 
 
-def parse_int(text: str, what: str = "value", minimum: int | None = None) -> int:
+def parse_int(text: str, what: str = "value") -> int:
     """Parse a whole number (``5000``), refusing fractions and ``1_000``."""
     stripped = text.strip() if isinstance(text, str) else text
     if not isinstance(stripped, str) or not re.fullmatch(r"[+-]?[0-9]+", stripped):
-        raise NumberError(f"{what}: expected a whole number, got {quote_value(stripped)}")
+        raise NumberError(what, f"expected a whole number, got {quote_value(stripped)}")
     digits = len(stripped.lstrip("+-"))
     if digits > MAX_INT_DIGITS:
-        raise NumberError(f"{what}: a whole number with {digits} digits is too large, got {quote_value(stripped)}")
-    value = int(stripped)
-    if minimum is not None and value < minimum:
-        raise NumberError(f"{what}: must be at least {minimum}, got {quote_value(value)}")
-    return value
+        raise NumberError(what, f"a whole number with {digits} digits is too large, got {quote_value(stripped)}")
+    return int(stripped)

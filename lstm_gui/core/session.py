@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
-from lstm_gui.core.dataset import COMPANIES, DatasetItem, check_dataset_size
+from lstm_gui.core.dataset import COMPANIES, DatasetItem, check_dataset
 from lstm_gui.core.errors import check_count, finite_number
 from lstm_gui.core.events import Signal
 from lstm_gui.core.limits import MAX_INPUT_STEPS
@@ -70,6 +70,7 @@ class Session:
         self._inputs = self._check_inputs(inputs)
         self._long0, self._short0 = self._check_memories(long0, short0)
         self._dataset = tuple(dataset)
+        check_dataset(self._dataset)
         self._training = training if training is not None else TrainConfig()
         self._history = history
         #: A display name for an unsaved session (e.g. the example's name).
@@ -144,11 +145,10 @@ class Session:
         return self._dataset
 
     def set_dataset(self, dataset: Sequence[DatasetItem]) -> None:
-        """Change the dataset; ``FieldError`` (``dataset``) if it holds more than
-        :data:`~lstm_gui.core.limits.MAX_SEQUENCES` sequences or
-        :data:`~lstm_gui.core.limits.MAX_DATASET_NUMBERS` inputs in all."""
+        """Change the dataset; ``FieldError`` if it breaks a rule of
+        :func:`~lstm_gui.core.dataset.check_dataset` (sizes, one name each)."""
         dataset = tuple(dataset)
-        check_dataset_size([len(item.inputs) for item in dataset])
+        check_dataset(dataset)
         if dataset != self._dataset:
             self._dataset = dataset
             self.events.dataset_changed.emit(dataset)

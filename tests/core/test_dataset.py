@@ -20,7 +20,7 @@ from lstm_gui.core.errors import FieldError
 from lstm_gui.core.session import COMPANIES, DatasetItem
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
-names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12).map(str.strip)
+names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12).map(str.strip).filter(bool)
 
 
 def test_companies_as_csv():
@@ -34,7 +34,13 @@ def test_companies_as_csv():
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.builds(DatasetItem, names, st.lists(finite, min_size=1, max_size=5).map(tuple), finite), max_size=5))
+@given(
+    st.lists(
+        st.builds(DatasetItem, names, st.lists(finite, min_size=1, max_size=5).map(tuple), finite),
+        max_size=5,
+        unique_by=lambda item: item.name,
+    )
+)
 def test_round_trip_is_exact(items):
     back = dataset_from_csv_text(dataset_to_csv_text(items))
     assert back == tuple(items)
@@ -92,3 +98,25 @@ def test_a_sequence_refuses_a_value_by_its_field(inputs, target, where, reason):
     with pytest.raises(FieldError) as err:
         DatasetItem("A", inputs, target)
     assert (err.value.where, err.value.reason) == (where, reason)
+
+
+def test_every_sequence_needs_a_name_of_its_own_in_files_csv_and_the_session():
+    import json
+
+    from lstm_gui.core.errors import FieldError
+    from lstm_gui.core.files.io import SessionFileError
+    from lstm_gui.core.files.session_file import loads_session, session_to_dict
+    from lstm_gui.core.session import Session
+
+    data = session_to_dict(Session())
+    data["dataset"] = [{"name": "Company A", "inputs": [0.0], "target": 0.0}] * 2
+    with pytest.raises(SessionFileError, match=r"dataset\[1\]\.name: there is already a sequence named 'Company A'"):
+        loads_session(json.dumps(data))
+    data["dataset"][1] = {"name": "  ", "inputs": [0.0], "target": 0.0}
+    with pytest.raises(SessionFileError, match=r"dataset\[1\]\.name: a sequence needs a name"):
+        loads_session(json.dumps(data))
+    with pytest.raises(DatasetFileError, match="row 3, column name: there is already a sequence named 'A'"):
+        dataset_from_csv_text("name,target,inputs\nA,0,1\nA,1,2\n")
+    with pytest.raises(FieldError) as refused:
+        Session().set_dataset([DatasetItem("A", (1.0,), 0.0), DatasetItem("A", (2.0,), 1.0)])
+    assert refused.value.where == "dataset[1].name"

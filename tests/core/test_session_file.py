@@ -48,11 +48,13 @@ def sessions(draw) -> Session:
         st.lists(
             st.builds(
                 DatasetItem,
-                st.text(max_size=12),
+                # Every sequence has a name of its own (core.dataset.check_dataset).
+                st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(str.strip),
                 st.lists(finite, min_size=1, max_size=6).map(tuple),
                 finite,
             ),
             max_size=4,
+            unique_by=lambda item: item.name.strip(),
         )
     )
     config = TrainConfig(

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from lstm_gui.core.cell import CellParams, GateParams
-from lstm_gui.core.dataset import DatasetItem, check_dataset_size
+from lstm_gui.core.dataset import DatasetItem, check_dataset, check_dataset_size
 from lstm_gui.core.errors import FieldError, check_count, finite_number, text_value
 from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
 from lstm_gui.core.formatting import quote_value
@@ -254,6 +254,8 @@ def dataset_from_list(data: Any, where: str = "dataset") -> tuple[DatasetItem, .
         target = _number(entry["target"], f"{here}.target")
         with _at(here):
             items.append(DatasetItem(name, tuple(inputs), target))
+    with _at(""):
+        check_dataset(items, where)
     return tuple(items)
 
 

@@ -750,10 +750,10 @@ class TrainingPanel(QWidget):
             if column == 0:
                 name = text.strip()
                 if not name:
-                    raise NumberError("name: a sequence needs a name")
+                    raise NumberError("name", "a sequence needs a name")
                 if any(other.name == name for k, other in enumerate(dataset) if k != row):
                     # The stepper's selector and the plot's legend tell sequences apart by name.
-                    raise NumberError(f"name: there is already a sequence named {name!r}")
+                    raise NumberError("name", f"there is already a sequence named {name!r}")
                 new = replace(old, name=name)
             elif column == 1:
                 new = DatasetItem(old.name, datasets.parse_inputs(text, f"{old.name} inputs"), old.target)
