@@ -150,9 +150,8 @@ def config_from_args(args: argparse.Namespace, base: TrainConfig) -> TrainConfig
             elif init in INITS:
                 changes["init"] = init
             else:
-                raise CliError(
-                    f"--init: expected current, statquest, zeros or random:SEED, got {quote_value(args.init)}"
-                )
+                choices = ", ".join("random:SEED" if name == "random" else name for name in INITS)
+                raise CliError(f"--init: expected one of {choices}, got {quote_value(args.init)}")
         if args.lr is not None:
             changes["lr"] = parse_number(args.lr, "--lr")
         if args.momentum is not None:

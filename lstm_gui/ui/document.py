@@ -37,14 +37,20 @@ class Document(QObject):
     path_changed = Signal()
     recent_changed = Signal()
 
-    def __init__(self, settings: QSettings, session: Session | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings,
+        session: Session | None = None,
+        parent: QObject | None = None,
+        path: str | os.PathLike[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.session = session if session is not None else Session()
         self.adapter = SessionAdapter(self.session, self)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
-        self._path: str | None = None
+        self._path: str | None = str(path) if path else None
 
     @property
     def path(self) -> str | None:

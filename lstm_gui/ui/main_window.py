@@ -109,9 +109,7 @@ class MainWindow(QMainWindow):
         self.theme = str(self.settings.value("theme", "light"))
         if self.theme not in THEMES:
             self.theme = "light"
-        self.document = Document(self.settings, session, self)
-        if path:
-            self.document._set_path(path)
+        self.document = Document(self.settings, session, self, path)
         self.session: Session = self.document.session
         self.undo_stack = self.document.undo_stack
         self.adapter = self.document.adapter

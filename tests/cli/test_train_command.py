@@ -138,7 +138,7 @@ def test_diverging_run_exits_3_and_writes_nothing(capsys, tmp_path):
         (["--optimizer", "lbfgs"], "--optimizer"),
         (["--example", "nope"], "nope"),
         (["--epochs", "1.5"], "--epochs"),
-        (["--init", "ones"], "--init: expected current, statquest, zeros or random:SEED"),
+        (["--init", "ones"], "--init: expected one of current, statquest, zeros, random:SEED"),
         (["--stop-below", "inf"], "--stop-below"),
     ],
 )
