@@ -273,3 +273,64 @@ def test_an_exception_in_another_thread_reaches_the_window(qtbot, error_hooks):
     assert "lost in a thread" in win.error_bar.text()
     assert "in thread helper" in log_file().read_text(encoding="utf-8")
     win.close()
+
+
+_INTERRUPTED_CHILD = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QTimer
+    from lstm_gui.ui import app
+    from lstm_gui.ui.commands import weight_command
+
+    made = app.build_window
+
+    def build_window(*args, **kwargs):
+        window = made(*args, **kwargs)
+
+        def edit():
+            window.recovery.timer.setInterval(100)
+            window.undo_stack.push(weight_command(window.session, "input", "w_short", 1.5))
+            poll.start(50)
+
+        def check():
+            if window.recovery.file.exists():
+                poll.stop()
+                print("ready", flush=True)
+
+        poll = QTimer(window)
+        poll.timeout.connect(check)
+        QTimer.singleShot(200, edit)
+        return window
+
+    app.build_window = build_window
+    code = app.run_app(example="companies")
+    print("exited", code, flush=True)
+    sys.exit(code)
+    """
+)
+
+
+def test_ctrl_c_in_the_terminal_quits_and_the_edit_is_offered_next_time(qtbot):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=os.pathsep.join(sys.path))
+    child = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED_CHILD], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(child.stdout, selectors.EVENT_READ)
+            assert selector.select(timeout=120), "the child never said ready"
+        assert child.stdout.readline().startswith("ready")
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=60)
+    assert child.returncode == 0, err
+    assert "exited 0" in out
+    assert "Traceback" not in err
+    win = _window(qtbot)
+    assert win.recovery.bar.isVisible()
+    win.recovery.restore()
+    assert win.session.params.input.w_short == 1.5
+    assert win.undo_stack.count() == 1 and win.is_modified()
