@@ -166,6 +166,25 @@ def test_ctrl_c_closes_without_asking_and_keeps_the_changes(qtbot):
     assert win.recovery.file.exists()
 
 
+def _start_until_ready(script: str) -> subprocess.Popen[str]:
+    """Run ``script`` in a new Python (this test's data and settings folders,
+    offscreen) until it prints ``ready``: its edit is in its recovery file."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=os.pathsep.join(sys.path))
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(child.stdout, selectors.EVENT_READ)
+        ready = bool(selector.select(timeout=120))
+    line = child.stdout.readline() if ready else ""
+    if not line.startswith("ready"):
+        child.kill()
+        _out, err = child.communicate(timeout=60)
+        pytest.fail(f"the child never said ready: {line!r}\n{err}")
+    return child
+
+
 _KILLED_CHILD = textwrap.dedent(
     """
     import sys
@@ -196,19 +215,9 @@ _KILLED_CHILD = textwrap.dedent(
 
 
 def test_a_killed_window_offers_its_unsaved_edit_at_the_next_start(qtbot, tmp_path):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=os.pathsep.join(sys.path))
-    child = subprocess.Popen(
-        [sys.executable, "-c", _KILLED_CHILD], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        with selectors.DefaultSelector() as selector:
-            selector.register(child.stdout, selectors.EVENT_READ)
-            assert selector.select(timeout=120), "the child never said ready"
-        line = child.stdout.readline()
-        assert line.startswith("ready"), line + child.stderr.read()
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=60)
+    child = _start_until_ready(_KILLED_CHILD)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=60)
     assert child.returncode == -signal.SIGKILL
     assert len(orphaned_recoveries(data_folder())) == 1
 
@@ -311,15 +320,8 @@ _INTERRUPTED_CHILD = textwrap.dedent(
 
 
 def test_ctrl_c_in_the_terminal_quits_and_the_edit_is_offered_next_time(qtbot):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=os.pathsep.join(sys.path))
-    child = subprocess.Popen(
-        [sys.executable, "-c", _INTERRUPTED_CHILD], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    child = _start_until_ready(_INTERRUPTED_CHILD)
     try:
-        with selectors.DefaultSelector() as selector:
-            selector.register(child.stdout, selectors.EVENT_READ)
-            assert selector.select(timeout=120), "the child never said ready"
-        assert child.stdout.readline().startswith("ready")
         child.send_signal(signal.SIGINT)
         out, err = child.communicate(timeout=60)
     finally:

@@ -11,7 +11,6 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS
 from lstm_gui.core.vocabulary import GATES, ROLES
@@ -22,17 +21,8 @@ RUN_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    win.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-    win.errors = []
-    win.show_error = lambda title, text: win.errors.append(text)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.training_panel.shutdown()
-    win.undo_stack.setClean()
+def window(make_window):
+    return make_window()
 
 
 def child_processes() -> list[int]:
