@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 _ERROR_STYLE = "QFrame#error_bar { background: #fde8e8; border-bottom: 1px solid #d9534f; } QLabel { color: #5a1111; }"
-_OFFER_STYLE = "QFrame#recovery_bar { background: #fff6d5; border-bottom: 1px solid #d8b23a; } QLabel { color: #4a3b00; }"
+_OFFER_STYLE = (
+    "QFrame#recovery_bar { background: #fff6d5; border-bottom: 1px solid #d8b23a; } QLabel { color: #4a3b00; }"
+)
 
 
 def place_bar(window: QMainWindow, bar: QWidget) -> None:
@@ -71,7 +73,7 @@ class ErrorBar(QFrame):
         self.details = QPlainTextEdit()
         self.details.setObjectName("error_details")
         self.details.setReadOnly(True)
-        self.details.setMaximumHeight(180)
+        self.details.setMaximumHeight(140)
         self.details.hide()
         outer.addWidget(self.details)
         self.hide()

@@ -15,6 +15,7 @@ import itertools
 import os
 import signal
 import threading
+from datetime import datetime
 from typing import Protocol, cast
 
 from PySide6.QtCore import QObject, QTimer, Slot
@@ -40,6 +41,14 @@ def _copy(session: Session) -> Session:
     copy = Session()
     copy.update_from(session)
     return copy
+
+
+def _local_time(iso: str) -> str:
+    """``saved_at`` as a person reads it: local time to the minute."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso or "at an unknown time"
 
 
 class RecoveryHost(Protocol):
@@ -134,7 +143,7 @@ class RecoveryKeeper(QObject):
             self.offered = recovery
             where = recovery.original_path or "an unsaved session"
             self.bar.offer(
-                f"lstm-gui ended without closing on {recovery.saved_at.replace('T', ' ')} "
+                f"lstm-gui ended without closing ({_local_time(recovery.saved_at)}) "
                 f"with unsaved changes to {where}. Restore them?"
             )
             return True
