@@ -11,11 +11,13 @@ and closes without asking, so the changes are offered at the next start.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
 import threading
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol, cast
 
 from PySide6.QtCore import QObject, QTimer, Slot
@@ -41,6 +43,13 @@ def _copy(session: Session) -> Session:
     copy = Session()
     copy.update_from(session)
     return copy
+
+
+def _remove(file: Path) -> None:
+    # Closing and restoring must never fail because a copy cannot be deleted
+    # (a read-only folder): at worst it is offered once more.
+    with contextlib.suppress(OSError):
+        clear_recovery(file)
 
 
 def _local_time(iso: str) -> str:
@@ -103,7 +112,7 @@ class RecoveryKeeper(QObject):
         """Write the copy now if the session is modified, else remove it."""
         self.timer.stop()
         if not self.document.is_modified():
-            clear_recovery(self.file)
+            _remove(self.file)
             return
         try:
             write_recovery(self.file, self.document.session, self.document.path)
@@ -120,7 +129,7 @@ class RecoveryKeeper(QObject):
         if self.interrupted:
             self.autosave()
         else:
-            clear_recovery(self.file)
+            _remove(self.file)
 
     @Slot()
     def quit_keeping_changes(self) -> None:
@@ -137,7 +146,8 @@ class RecoveryKeeper(QObject):
             try:
                 recovery = read_recovery(file)
             except Exception as exc:  # keep the file (renamed) for a person to look at
-                file.replace(file.with_suffix(".unreadable"))
+                with contextlib.suppress(OSError):
+                    file.replace(file.with_suffix(".unreadable"))
                 self.window.show_error("A recovery copy could not be read", str(exc))
                 continue
             self.offered = recovery
@@ -153,7 +163,7 @@ class RecoveryKeeper(QObject):
     @Slot()
     def discard_offer(self) -> None:
         if self.offered is not None:
-            clear_recovery(self.offered.file)
+            _remove(self.offered.file)
         self.offer()
 
     @Slot()
@@ -180,7 +190,7 @@ class RecoveryKeeper(QObject):
         session = self.document.session
         window.undo_stack.push(SetValueCommand(RESTORE_TEXT, session.update_from, _copy(session), recovery.session))
         self.autosave()  # the changes are safe in this window's own copy before the old one goes
-        clear_recovery(recovery.file)
+        _remove(recovery.file)
         self.offer()
         window.statusBar().showMessage("Restored the unsaved changes (Undo goes back to the saved file)", 8000)
         return True

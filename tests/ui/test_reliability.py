@@ -336,3 +336,47 @@ def test_ctrl_c_in_the_terminal_quits_and_the_edit_is_offered_next_time(qtbot):
     win.recovery.restore()
     assert win.session.params.input.w_short == 1.5
     assert win.undo_stack.count() == 1 and win.is_modified()
+
+
+def _dead_pid() -> int:
+    return int(
+        subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout
+    )
+
+
+def test_changes_to_a_file_that_is_gone_come_back_with_its_path(qtbot, tmp_path):
+    gone = tmp_path / "deleted.json"
+    edited = load_example("notebook")
+    edited.set_memories(0.5, -0.5)
+    pid = _dead_pid()
+    write_recovery(data_folder() / f"recovery-{pid}-0.json", edited, str(gone), pid=pid)
+    win = _window(qtbot)
+    assert win.recovery.restore()
+    assert (win.session.long0, win.session.short0) == (0.5, -0.5)
+    assert win.path == str(gone)
+    assert win.is_modified() and win.undo_stack.count() == 1
+
+
+def test_an_unreadable_copy_is_set_aside_with_a_message(qtbot):
+    pid = _dead_pid()
+    broken = data_folder() / f"recovery-{pid}-0.json"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text("{ not a recovery file", encoding="utf-8")
+    win = _window(qtbot)
+    assert not win.recovery.bar.isVisible()
+    assert win.error_bar.isVisible() and "could not be read" in win.error_bar.text()
+    assert not broken.exists() and broken.with_suffix(".unreadable").exists()
+
+
+def test_a_copy_that_cannot_be_written_is_reported_once_and_the_edit_stays(qtbot, monkeypatch, tmp_path):
+    win = _window(qtbot)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setattr(win.recovery, "file", blocker / "recovery.json")
+    shown = []
+    win.show_error = lambda title, text: shown.append(title)
+    win.undo_stack.push(weight_command(win.session, "output", "bias", 0.5))
+    win.recovery.autosave()
+    win.recovery.autosave()
+    assert shown == ["Could not keep a recovery copy"]
+    assert win.session.params.output.bias == 0.5 and win.is_modified()
