@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from lstm_gui.core.dataset import parse_inputs
@@ -51,6 +51,10 @@ TRICKY = st.sampled_from(
 )
 HUGE_DIGITS = st.from_regex(r"-?[0-9]{1,600}(\.[0-9]{0,50})?", fullmatch=True)
 TYPED = st.one_of(st.text(), TRICKY, HUGE_DIGITS, st.floats(allow_nan=True).map(repr))
+
+#: An initial long-term memory above this makes the over-time plot's range
+#: overflow to inf (see the xfail test at the end).
+PLOT_OVERFLOW = 1e307
 
 SETTINGS = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -175,6 +179,8 @@ FIELDS = (
     + [_setting(n) for n in ("lr", "momentum", "epochs", "stop_below")]
 )
 
+FIELDS_BY_NAME = {field.name: field for field in FIELDS}
+
 
 @pytest.fixture
 def window(make_window):
@@ -215,10 +221,19 @@ def check_one_text(win: MainWindow, field: Field, text: str) -> None:
     assert not win.errors, win.errors
 
 
+def _magnitude(text: str) -> float:
+    try:
+        return abs(parse_number(text))
+    except ValueError:
+        return 0.0
+
+
 def check_field(win: MainWindow, field: Field, examples: settings) -> None:
     @examples
     @given(text=TYPED)
     def typed(text: str) -> None:
+        # Known bug, pinned by the strict xfail test at the end: drop this when it passes.
+        assume(not (field.name == "initial_long" and _magnitude(text) > PLOT_OVERFLOW))
         check_one_text(win, field, text)
 
     typed()
@@ -233,3 +248,13 @@ def test_every_field_takes_a_finite_number_or_says_why(window, field):
 @pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.name)
 def test_every_field_takes_a_finite_number_or_says_why_many_texts(window, field):
     check_field(window, field, SLOW_SETTINGS)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="over-time plot: a finite long-term memory near 1e308 makes its y range inf and set_trace raises "
+    "'Cannot set range [0.0, inf]' (widgets/over_time_plot.py set_trace, high - low overflows); "
+    "when fixed, drop the assume() in check_field",
+)
+def test_a_huge_but_finite_initial_long_term_memory_is_taken_and_drawn(window):
+    check_one_text(window, FIELDS_BY_NAME["initial_long"], "1.5e308")
