@@ -30,40 +30,17 @@ check_qt_system_libraries() {
         echo "lstm-gui: no screen (neither DISPLAY nor WAYLAND_DISPLAY is set); run it in a desktop session, or under xvfb-run" >&2
         exit 1
     fi
-    local plugin missing packages
-    plugin=$(find .venv -name libqxcb.so -path '*platforms*' 2>/dev/null | head -n 1)
-    [ -n "$plugin" ] || return 0
-    missing=$(ldd "$plugin" "$(dirname "$plugin")"/../../lib/libQt6XcbQpa.so.6 2>/dev/null \
-        | awk '/not found/ {print $1}' | sort -u)
-    [ -n "$missing" ] || return 0
-    # library file -> Debian/Ubuntu package
-    packages=$(for lib in $missing; do
-        case "$lib" in
-            libxcb-cursor.so*) echo libxcb-cursor0 ;;
-            libxcb-icccm.so*) echo libxcb-icccm4 ;;
-            libxcb-keysyms.so*) echo libxcb-keysyms1 ;;
-            libxcb-image.so*) echo libxcb-image0 ;;
-            libxcb-render-util.so*) echo libxcb-render-util0 ;;
-            libxcb-xkb.so*) echo libxcb-xkb1 ;;
-            libxcb-shape.so*) echo libxcb-shape0 ;;
-            libxcb-randr.so*) echo libxcb-randr0 ;;
-            libxcb-xinerama.so*) echo libxcb-xinerama0 ;;
-            libxkbcommon-x11.so*) echo libxkbcommon-x11-0 ;;
-            libxkbcommon.so*) echo libxkbcommon0 ;;
-            libEGL.so*) echo libegl1 ;;
-            libGL.so*|libOpenGL.so*) echo libgl1 ;;
-            libfontconfig.so*) echo libfontconfig1 ;;
-            libdbus-1.so*) echo libdbus-1-3 ;;
-            *) echo "?$lib" ;;
-        esac
-    done | sort -u | tr '\n' ' ')
+    local packages
+    # The library -> Debian/Ubuntu package table lives in one place:
+    # lstm_gui/ui/system_check.py (the window runs the same check at start).
+    packages=$(.venv/bin/python -m lstm_gui.ui.system_check --packages 2>/dev/null) || return 0
+    [ -n "$packages" ] || return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! echo "$packages" | grep -q '?'; then
         echo "Installing the system libraries Qt needs: $packages" >&2
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null \
             || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null; }
     else
-        echo "lstm-gui: Qt needs these system libraries: $missing" >&2
-        echo "  on Debian/Ubuntu: sudo apt-get install $packages" >&2
+        .venv/bin/python -m lstm_gui.ui.system_check
         exit 1
     fi
 }

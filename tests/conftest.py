@@ -1,4 +1,25 @@
 import os
 
+import pytest
+
 # Tests never open visible windows.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--run-slow",
+        action="store_true",
+        default=False,
+        help="also run the long stress tests (@pytest.mark.slow); .ci/run does",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    # The everyday run stays short; CI (and `-m slow`) runs the stress tests too.
+    if config.getoption("--run-slow") or "slow" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="long stress test: run with --run-slow (as .ci/run does) or -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

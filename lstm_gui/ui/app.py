@@ -9,8 +9,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from lstm_gui.core.resources import resource
+from lstm_gui.ui.error_report import install_error_hooks
 from lstm_gui.ui.main_window import MainWindow
+from lstm_gui.ui.recovery import install_interrupt_handler
 from lstm_gui.ui.settings import APPLICATION, ORGANIZATION
+from lstm_gui.ui.system_check import missing_system_libraries_message
 
 
 def app_icon() -> QIcon:
@@ -52,8 +55,14 @@ def build_window(session_path: str | None = None, example: str | None = None) ->
 def run_app(session_path: str | None = None, example: str | None = None) -> int:
     """Open the window (on ``session_path`` or the example ``example``) and run
     until it closes; returns the exit code."""
+    problem = missing_system_libraries_message()  # before Qt aborts with a misleading one
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     app = make_app()
+    install_error_hooks()
     window = build_window(session_path, example)
+    install_interrupt_handler(window.recovery)
     # Quit when the window closes even if an embedded or helper window
     # would keep the "last window closed" rule from firing.
     window.closed.connect(app.quit)

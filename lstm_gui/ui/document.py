@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from PySide6.QtGui import QUndoStack
 
 from lstm_gui.core.files.session_file import load_example, load_session, save_session
@@ -49,8 +49,14 @@ class Document(QObject):
         self.session = session if session is not None else Session()
         self.adapter = SessionAdapter(self.session, self)
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        # A bound slot, not a lambda: Qt drops the connection when the document
+        # goes, so a stack destroyed after it (window closed unsaved) emits into nothing.
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._path: str | None = str(path) if path else None
+
+    @Slot(bool)
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean)
 
     @property
     def path(self) -> str | None:

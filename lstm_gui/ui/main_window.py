@@ -37,10 +37,12 @@ from lstm_gui import __version__
 from lstm_gui.core.cell import CellParams, Trace
 from lstm_gui.core.files.session_file import example_names
 from lstm_gui.core.session import Session
+from lstm_gui.ui.bars import add_error_bar
 from lstm_gui.ui.commands import inputs_command, memories_command, params_command, weight_command
 from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
 from lstm_gui.ui.document import Document
 from lstm_gui.ui.exports import export_png, export_svg, export_torch, export_trace_csv
+from lstm_gui.ui.recovery import RecoveryKeeper
 from lstm_gui.ui.settings import app_settings
 from lstm_gui.ui.stepper import DEFAULT_SPEED, SPEEDS, Stepper
 from lstm_gui.ui.theme import THEMES, apply_theme, diagram_colors
@@ -138,6 +140,9 @@ class MainWindow(QMainWindow):
         self._on_trace_changed()
         self._show_live_results()
         self._update_title()
+        # Issue 11: errors shown in a bar inside the window; unsaved changes kept for a crash.
+        self.error_bar = add_error_bar(self)
+        self.recovery = RecoveryKeeper(self)
 
     # -- construction ------------------------------------------------------------
     def _build_central(self) -> None:
@@ -817,7 +822,7 @@ class MainWindow(QMainWindow):
     def show_error(self, title: str, text: str) -> None:
         """Tell the person something went wrong (tests replace this method)."""
         self.statusBar().showMessage(text, 10000)
-        QMessageBox.warning(self, title, text)
+        self.error_bar.show_message(title, text)
 
     def maybe_save(self) -> bool:
         """True if it is fine to drop the current session."""
@@ -895,7 +900,7 @@ class MainWindow(QMainWindow):
         """Write the session atomically; on failure say why and keep it modified."""
         try:
             self.document.save_to(path)
-        except (OSError, ValueError) as exc:
+        except Exception as exc:  # any failure keeps the window open and says why
             self.show_error("Could not save the session", f"{path}:\n{exc}")
             return False
         self.statusBar().showMessage(f"Saved {path}", 5000)
@@ -1122,13 +1127,14 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.size_docks)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.maybe_save():
+        if not self.recovery.interrupted and not self.maybe_save():
             event.ignore()
             return
         self.stop_running()
         self.training_panel.shutdown()
         self._save_settings()
         self.adapter.unbind()
+        self.recovery.closed()
         event.accept()
         # Embedded widgets (the weight fields) otherwise outlive the scene at
         # interpreter exit and crash PySide6's teardown.
