@@ -59,7 +59,12 @@ gate() {
 case "$mode" in
     run)
         "${pip[@]}" install -e .
-        check_qt_system_libraries
+        # Only the window needs a screen and Qt's system libraries; the
+        # commands, --help and --version run anywhere.
+        case "${1:-}" in
+            -h|--help|--version|trace|train|export-torch|import-torch) ;;
+            *) check_qt_system_libraries ;;
+        esac
         exec .venv/bin/lstm-gui "$@" ;;
     test)
         "${pip[@]}" install -e '.[test]'
