@@ -33,9 +33,14 @@ def main(argv: list[str]) -> int:
     def settle(window: MainWindow) -> None:
         for _ in range(10):
             app.processEvents()
-        window.size_docks()
-        for _ in range(10):
+        window.reset_layout()
+        for _ in range(20):
             app.processEvents()
+        # Let the brief "what changed" flashes fade: the pictures show the steady state.
+        deadline = time.monotonic() + 5
+        while window.scene.flashing_labels() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.02)
 
     def shot(window: MainWindow, name: str) -> None:
         settle(window)
@@ -53,48 +58,59 @@ def main(argv: list[str]) -> int:
         settle(window)
         return window
 
-    # 1. The notebook's example at step 1 (default size).
-    window = new_window("notebook", 1440, 900)
-    window.set_step(1)
-    shot(window, "window.png")
-    window.export_png(str(out / "diagram.png"))
-    print("wrote diagram.png")
-    window.close()
+    def train_statquest(window: MainWindow) -> None:
+        """StatQuest's run: their start, Adam, lr 0.001, 5000 epochs, one update per sequence."""
+        panel = window.training_panel
+        panel.init_box.setCurrentIndex(panel.init_box.findData("statquest"))
+        panel.optimizer_box.setCurrentIndex(panel.optimizer_box.findData("adam"))
+        for edit, text in ((panel.lr_edit, "0.001"), (panel.epochs_edit, "5000")):
+            edit.setText(text)
+            edit.editingFinished.emit()
+        panel.action_train.trigger()
+        deadline = time.monotonic() + 120
+        while panel.is_training() and time.monotonic() < deadline:
+            app.processEvents()
+        settle(window)
 
-    # 2. The companies example, Company B stepped to 4, dark theme.
-    window = new_window("companies", 1440, 900, theme="dark")
+    # 1. 1440x900: StatQuest's run done, Company B at its last step, the sums on the diagram.
+    window = new_window("companies", 1440, 900)
+    train_statquest(window)
     window.select_sequence("Company B")
     window.set_step(4)
-    shot(window, "companies_dark.png")
-    window.close()
-
-    # 3. A small screen: 1280x720, Company A at step 2, the training tab shown.
-    window = new_window("companies", 1280, 720)
-    window.select_sequence("Company A")
-    window.set_step(2)
-    shot(window, "window_1280x720.png")
-    window.dock_training.raise_()
-    shot(window, "training_tab_1280x720.png")
-    window.close()
-
-    # 4. The training panel after StatQuest's 5000-epoch run (the tutorial's picture).
-    window = new_window("companies", 1440, 900)
-    panel = window.training_panel
-    window.dock_training.raise_()
-    panel.init_box.setCurrentIndex(panel.init_box.findData("statquest"))
-    panel.optimizer_box.setCurrentIndex(panel.optimizer_box.findData("adam"))
-    for edit, text in ((panel.lr_edit, "0.001"), (panel.epochs_edit, "5000")):
-        edit.setText(text)
-        edit.editingFinished.emit()
-    panel.action_train.trigger()
-    deadline = time.monotonic() + 120
-    while panel.is_training() and time.monotonic() < deadline:
-        app.processEvents()
-    settle(window)
+    window.action_show_sums.trigger()
+    shot(window, "window.png")
     path = out / "training.png"
     if not window.dock_training.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     print(f"wrote {path}")
+    window.action_show_sums.trigger()
+    window.undo_stack.setClean()
+    window.close()
+
+    # 2. 1280x720: the companies example as it opens (step 1), the notebook's names shown.
+    window = new_window("companies", 1280, 720)
+    window.action_show_names.trigger()
+    shot(window, "window_1280x720.png")
+    window.export_png(str(out / "diagram.png"))
+    print("wrote diagram.png")
+    window.action_show_names.trigger()
+    window.close()
+
+    # 3. 1024x700: after the run, the history scrubber previews epoch 2000.
+    window = new_window("companies", 1024, 700)
+    train_statquest(window)
+    window.training_panel.preview_epoch(2000)
+    window.select_sequence("Company A")
+    window.set_step(4)
+    shot(window, "window_1024x700.png")
+    window.undo_stack.setClean()
+    window.close()
+
+    # 4. The dark theme: Company B stepped to 2.
+    window = new_window("companies", 1440, 900, theme="dark")
+    window.select_sequence("Company B")
+    window.set_step(2)
+    shot(window, "companies_dark.png")
     window.close()
     QApplication.processEvents()
     return 0

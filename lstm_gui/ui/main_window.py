@@ -592,6 +592,16 @@ class MainWindow(QMainWindow):
     def _on_history_preview(self, params: CellParams | None, label: str) -> None:
         self._history_preview_label = label if params is not None else ""
         self._show_live_results()
+        self._show_step()  # the banner says what the diagram shows
+
+    def _preview_note(self) -> str:
+        """What the diagram's read-only weights are, in the banner under it."""
+        if self._history_preview_label:
+            return (
+                f"{self._history_preview_label[:1].upper()}{self._history_preview_label[1:]} (read-only): "
+                "Use these weights or Back to current in the training panel"
+            )
+        return "Showing the weights of the training run (read-only until it ends)"
 
     @Slot()
     def _show_live_results(self, *_: object) -> None:
@@ -617,6 +627,7 @@ class MainWindow(QMainWindow):
                 short0=short0,
                 step=trace[step - 1] if step >= 1 else None,
                 read_only=stepper.preview is not None,
+                preview_note=self._preview_note(),
             )
         )
         self.trace_table.show_step(step)
@@ -1084,7 +1095,7 @@ class MainWindow(QMainWindow):
         if not self._docks_sized:
             self._docks_sized = True
             if not self._restored_state:
-                self.size_docks()
+                self.reset_layout()  # the default layout for this window's size
 
     def size_docks(self) -> None:
         """Default panel sizes for this window size: the training column gets
@@ -1096,9 +1107,10 @@ class MainWindow(QMainWindow):
         row = max(140, min(240, int(height * 0.22)))
         self.resizeDocks([self.dock_trace], [row], Qt.Orientation.Vertical)
         below = max(0, width - column)
-        self.resizeDocks(
-            [self.dock_trace, self.dock_plot], [int(below * 0.55), int(below * 0.45)], Qt.Orientation.Horizontal
-        )
+        if not self.tabifiedDockWidgets(self.dock_trace):
+            self.resizeDocks(
+                [self.dock_trace, self.dock_plot], [int(below * 0.55), int(below * 0.45)], Qt.Orientation.Horizontal
+            )
 
     @Slot(bool)
     def _on_show_sums(self, shown: bool) -> None:
@@ -1109,6 +1121,10 @@ class MainWindow(QMainWindow):
     def _on_show_names(self, shown: bool) -> None:
         self.scene.set_show_names(shown)
         self.settings.setValue("show_names", shown)
+
+    #: Below this width the trace table and the over-time plot share the row
+    #: under the diagram as tabs (side by side each would be too narrow to read).
+    TABBED_BOTTOM_WIDTH = 1300
 
     @Slot()
     def reset_layout(self) -> None:
@@ -1121,7 +1137,11 @@ class MainWindow(QMainWindow):
             dock.setFloating(False)
             self.addDockWidget(area, dock)
             dock.show()
-        self.splitDockWidget(self.dock_trace, self.dock_plot, Qt.Orientation.Horizontal)
+        if self.width() < self.TABBED_BOTTOM_WIDTH:
+            self.tabifyDockWidget(self.dock_trace, self.dock_plot)
+            self.dock_plot.raise_()
+        else:
+            self.splitDockWidget(self.dock_trace, self.dock_plot, Qt.Orientation.Horizontal)
         self.dock_help.hide()
         self.diagram.set_zoom(1.0)
         QTimer.singleShot(0, self.size_docks)

@@ -29,7 +29,19 @@ def _window(qtbot, width: int, height: int) -> MainWindow:
     qtbot.waitExposed(window)
     window.reset_layout()
     qtbot.waitUntil(lambda: window.dock_training.width() >= 300, timeout=3000)
+    _settle(qtbot, window)
     return window
+
+
+def _settle(qtbot, window: MainWindow) -> None:
+    """Wait until the layout stops moving (docks are sized a turn after a reset)."""
+    seen: list[tuple[int, int, float]] = []
+
+    def steady() -> bool:
+        seen.append((window.diagram.width(), window.dock_training.width(), window.diagram.transform().m11()))
+        return len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3]
+
+    qtbot.waitUntil(steady, timeout=3000)
 
 
 def _on_screen(widget: QWidget, window: MainWindow) -> QRect:

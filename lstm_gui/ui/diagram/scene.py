@@ -143,6 +143,8 @@ class DiagramState:
     short0: float
     step: StepTrace | None  # None: step 0, before the first input
     read_only: bool = False
+    #: What the read-only weights are, for the banner (a run's live weights, an epoch's preview).
+    preview_note: str = "Showing the weights of the training run (read-only until it ends)"
 
 
 class _Label(QLabel):
@@ -192,8 +194,9 @@ class _Note(QGraphicsPathItem):
         self.label.setFont(_font(px, bold))
         self.setPen(Qt.PenStyle.NoPen)
 
-    def set_text(self, text: str, x: float, y: float, align: str = "center") -> None:
-        """Show ``text`` with its box's top at ``y``; ``x`` is the box's left,
+    def set_text(self, text: str, x: float, y: float, align: str = "center", bottom: float | None = None) -> None:
+        """Show ``text`` with its box's top at ``y`` (or, given ``bottom``, its
+        bottom there, whatever the font's height); ``x`` is the box's left,
         centre or right edge (``align``)."""
         self.label.setText(text)
         r = self.label.boundingRect()
@@ -202,7 +205,7 @@ class _Note(QGraphicsPathItem):
         path = QPainterPath()
         path.addRoundedRect(QRectF(0, 0, w, h), 5, 5)
         self.setPath(path)
-        self.setPos(left, y)
+        self.setPos(left, y if bottom is None else bottom - h)
         self.label.setPos(self.pad, self.pad)
 
     def set_colors(self, background: str, text: str, border: str | None = None) -> None:
@@ -850,7 +853,7 @@ class DiagramScene(QGraphicsScene):
             self.tanh_label.setStyleSheet(
                 f"#value_long_tanh {{ color: {tanh_text}; font-size: {MEMORY_VALUE_PX}px; font-weight: 700; }}"
             )
-        banner = "Showing the weights of the training run (read-only until it ends)" if state.read_only else ""
+        banner = state.preview_note if state.read_only else ""
         if self.preview_banner.text() != banner:
             self.preview_banner.setText(banner)
             # centred under the cell (alignment is computed from the text)
@@ -879,7 +882,8 @@ class DiagramScene(QGraphicsScene):
             small["short_out"].setText(f"{fmt(step.output)} \u00d7 {fmt(step.long_tanh)} = {fmt(step.short)}")
             for gate, note in self._sums.items():
                 lines = gate_sum_lines(gate, state.params, step)
-                note.set_text("\n".join(lines), GATE_X[gate], SUM_TOP)
+                # Just above the block, clear of its title on any font.
+                note.set_text("\n".join(lines), GATE_X[gate], SUM_TOP, bottom=BLOCK_TOP - 4)
                 note.setVisible(True)
                 self._sum_texts[gate] = " ".join(lines)
         else:
