@@ -27,9 +27,9 @@ from lstm_gui.training.history import TrainingHistory
 from lstm_gui.training.run import Progress, TrainResult
 from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.commands import training_command
+from lstm_gui.ui.training.controls import format_value
 from lstm_gui.ui.training.plot import TrainingPlot
 from lstm_gui.ui.training.trainers import Trainer, make_trainer
-from lstm_gui.ui.training.widgets import format_value
 
 #: While training, one of the three plots is redrawn per tick of this timer
 #: (ms): no single redraw stalls the window for long, and with 5-20 ms per
@@ -269,18 +269,11 @@ class TrainingController(QObject):
         else:
             run_history = TrainingHistory(names)
             first_epoch, start_x = 0, 0.0
-        self._run_history = run_history
         self._last_progress = None
         self._refresh_part = 0
-        self.message.emit("")
-        self._paused = False
-        self._pause_pending = False
         self._pause_epoch = None
-        with QSignalBlocker(self.action_pause):
-            self.action_pause.setChecked(False)
-            self.action_pause.setText("Pause")
-        self._update_enabled()
-        self.run_active_changed.emit(True)
+        self.message.emit("")
+        self._set_run(run_history)
         self.progress_bar.setRange(0, config.epochs)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("Starting…")
@@ -402,15 +395,19 @@ class TrainingController(QObject):
         self._preview_timer.stop()
         self._plot.set_live(False)
         self._preview(None)
-        self._run_history = None
+        self._set_run(None)
+        self.running_changed.emit(False)
+
+    def _set_run(self, history: TrainingHistory | None) -> None:
+        """A run begins with ``history`` (not paused) or ends (``None``)."""
+        self._run_history = history
         self._paused = False
         self._pause_pending = False
         with QSignalBlocker(self.action_pause):
             self.action_pause.setChecked(False)
             self.action_pause.setText("Pause")
         self._update_enabled()
-        self.run_active_changed.emit(False)
-        self.running_changed.emit(False)
+        self.run_active_changed.emit(history is not None)
 
     def discard_run(self) -> None:
         """Stop and join the trainer; a run in flight ends without a result."""

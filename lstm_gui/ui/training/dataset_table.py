@@ -34,7 +34,7 @@ from lstm_gui.core.parsing import parse_number
 from lstm_gui.core.session import Session
 from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.commands import dataset_command
-from lstm_gui.ui.training.widgets import format_value
+from lstm_gui.ui.training.controls import format_value
 
 
 class DatasetEditor(QWidget):

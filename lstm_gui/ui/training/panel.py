@@ -48,6 +48,7 @@ from lstm_gui.training.history import TrainingHistory, write_history_csv
 from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.commands import settings_command
 from lstm_gui.ui.training.controller import STATUS_WORDS, TrainingController, finish_text
+from lstm_gui.ui.training.controls import CollapsibleSection
 from lstm_gui.ui.training.dataset_table import DatasetEditor
 from lstm_gui.ui.training.plot import TrainingPlot
 from lstm_gui.ui.training.scrubber import HistoryScrubber
@@ -61,7 +62,6 @@ from lstm_gui.ui.training.settings_form import (
     describe,
 )
 from lstm_gui.ui.training.trainers import Trainer
-from lstm_gui.ui.training.widgets import CollapsibleSection
 
 __all__ = [
     "DEFAULT_TRAINER",

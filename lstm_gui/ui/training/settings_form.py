@@ -25,7 +25,7 @@ from lstm_gui.core.session import Session
 from lstm_gui.training.config import MAX_SEED, TrainConfig
 from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.commands import SETTING_WORDS, settings_command
-from lstm_gui.ui.training.widgets import combo, format_value
+from lstm_gui.ui.training.controls import combo, format_value
 
 INIT_CHOICES: tuple[tuple[str, str], ...] = (
     ("current", "Current weights"),
