@@ -67,8 +67,14 @@ def test_diagram_and_training_panel_are_readable_together(qtbot, width, height):
     window_rect = window.rect()
     assert window_rect.contains(_on_screen(panel_dock, window))
     assert _on_screen(window.diagram, window).right() <= _on_screen(panel_dock, window).left()
-    # The panel never scrolls sideways.
+    # ... and its curves are in sight: at least 200 px of the plot inside the
+    # column's scroll area, without scrolling.
     scroll = window.findChild(QScrollArea, "training_scroll")
+    viewport = scroll.viewport()
+    plot_top = plot.mapTo(viewport, plot.rect().topLeft()).y()
+    shown = min(viewport.height(), plot_top + plot.height()) - max(0, plot_top)
+    assert shown >= 200, (shown, plot_top, viewport.height())
+    # The panel never scrolls sideways.
     assert scroll.horizontalScrollBar().maximum() == 0
     # Train, Pause and Stop are on a main toolbar (the panel's own actions), in reach.
     toolbar = window.training_toolbar

@@ -380,3 +380,34 @@ def test_a_copy_that_cannot_be_written_is_reported_once_and_the_edit_stays(qtbot
     win.recovery.autosave()
     assert shown == ["Could not keep a recovery copy"]
     assert win.session.params.output.bias == 0.5 and win.is_modified()
+
+
+# -- 32-bit limits (issue 11 #5) ----------------------------------------------------
+
+
+def test_a_seed_beyond_32_bits_is_refused_at_open_and_the_window_keeps_its_session(make_window, tmp_path):
+    import json
+
+    window = make_window()
+    data = session_to_dict(load_example("companies"))
+    data["training"]["seed"] = 3_000_000_000
+    path = tmp_path / "big_seed.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = session_to_dict(window.session)
+    assert not window.open_path(str(path), ask=False)
+    assert window.errors and "training.seed: expected at most 2147483647, got 3000000000" in window.errors[-1]
+    assert session_to_dict(window.session) == before
+    assert window.training_panel.seed_box.maximum() == 2**31 - 1
+
+
+def test_typing_three_billion_epochs_and_pressing_train_says_why_and_trains_nothing(make_window, qtbot):
+    window = make_window()
+    assert window.open_example("companies", ask=False)
+    panel = window.training_panel
+    panel.epochs_edit.setText("3000000000")
+    panel.epochs_edit.editingFinished.emit()
+    panel.action_train.trigger()
+    assert not panel.is_training()
+    shown = panel.settings_error.text() + " " + panel.epochs_edit.toolTip() + " " + panel.message_label.text()
+    assert "expected at most 1000000000, got 3000000000" in shown
+    assert window.session.training.epochs == 5000 and window.undo_stack.count() == 0

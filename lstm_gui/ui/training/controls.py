@@ -35,8 +35,11 @@ class CollapsibleSection(QWidget):
 
     expanded_changed = Signal(bool)
 
-    def __init__(self, name: str, title: str, content: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, title: str, content: QWidget, parent: QWidget | None = None, expanded: bool = True
+    ) -> None:
         super().__init__(parent)
+        self._title = title
         self.setObjectName(f"{name}_section")
         self._key = f"training/{name}_expanded"
         self.toggle = QToolButton()
@@ -59,7 +62,7 @@ class CollapsibleSection(QWidget):
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
         layout.addWidget(line)
-        value = app_settings().value(self._key, True)
+        value = app_settings().value(self._key, expanded)
         expanded = value not in (False, "false", "0", 0)
         self.toggle.toggled.connect(self._on_toggled)
         self.toggle.setChecked(expanded)
@@ -74,6 +77,12 @@ class CollapsibleSection(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, vertical)
         app_settings().setValue(self._key, expanded)
         self.expanded_changed.emit(expanded)
+
+    def set_summary(self, summary: str) -> None:
+        """What the section holds, in its header (``Dataset: 2 sequences``), so
+        a collapsed section still says what is inside."""
+        self.toggle.setText(f"{self._title}: {summary}" if summary else self._title)
+        self.toggle.setToolTip(summary)
 
     def is_expanded(self) -> bool:
         return self.toggle.isChecked()

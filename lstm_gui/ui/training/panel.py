@@ -48,7 +48,7 @@ from lstm_gui.training.history import TrainingHistory, write_history_csv
 from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.commands import settings_command
 from lstm_gui.ui.training.controller import STATUS_WORDS, TrainingController, finish_text
-from lstm_gui.ui.training.controls import CollapsibleSection
+from lstm_gui.ui.training.controls import CollapsibleSection, format_value
 from lstm_gui.ui.training.dataset_table import DatasetEditor
 from lstm_gui.ui.training.plot import TrainingPlot
 from lstm_gui.ui.training.scrubber import HistoryScrubber
@@ -81,6 +81,26 @@ DEFAULT_TRAINER = "process"
 #: Panels narrower than WIDE_LAYOUT (px), e.g. a column docked beside the
 #: diagram, show the plots below the settings; wider ones beside them.
 WIDE_LAYOUT = 780
+
+
+#: Height (px) the plots need on screen; sections fold to give it to them.
+PLOT_ROOM = 260
+
+
+def dataset_summary(dataset: tuple[DatasetItem, ...]) -> str:
+    """``Company A → 0, Company B → 1`` (the first three, then a count)."""
+    if not dataset:
+        return "empty"
+    named = [f"{item.name} \u2192 {format_value(item.target)}" for item in dataset[:3]]
+    more = f", \u2026 ({len(dataset)} in all)" if len(dataset) > 3 else ""
+    return ", ".join(named) + more
+
+
+def settings_summary(config: TrainConfig) -> str:
+    """``Adam, lr 0.001, 5000 epochs, per sequence``."""
+    optimizer = dict(OPTIMIZER_CHOICES).get(config.optimizer, config.optimizer).split(" ")[0]
+    updates = "per sequence" if config.per_sample else "full batch"
+    return f"{optimizer}, lr {format_value(config.lr)}, {config.epochs} epochs, {updates}"
 
 
 class TrainingPanel(QWidget):
@@ -135,6 +155,7 @@ class TrainingPanel(QWidget):
         self._build_ui()
         self._connect_parts()
         adapter.dataset_changed.connect(self._on_dataset_changed)
+        adapter.training_config_changed.connect(self._on_config_changed)
         adapter.history_changed.connect(self._on_history_changed)
         self._show_session()
 
@@ -219,7 +240,9 @@ class TrainingPanel(QWidget):
         toolbar.addAction(self.action_export_png)
         toolbar.addAction(self.action_export_history)
 
-        self.dataset_section = CollapsibleSection("train_dataset", "Dataset", self.dataset_editor)
+        # The dataset starts folded (its header names the sequences), so the
+        # settings and the curves fit in the column beside the diagram.
+        self.dataset_section = CollapsibleSection("train_dataset", "Dataset", self.dataset_editor, expanded=False)
         self.settings_section = CollapsibleSection("train_settings", "Settings", self.settings_form)
         controls = QWidget()
         controls_layout = QVBoxLayout(controls)
@@ -307,6 +330,7 @@ class TrainingPanel(QWidget):
         self.dataset_editor.show_dataset(session.dataset)
         self._show_sequences(session.dataset)
         self.settings_form.show_config(session.training, every_field=True)
+        self.settings_section.set_summary(settings_summary(session.training))
         self.controller.show_history(session.history)
         self.scrubber.update_range()
 
@@ -331,6 +355,23 @@ class TrainingPanel(QWidget):
 
     def _show_sequences(self, dataset: tuple[DatasetItem, ...]) -> None:
         self.plot.set_sequences([d.name for d in dataset], [d.target for d in dataset])
+        self.dataset_section.set_summary(dataset_summary(dataset))
+
+    @Slot(object)
+    def _on_config_changed(self, config: TrainConfig) -> None:
+        self.settings_section.set_summary(settings_summary(config))
+
+    def make_room_for_plots(self, visible_height: int) -> None:
+        """Fold the dataset, then the settings, while the plots would get less
+        than :data:`PLOT_ROOM` px of ``visible_height`` (the column's height on
+        screen); their headers keep saying what they hold."""
+        for section in (self.dataset_section, self.settings_section):
+            if visible_height - self._controls_height() >= PLOT_ROOM:
+                return
+            section.set_expanded(False)
+
+    def _controls_height(self) -> int:
+        return self._controls.sizeHint().height() + 120  # + toolbar, scrubber and margins
 
     @Slot(object)
     def _on_history_changed(self, history: TrainingHistory | None) -> None:
@@ -421,6 +462,10 @@ class TrainingPanel(QWidget):
         if config != session.training:
             # Typed but not yet committed (Ctrl+T in a field): its own step.
             self._undo_stack.push(settings_command(session, config, changed_setting(session.training, config)))
+        # The curves are what to watch now: fold the dataset and the settings
+        # (their headers still say what runs; a click opens them again).
+        self.dataset_section.set_expanded(False)
+        self.settings_section.set_expanded(False)
         self.controller.start(config, self.settings_form.continues_plot(), self.speed())
 
     @Slot()
