@@ -10,10 +10,8 @@ actions into calls.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QResizeEvent, QShowEvent
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -29,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from lstm_gui.core.cell import CellParams, Trace
 from lstm_gui.core.session import Session
-from lstm_gui.ui import file_actions, window_actions, window_docks
+from lstm_gui.ui import file_actions, widget_lookup, window_actions, window_docks, window_settings
 from lstm_gui.ui.bars import add_error_bar
 from lstm_gui.ui.commands import inputs_command, memories_command, weight_command
 from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
@@ -38,8 +36,8 @@ from lstm_gui.ui.exports import export_png, export_svg, export_torch, export_tra
 from lstm_gui.ui.help_text import ABOUT_HTML
 from lstm_gui.ui.recovery import RecoveryKeeper
 from lstm_gui.ui.settings import app_settings
-from lstm_gui.ui.stepper import DEFAULT_SPEED, Stepper
-from lstm_gui.ui.theme import THEMES, apply_theme, diagram_colors
+from lstm_gui.ui.stepper import Stepper
+from lstm_gui.ui.theme import THEMES, diagram_colors
 from lstm_gui.ui.training.live_results import LiveResults
 from lstm_gui.ui.training.panel import TrainingPanel
 from lstm_gui.ui.widgets.input_strip import InputStrip
@@ -400,42 +398,11 @@ class MainWindow(QMainWindow):
     def value_label(self, name: str) -> QLabel:
         """A value label by its name: a gate, ``long``, ``short`` (after the
         step) or ``long_prev``, ``short_prev``, ``x``."""
-        scene = self.scene
-        if name in scene.value_labels:
-            return scene.value_labels[name]
-        return {
-            "long": scene.long_label,
-            "short": scene.short_label,
-            "long_prev": scene.long_prev_label,
-            "short_prev": scene.short_prev_label,
-            "x": scene.input_label,
-            "long_tanh": scene.tanh_label,
-        }[name]
+        return widget_lookup.value_label(self.scene, name)
 
     def find_widget(self, object_name: str) -> QWidget | None:
         """``findChild`` that also looks inside the diagram's scene."""
-        found = self.findChild(QWidget, object_name)
-        if found is not None:
-            return found
-        candidates: list[QWidget] = list(self.scene.fields.values()) + [
-            self.value_label(n)
-            for n in (
-                "forget",
-                "input",
-                "candidate",
-                "output",
-                "long",
-                "short",
-                "long_prev",
-                "short_prev",
-                "x",
-                "long_tanh",
-            )
-        ]
-        for widget in candidates:
-            if widget.objectName() == object_name:
-                return widget
-        return None
+        return widget_lookup.find_widget(self, self.scene, object_name)
 
     # -- modified state and title ------------------------------------------------------
     def is_modified(self) -> bool:
@@ -449,8 +416,6 @@ class MainWindow(QMainWindow):
     def _update_title(self, *_: object) -> None:
         self.setWindowTitle(f"{self._display_name()}[*] - {APP_TITLE}")
         self.setWindowModified(self.is_modified())
-
-    # -- files ------------------------------------------------------------------------
 
     # -- files (the flows live in file_actions) ----------------------------------------
     def ask_save_changes(self) -> QMessageBox.StandardButton:
@@ -529,22 +494,7 @@ class MainWindow(QMainWindow):
 
     # -- view -----------------------------------------------------------------------
     def _apply_theme(self, theme: str, save: bool = True) -> None:
-        self.theme = theme if theme in THEMES else "light"
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_theme(app, self.theme)
-        colors = diagram_colors(self.theme)
-        self.scene.apply_colors(colors)
-        self.plot.apply_colors(colors)
-        self.trace_table.trace_model.highlight = QColor(colors.current)
-        self.input_strip.model.highlight = QColor(colors.current)
-        self.input_strip.refresh_style()
-        self.trace_table.viewport().update()
-        self.input_strip.view.viewport().update()
-        if self.theme in getattr(self, "theme_actions", {}):
-            self.theme_actions[self.theme].setChecked(True)
-        if save:
-            self.settings.setValue("theme", self.theme)
+        window_settings.apply_window_theme(self, theme, save)
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About lstm-gui", ABOUT_HTML)
@@ -556,33 +506,10 @@ class MainWindow(QMainWindow):
 
     # -- settings and closing ------------------------------------------------------------
     def _restore_settings(self) -> None:
-        geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        state = self.settings.value("window_state")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self._restored_state = self.restoreState(state)
-        for action, key, show in (
-            (self.action_show_sums, "show_sums", self.scene.set_show_sums),
-            (self.action_show_names, "show_names", self.scene.set_show_names),
-        ):
-            shown = str(self.settings.value(key, "false")).lower() == "true"
-            action.setChecked(shown)
-            show(shown)
-        speed = self.settings.value("run_speed")
-        try:
-            self.set_speed(float(speed) if speed is not None else DEFAULT_SPEED)
-        except (TypeError, ValueError):
-            self.set_speed(DEFAULT_SPEED)
+        window_settings.restore_settings(self)
 
     def _save_settings(self) -> None:
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("window_state", self.saveState())
-        self.settings.setValue("theme", self.theme)
-        self.settings.setValue("run_speed", self.stepper.speed)
-        if self.document.path:
-            self.settings.setValue("last_folder", str(Path(self.document.path).parent))
-        self.settings.sync()
+        window_settings.save_settings(self)
 
     #: Below this window width the stepper's buttons show icons only (their
     #: names stay in the tooltips), so Train/Pause/Stop stay on the toolbar.
@@ -609,15 +536,11 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_show_sums(self, shown: bool) -> None:
-        self.scene.set_show_sums(shown)
-        self.settings.setValue("show_sums", shown)
+        window_settings.show_sums(self, shown)
 
     @Slot(bool)
     def _on_show_names(self, shown: bool) -> None:
-        self.scene.set_show_names(shown)
-        self.settings.setValue("show_names", shown)
-
-    #: Below this width the trace table and the over-time plot share the row
+        window_settings.show_names(self, shown)
 
     @Slot()
     def reset_layout(self) -> None:
