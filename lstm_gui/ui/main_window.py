@@ -6,6 +6,12 @@ one session, its undo stack and file), the :class:`Stepper` (which sequence
 is stepped, its trace, the current step) and the training panel. Each widget
 listens to the event it shows; the window only wires them and turns menu
 actions into calls.
+
+The parts live beside it: ``window_actions`` (actions, toolbars, menus),
+``window_docks`` (the docks and their layout), ``file_actions`` (New, Open,
+Save, exports, the PyTorch import), ``window_settings`` (what the window
+remembers between runs), ``edit_recorder`` (a person's edits as undo
+commands), ``widget_lookup`` and ``help_text``.
 """
 
 from __future__ import annotations
@@ -29,9 +35,9 @@ from lstm_gui.core.cell import CellParams, Trace
 from lstm_gui.core.session import Session
 from lstm_gui.ui import file_actions, widget_lookup, window_actions, window_docks, window_settings
 from lstm_gui.ui.bars import add_error_bar
-from lstm_gui.ui.commands import inputs_command, memories_command, weight_command
 from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
 from lstm_gui.ui.document import Document
+from lstm_gui.ui.edit_recorder import EditRecorder
 from lstm_gui.ui.exports import export_png, export_svg, export_torch, export_trace_csv
 from lstm_gui.ui.help_text import ABOUT_HTML
 from lstm_gui.ui.recovery import RecoveryKeeper
@@ -99,6 +105,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = self.document.undo_stack
         self.adapter = self.document.adapter
         self.stepper = Stepper(self.adapter, self)
+        self.edits = EditRecorder(self.session, self.undo_stack, self.stepper, self)
         self._docks_sized = False
         self._restored_state = False
         app = QApplication.instance()
@@ -148,7 +155,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         """Each widget listens to the one event it shows."""
-        document, stepper, adapter = self.document, self.stepper, self.adapter
+        document, stepper, adapter, edits = self.document, self.stepper, self.adapter, self.edits
         document.modified_changed.connect(self._update_title)
         document.path_changed.connect(self._update_title)
         document.recent_changed.connect(self._on_recent_changed)
@@ -160,15 +167,15 @@ class MainWindow(QMainWindow):
         adapter.dataset_changed.connect(self._on_sources_changed)
 
         self.input_strip.source_selected.connect(stepper.set_source)
-        self.input_strip.input_edited.connect(self._on_input_edited)
-        self.input_strip.input_added.connect(self._on_input_added)
-        self.input_strip.input_removed.connect(self._on_input_removed)
-        self.input_strip.memories_edited.connect(self._on_memories_edited)
+        self.input_strip.input_edited.connect(edits.on_input_edited)
+        self.input_strip.input_added.connect(edits.on_input_added)
+        self.input_strip.input_removed.connect(edits.on_input_removed)
+        self.input_strip.memories_edited.connect(edits.on_memories_edited)
         self.input_strip.step_clicked.connect(stepper.set_step)
-        self.input_strip.refused.connect(self._on_refused)
-        self.scene.weight_committed.connect(self._on_weight_committed)
-        self.scene.weight_dragged.connect(self._on_weight_dragged)
-        self.scene.refused.connect(self._on_refused)
+        self.input_strip.refused.connect(edits.on_refused)
+        self.scene.weight_committed.connect(edits.on_weight_committed)
+        self.scene.weight_dragged.connect(edits.on_weight_dragged)
+        self.scene.refused.connect(edits.on_refused)
         self.step_slider.valueChanged.connect(stepper.set_step)
         self.speed_combo.currentIndexChanged.connect(lambda i: self.set_speed(float(self.speed_combo.itemData(i))))
         self.trace_table.step_clicked.connect(stepper.set_step)
@@ -332,47 +339,7 @@ class MainWindow(QMainWindow):
         """Show what ``params`` compute (read-only fields); ``None``: the session's."""
         self.stepper.set_preview(params)
 
-    # -- edits (each one undo step) ----------------------------------------------------
-    @Slot(str, str, float)
-    def _on_weight_committed(self, gate: str, role: str, value: float) -> None:
-        if self.stepper.preview is not None:
-            return
-        self.undo_stack.push(weight_command(self.session, gate, role, value))
-        self.statusBar().showMessage(f"{gate} {role} = {value!r}", 4000)
-
-    @Slot(str, str, float, int)
-    def _on_weight_dragged(self, gate: str, role: str, value: float, drag_id: int) -> None:
-        if self.stepper.preview is None:  # every move of one drag: one undo step
-            self.undo_stack.push(weight_command(self.session, gate, role, value, merge_key=f"drag:{drag_id}"))
-
-    @Slot(int, float)
-    def _on_input_edited(self, index: int, value: float) -> None:
-        inputs = list(self.session.inputs)
-        inputs[index] = value
-        self.undo_stack.push(inputs_command(self.session, inputs, f"Set input {index + 1}"))
-
-    @Slot()
-    def _on_input_added(self) -> None:
-        inputs = list(self.session.inputs)
-        inputs.append(inputs[-1] if inputs else 0.0)
-        self.undo_stack.push(inputs_command(self.session, inputs, "Add an input"))
-
-    @Slot(int)
-    def _on_input_removed(self, index: int) -> None:
-        inputs = list(self.session.inputs)
-        if len(inputs) <= 1:
-            return
-        del inputs[index]
-        self.undo_stack.push(inputs_command(self.session, inputs, f"Remove input {index + 1}"))
-
-    @Slot(float, float)
-    def _on_memories_edited(self, long0: float, short0: float) -> None:
-        self.undo_stack.push(memories_command(self.session, long0, short0))
-
-    @Slot(str)
-    def _on_refused(self, reason: str) -> None:
-        self.statusBar().showMessage(f"Not changed: {reason}", 8000)
-
+    # -- training holds undo ---------------------------------------------------------
     @Slot(bool)
     def _on_training_running(self, running: bool) -> None:
         if running:
