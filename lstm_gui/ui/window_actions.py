@@ -32,6 +32,8 @@ def make_action(
     shortcut: Any = None,
     tip: str = "",
 ) -> QAction:
+    """An action on ``window`` named ``name``: its shortcut(s), its tip (with the
+    keys) in the tooltip and the status bar, triggering ``slot``."""
     action = QAction(text, window)
     action.setObjectName(name)
     if shortcut is not None:
@@ -47,6 +49,7 @@ def make_action(
 
 
 def build_actions(window: Any) -> None:
+    """The stepper, file, export, undo/redo and zoom actions (``window.action_*``)."""
     # Stepper keys are plain keys: a focused text field gets them first
     # (QLineEdit accepts the ShortcutOverride for Left/Right/Home/End/Space).
     window.action_reset = make_action(
@@ -183,6 +186,7 @@ def build_training_toolbar(window: Any) -> None:
 
 
 def build_toolbar(window: Any) -> None:
+    """The stepper toolbar: its buttons, the step slider and label, the speed box."""
     bar = QToolBar("Stepper")
     bar.setObjectName("toolbar_stepper")
     bar.setMovable(False)
@@ -223,6 +227,7 @@ def build_toolbar(window: Any) -> None:
 
 
 def build_view_actions(window: Any) -> None:
+    """View toggles: the training panel, sums, parameter names, Reset Layout."""
     window.action_view_training = window.dock_training.toggleViewAction()
     window.action_view_training.setObjectName("action_view_training")
     window.action_view_training.setText("&Training Panel")
@@ -258,6 +263,7 @@ def build_view_actions(window: Any) -> None:
 
 
 def build_menus(window: Any) -> None:
+    """File, Edit, Training, Step, View and Help menus on the window's menu bar."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addAction(window.action_new)

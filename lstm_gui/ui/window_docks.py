@@ -28,6 +28,7 @@ TABBED_BOTTOM_WIDTH = 1300
 
 
 def build_docks(window: Any) -> None:
+    """The trace table, over-time plot, training column and help docks."""
     # The training panel is a column beside the diagram (the right dock
     # area owns both right corners, so it runs the full height); the trace
     # table and the over-time plot sit below the diagram, side by side.
@@ -72,6 +73,7 @@ def build_docks(window: Any) -> None:
 
 
 def add_dock(window: Any, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    """A dock named ``name`` holding ``widget``, added to ``window`` in ``area``."""
     dock = QDockWidget(title, window)
     dock.setObjectName(name)
     dock.setWidget(widget)
