@@ -1,0 +1,86 @@
+"""What the window remembers between runs: its geometry and dock layout, the
+theme, whether the diagram shows sums and parameter names, the run speed.
+
+Functions that take the main window (the window imports this module, not the
+other way round, so ``window`` is typed loosely).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
+
+from lstm_gui.ui.stepper import DEFAULT_SPEED
+from lstm_gui.ui.theme import THEMES, apply_theme, diagram_colors
+
+
+def restore_settings(window: Any) -> None:
+    """Geometry, dock layout, sums and names shown, run speed, as last saved."""
+    settings = window.settings
+    geometry = settings.value("geometry")
+    if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        window.restoreGeometry(geometry)
+    state = settings.value("window_state")
+    if isinstance(state, QByteArray) and not state.isEmpty():
+        window._restored_state = window.restoreState(state)
+    for action, key, show in (
+        (window.action_show_sums, "show_sums", window.scene.set_show_sums),
+        (window.action_show_names, "show_names", window.scene.set_show_names),
+    ):
+        shown = str(settings.value(key, "false")).lower() == "true"
+        action.setChecked(shown)
+        show(shown)
+    speed = settings.value("run_speed")
+    try:
+        window.set_speed(float(speed) if speed is not None else DEFAULT_SPEED)
+    except (TypeError, ValueError):
+        window.set_speed(DEFAULT_SPEED)
+
+
+def save_settings(window: Any) -> None:
+    """Geometry, dock layout, theme, run speed and the session's folder."""
+    settings = window.settings
+    settings.setValue("geometry", window.saveGeometry())
+    settings.setValue("window_state", window.saveState())
+    settings.setValue("theme", window.theme)
+    settings.setValue("run_speed", window.stepper.speed)
+    if window.document.path:
+        settings.setValue("last_folder", str(Path(window.document.path).parent))
+    settings.sync()
+
+
+def apply_window_theme(window: Any, theme: str, save: bool = True) -> None:
+    """Colour the application, the diagram, the plot, the trace table and the
+    input strip with ``theme`` (light if unknown); remember it if ``save``."""
+    window.theme = theme if theme in THEMES else "light"
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_theme(app, window.theme)
+    colors = diagram_colors(window.theme)
+    window.scene.apply_colors(colors)
+    window.plot.apply_colors(colors)
+    window.trace_table.trace_model.highlight = QColor(colors.current)
+    window.input_strip.model.highlight = QColor(colors.current)
+    window.input_strip.refresh_style()
+    window.trace_table.viewport().update()
+    window.input_strip.view.viewport().update()
+    if window.theme in getattr(window, "theme_actions", {}):
+        window.theme_actions[window.theme].setChecked(True)
+    if save:
+        window.settings.setValue("theme", window.theme)
+
+
+def show_sums(window: Any, shown: bool) -> None:
+    """Write (or hide) each gate's sum on the diagram, and remember it."""
+    window.scene.set_show_sums(shown)
+    window.settings.setValue("show_sums", shown)
+
+
+def show_names(window: Any, shown: bool) -> None:
+    """Label (or not) each weight with its notebook name, and remember it."""
+    window.scene.set_show_names(shown)
+    window.settings.setValue("show_names", shown)
