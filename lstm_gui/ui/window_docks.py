@@ -116,6 +116,14 @@ def size_docks(window: Any) -> None:
         window.resizeDocks(
             [window.dock_trace, window.dock_plot], [int(below * 0.55), int(below * 0.45)], Qt.Orientation.Horizontal
         )
+    # Once the column has its height: fold sections until the curves are in sight.
+    QTimer.singleShot(0, lambda: _make_room_for_plots(window))
+
+
+def _make_room_for_plots(window: Any) -> None:
+    scroll = window.findChild(QScrollArea, "training_scroll")
+    if scroll is not None and window.dock_training.isVisible():
+        window.training_panel.make_room_for_plots(scroll.viewport().height())
 
 
 def reset_layout(window: Any) -> None:

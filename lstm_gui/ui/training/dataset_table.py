@@ -46,6 +46,8 @@ class DatasetEditor(QWidget):
     """
 
     status_message = Signal(str)
+    #: A refusal was shown (the panel unfolds the dataset so it is in sight).
+    error_shown = Signal(str)
 
     def __init__(self, adapter: SessionAdapter, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -145,30 +147,28 @@ class DatasetEditor(QWidget):
         text = cell.text()
         try:
             if column == 0:
-                name = text.strip()
-                if not name:
-                    raise FieldError("name", "a sequence needs a name")
-                if any(other.name == name for k, other in enumerate(dataset) if k != row):
-                    # The stepper's selector and the plot's legend tell sequences apart by name.
-                    raise FieldError("name", f"there is already a sequence named {name!r}")
-                new = replace(old, name=name)
+                new = replace(old, name=text.strip())
             elif column == 1:
                 new = DatasetItem(old.name, datasets.parse_inputs(text, f"{old.name} inputs"), old.target)
             else:
                 new = DatasetItem(old.name, old.inputs, parse_number(text, f"{old.name} target"))
-        except ValueError as error:  # FieldError, NumberError or a rule of DatasetItem
+            after = dataset[:row] + (new,) + dataset[row + 1 :]
+            datasets.check_dataset(after)  # the dataset's rules (one name each), in one place
+        except FieldError as error:  # NumberError, a rule of DatasetItem or of the dataset
             # Refused: the cell shows the session's value again, the reason stays visible.
-            self.show_error(str(error))
+            where = "name" if error.where.endswith("name") else error.where
+            self.show_error(f"{where}: {error.reason}" if where else error.reason)
             self.show_dataset(dataset)
             return
         self.show_error("")
-        after = dataset[:row] + (new,) + dataset[row + 1 :]
         if after != dataset:
             self._undo_stack.push(dataset_command(self.session, after, f"Edit {old.name}"))
 
     def show_error(self, text: str) -> None:
         self.dataset_error.setText(text)
         self.dataset_error.setVisible(bool(text))
+        if text:
+            self.error_shown.emit(text)
 
     @Slot()
     def add_sequence(self) -> None:

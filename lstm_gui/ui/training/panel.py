@@ -253,6 +253,9 @@ class TrainingPanel(QWidget):
         self._controls = controls
         for section in (self.dataset_section, self.settings_section):
             section.expanded_changed.connect(self._fit_controls)
+        # A refusal's reason is never hidden in a folded section.
+        self.dataset_editor.error_shown.connect(lambda _text: self.dataset_section.set_expanded(True))
+        self.settings_form.settings_error_shown.connect(lambda _text: self.settings_section.set_expanded(True))
         controls.setMinimumWidth(240)
 
         plots = QWidget()

@@ -78,6 +78,8 @@ class SettingsForm(QWidget):
     """
 
     lr_edited = Signal(float)
+    #: A refused setting's reason was shown (the panel unfolds the settings).
+    settings_error_shown = Signal(str)
     speed_changed = Signal(object, str)
 
     def __init__(self, adapter: SessionAdapter, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
@@ -345,3 +347,5 @@ class SettingsForm(QWidget):
         text = "; ".join(describe(FieldError(where, reason)) for where, reason in self._setting_errors.items())
         self.settings_error.setText(text)
         self.settings_error.setVisible(bool(text))
+        if text:
+            self.settings_error_shown.emit(text)
