@@ -40,7 +40,8 @@ def quote_value(value: object, limit: int = QUOTE_CHARS) -> str:
         shown = repr(value[:limit])
         return shown[:-1] + "…" + shown[-1] if len(value) > limit else shown
     if value is None or isinstance(value, bool):
-        return repr(value)
+        # These arrive from JSON files: say them in JSON's words.
+        return "null" if value is None else ("true" if value else "false")
     if isinstance(value, (list, tuple)):
         return f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
     if isinstance(value, dict):

@@ -9,7 +9,7 @@ the limit (``inputs: 2000000 numbers, more than the limit of 1000000``).
 
 from __future__ import annotations
 
-#: Largest session, dataset CSV or ``.pt`` file read, in bytes.
+#: Largest session or dataset CSV file read, in bytes (``.pt`` files: MAX_TORCH_UNPACKED_BYTES).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 #: Most steps in the free input sequence (a session's ``inputs``, ``--inputs``).

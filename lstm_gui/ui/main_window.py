@@ -233,11 +233,9 @@ class MainWindow(QMainWindow):
     def _preview_note(self) -> str:
         """What the diagram's read-only weights are, in the banner under it."""
         if self._history_preview_label:
-            return (
-                f"{self._history_preview_label[:1].upper()}{self._history_preview_label[1:]} (read-only): "
-                "Use these weights or Back to current in the training panel"
-            )
-        return "Showing the weights of the training run (read-only until it ends)"
+            label = self._history_preview_label
+            return f"{label[:1].upper()}{label[1:]} (read-only)"
+        return "The training run's live weights (read-only)"
 
     @Slot()
     def _show_live_results(self, *_: object) -> None:

@@ -105,11 +105,11 @@ def show_how_to_read(window: Any) -> None:
 def size_docks(window: Any) -> None:
     """Default panel sizes for this window size: the training column gets
     about 30% of the width (340-460 px), the trace and plot row about 22%
-    of the height (140-240 px); the diagram the rest."""
+    of the height (160-240 px); the diagram the rest."""
     width, height = window.width(), window.height()
     column = max(340, min(460, int(width * 0.3)))
     window.resizeDocks([window.dock_training], [column], Qt.Orientation.Horizontal)
-    row = max(140, min(240, int(height * 0.22)))
+    row = max(160, min(240, int(height * 0.23)))
     window.resizeDocks([window.dock_trace], [row], Qt.Orientation.Vertical)
     below = max(0, width - column)
     if not window.tabifiedDockWidgets(window.dock_trace):
@@ -133,6 +133,8 @@ def reset_layout(window: Any) -> None:
         (window.dock_trace, Qt.DockWidgetArea.BottomDockWidgetArea),
         (window.dock_plot, Qt.DockWidgetArea.BottomDockWidgetArea),
     ):
+        # Out and in again: a tab group left from another size must not linger.
+        window.removeDockWidget(dock)
         dock.setFloating(False)
         window.addDockWidget(area, dock)
         dock.show()

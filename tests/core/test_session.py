@@ -30,7 +30,7 @@ def test_an_input_is_refused_by_its_index():
         "inputs[2]",
         "expected a finite number, got inf",
     )
-    assert _refusal(lambda: session.set_inputs([True])) == ("inputs[0]", "expected a finite number, got True")
+    assert _refusal(lambda: session.set_inputs([True])) == ("inputs[0]", "expected a finite number, got true")
     assert session.inputs == (1.0,)
 
 

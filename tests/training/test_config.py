@@ -29,7 +29,7 @@ from lstm_gui.training.run import TrainingRun
         ({"epochs": 0}, "epochs", "expected at least 1, got 0"),
         ({"epochs": 1_000_000_001}, "epochs", "expected at most 1000000000, got 1000000001"),
         ({"epochs": 1.5}, "epochs", "expected a whole number, got 1.5"),
-        ({"epochs": True}, "epochs", "expected a whole number, got True"),
+        ({"epochs": True}, "epochs", "expected a whole number, got true"),
         ({"seed": -1}, "seed", "expected at least 0, got -1"),
         ({"seed": 2**31}, "seed", "expected at most 2147483647, got 2147483648"),
         ({"seed": "7"}, "seed", "expected a whole number, got '7'"),

@@ -166,3 +166,23 @@ def test_a_weight_edit_updates_the_live_loss_and_outputs_at_once_with_the_previo
     texts = " ".join(label.text() for label in outputs.findChildren(QLabel))
     assert "Company A" in texts and f"{outs[0]:.4f}" in texts and f"was {outs_before[0]:.4f}" in texts
     window.undo_stack.setClean()
+
+
+def test_the_epoch_slider_keeps_the_arrow_keys_while_it_has_focus(qtbot):
+    window = _window(qtbot, 1440, 900)
+    panel = window.training_panel
+    panel.epochs_edit.setText("50")
+    panel.epochs_edit.editingFinished.emit()
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: not panel.is_training() and window.session.history is not None, timeout=20000)
+    slider = window.findChild(QWidget, "history_epoch")
+    window.activateWindow()
+    slider.setFocus()
+    qtbot.waitUntil(slider.hasFocus)
+    slider.setValue(10)
+    step = window.step
+    qtbot.keyClick(slider, Qt.Key.Key_Right)
+    assert slider.value() > 10 and window.step == step  # the slider moved, not the stepper
+    qtbot.keyClick(slider, Qt.Key.Key_Home)
+    assert slider.value() == 0 and window.step == step
+    window.undo_stack.setClean()

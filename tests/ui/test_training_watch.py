@@ -425,18 +425,20 @@ def test_a_narrow_tall_column_stacks_everything_without_horizontal_scrolling(qtb
     assert panel.minimumSizeHint().width() <= 360
     assert host.scroll.horizontalScrollBar().maximum() == 0
     section = panel.dataset_section
-    assert section.is_expanded()
+    assert not section.is_expanded()  # folded at first: its header names the sequences
+    assert "Company A" in section.toggle.text()
+    section.toggle.click()
+    assert section.content.isVisibleTo(panel)
     plots_height = panel.plot.height()
     section.toggle.click()
     assert not section.content.isVisibleTo(panel)
     panel.settings_section.toggle.click()
     # Collapsed, the sections give their height to the plots.
     qtbot.waitUntil(lambda: panel.plot.height() > plots_height + 100)
-    panel.settings_section.set_expanded(True)
     host.close()
     again = _host(qtbot, size=(380, 720))
-    assert not again.panel.dataset_section.is_expanded()  # remembered
-    again.panel.dataset_section.set_expanded(True)
+    assert not again.panel.settings_section.is_expanded()  # remembered
+    again.panel.settings_section.set_expanded(True)
 
 
 def test_dragging_over_a_plot_zooms_all_three_into_those_epochs(qtbot, host):

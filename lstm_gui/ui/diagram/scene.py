@@ -144,7 +144,7 @@ class DiagramState:
     step: StepTrace | None  # None: step 0, before the first input
     read_only: bool = False
     #: What the read-only weights are, for the banner (a run's live weights, an epoch's preview).
-    preview_note: str = "Showing the weights of the training run (read-only until it ends)"
+    preview_note: str = "The training run's live weights (read-only)"
 
 
 class _Label(QLabel):

@@ -97,10 +97,9 @@ def dataset_summary(dataset: tuple[DatasetItem, ...]) -> str:
 
 
 def settings_summary(config: TrainConfig) -> str:
-    """``Adam, lr 0.001, 5000 epochs, per sequence``."""
+    """``Adam, lr 0.001, 5000 epochs`` (short enough for the column's header)."""
     optimizer = dict(OPTIMIZER_CHOICES).get(config.optimizer, config.optimizer).split(" ")[0]
-    updates = "per sequence" if config.per_sample else "full batch"
-    return f"{optimizer}, lr {format_value(config.lr)}, {config.epochs} epochs, {updates}"
+    return f"{optimizer}, lr {format_value(config.lr)}, {config.epochs} epochs"
 
 
 class TrainingPanel(QWidget):

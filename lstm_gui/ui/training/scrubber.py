@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from lstm_gui.core.cell import CellParams
@@ -20,6 +20,24 @@ from lstm_gui.core.session import Session
 from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.commands import params_command
 from lstm_gui.ui.training.plot import TrainingPlot
+
+
+class _EpochSlider(QSlider):
+    """A slider that keeps its arrow, Home and End keys while it has focus
+    (the window's stepper uses the same plain keys as shortcuts)."""
+
+    KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home, Qt.Key.Key_End)
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in self.KEYS
+            and not event.modifiers()
+        ):
+            event.accept()  # a key for the slider, not for the window's shortcut
+            return True
+        return super().event(event)
 
 
 class HistoryScrubber(QWidget):
@@ -60,7 +78,7 @@ class HistoryScrubber(QWidget):
         self.action_back_to_current.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.action_back_to_current.setToolTip("Leave the history preview: the session's weights again (Esc)")
         self.action_back_to_current.triggered.connect(self.back_to_current)
-        self.history_slider = QSlider(Qt.Orientation.Horizontal)
+        self.history_slider = _EpochSlider(Qt.Orientation.Horizontal)
         self.history_slider.setObjectName("history_epoch")
         self.history_slider.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.history_slider.setToolTip(

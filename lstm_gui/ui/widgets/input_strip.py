@@ -251,7 +251,7 @@ class InputStrip(QWidget):
             field.set_base_tooltip(tip)
         if not free:
             self.message.setStyleSheet("color: palette(mid); font-style: italic;")
-            self.message.setText("memories 0, as in training")
+            self.message.setText("")
         elif not (self.long_field.error() or self.short_field.error()):
             self.message.setText("")
         if free:

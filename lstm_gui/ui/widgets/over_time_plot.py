@@ -15,6 +15,9 @@ from PySide6.QtWidgets import QGraphicsItem, QWidget
 from lstm_gui.core.cell import Trace
 from lstm_gui.ui.theme import LIGHT, DiagramColors
 
+#: Below this height (px) the legend goes beside the curves, not above them.
+LOW_PLOT = 230
+
 
 class StepAxis(pg.AxisItem):
     """An axis of whole steps: ticks at 1, 2, 5, 10, ... never at 0.5."""
@@ -61,11 +64,13 @@ class OverTimePlot(pg.PlotWidget):
         item.setMenuEnabled(True)
         # The legend is a row of its own above the plot (the title's row), so
         # it never covers a curve, whatever the width.
-        self.legend = pg.LegendItem(labelTextSize="9pt", colCount=6)
+        # Compact (one short row): in a low dock the curves keep the height.
+        self.legend = pg.LegendItem(labelTextSize="8pt", colCount=6, verSpacing=-6, horSpacing=14)
         item.legend = self.legend
         item.layout.removeItem(item.titleLabel)
         item.titleLabel.hide()
         item.layout.addItem(self.legend, 0, 1)
+        self._legend_place = (0, 1)
         self.curves: dict[str, pg.PlotDataItem] = {}
         for column, name, _color, _width in CURVES:
             curve = item.plot([], [], name=name)
@@ -85,9 +90,18 @@ class OverTimePlot(pg.PlotWidget):
     def resizeEvent(self, event: QResizeEvent | None) -> None:
         # One legend row when there is room, two in a narrow dock (a wide
         # legend would force the plot wider than its dock and clip it).
+        # In a low dock (below LOW_PLOT px) the legend stands right of the
+        # curves in two columns instead, so the curves keep the height.
         legend = self.__dict__.get("legend")  # resizeEvent runs inside pyqtgraph's __init__ too
         if legend is not None:
-            columns = 6 if self.width() >= 560 else 3
+            beside = self.height() < LOW_PLOT and self.width() >= 420
+            columns = 2 if beside else (6 if self.width() >= 560 else 3)
+            place = (2, 3) if beside else (0, 1)
+            layout = self.getPlotItem().layout
+            if self._legend_place != place:
+                layout.removeItem(legend)
+                layout.addItem(legend, *place)
+                self._legend_place = place
             if legend.columnCount != columns:
                 legend.setColumnCount(columns)
         super().resizeEvent(event)
