@@ -144,6 +144,31 @@ class PeakSummary:
         )
 
 
+#: Least distance (px) between two epoch numbers on an axis.
+EPOCH_TICK_PX = 48
+
+
+def _space_epoch_ticks(axis: pg.AxisItem) -> None:
+    """Thin an epoch axis's ticks to at least :data:`EPOCH_TICK_PX` apart."""
+    standard = axis.tickSpacing
+
+    def spacing(min_value: float, max_value: float, size: float) -> list[tuple[float, float]]:
+        levels = standard(min_value, max_value, size)
+        span = max_value - min_value
+        if span <= 0 or size <= 0:
+            return levels
+        least = EPOCH_TICK_PX * span / size
+        wide = [(step, offset) for step, offset in levels if step >= least]
+        if wide:
+            return wide
+        # A round step (1, 2 or 5 times a power of ten) just wide enough.
+        power = 10 ** np.floor(np.log10(least))
+        step = next(m * power for m in (1, 2, 5, 10) if m * power >= least)
+        return [(float(step), 0.0)]
+
+    axis.tickSpacing = spacing
+
+
 def _pen(colour: str, style: Qt.PenStyle = Qt.PenStyle.SolidLine, width: float = 1.0) -> QPen:
     pen = pg.mkPen(colour, width=width)
     pen.setStyle(style)
@@ -199,6 +224,9 @@ class TrainingPlot(QWidget):
         self.weight_plot = self._add_plot("weights and biases")
         self.weight_plot.setLabel("bottom", "epoch", color=self._text_colour)
         self.weight_plot.getAxis("bottom").setStyle(showValues=True)
+        # Epoch numbers are wide ("4000"): ticks at least EPOCH_TICK_PX apart,
+        # so they never run together in a narrow column.
+        _space_epoch_ticks(self.weight_plot.getAxis("bottom"))
         self.weight_legend = self._add_legend(2, columns=2)  # 12 names in 6 rows
         for view, stretch in zip(self.views, (3, 3, 4)):
             layout.addWidget(view, stretch)
