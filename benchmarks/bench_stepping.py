@@ -91,11 +91,15 @@ def run(repeats: int) -> list[str]:
     lines = []
     rng = random.Random(0)
     cases = (
-        ("Company B (4 steps)", [1.0, 0.5, 0.25, 1.0]),
-        ("100,000-step sequence", [rng.uniform(-1, 1) for _ in range(100_000)]),
+        ("Company B (4 steps)", [1.0, 0.5, 0.25, 1.0], False),
+        ("Company B, sums and names shown", [1.0, 0.5, 0.25, 1.0], True),
+        ("100,000-step sequence", [rng.uniform(-1, 1) for _ in range(100_000)], False),
     )
-    for name, inputs in cases:
+    for name, inputs, annotated in cases:
         window = _window(app, inputs)
+        # The change flashes are always on; sums and names on the diagram on request.
+        window.scene.set_show_sums(annotated)
+        window.scene.set_show_names(annotated)
         p50s, p95s, floors = [], [], []
         for _ in range(repeats):
             steps = _measure(window, app, SAMPLES, "step")
