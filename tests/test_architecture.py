@@ -398,3 +398,17 @@ def test_test_doubles_live_in_tests_not_in_the_package():
         if "__pycache__" not in path.parts and any(word in path.stem.lower() for word in DOUBLE_WORDS)
     ]
     assert not doubles, f"test doubles belong in tests/: {', '.join(doubles)}"
+
+
+def test_the_readme_layout_names_every_module():
+    """The README's Development tree lists every module: a new file must be placed there too."""
+    from pathlib import Path as _Path
+
+    root = _Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    tree = readme.split("### Layout", 1)[1].split("###", 1)[0]
+    listed = {line.split()[0] for line in tree.splitlines() if line.strip().endswith(".py") or ".py " in line}
+    missing = sorted(
+        str(path.relative_to(root)) for path in (root / "lstm_gui").rglob("*.py") if path.name not in listed
+    )
+    assert not missing, f"not in the README's layout tree: {missing}"
