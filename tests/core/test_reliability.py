@@ -494,7 +494,7 @@ def test_the_loader_returns_a_session_or_a_session_file_error_for_any_mutated_fi
 
 @pytest.mark.slow
 @settings(
-    max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(content=mutated_files())
 def test_the_loader_survives_thousands_of_mutated_files(tmp_path, content):

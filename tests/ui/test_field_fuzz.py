@@ -55,7 +55,7 @@ TYPED = st.one_of(st.text(), TRICKY, HUGE_DIGITS, st.floats(allow_nan=True).map(
 SETTINGS = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
-SLOW_SETTINGS = settings(SETTINGS, max_examples=400)
+SLOW_SETTINGS = settings(SETTINGS, max_examples=200)
 
 
 @dataclass(frozen=True)
