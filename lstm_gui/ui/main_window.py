@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
 
-        self.resize(DEFAULT_SIZE)
+        self.resize(self.fitting_size(DEFAULT_SIZE))
         self._restore_settings()
         self._apply_theme(self.theme, save=False)
         self._on_sources_changed()
@@ -487,6 +487,14 @@ class MainWindow(QMainWindow):
         if self.stepper_toolbar.toolButtonStyle() != style:
             self.stepper_toolbar.setToolButtonStyle(style)
             self.step_slider.setMinimumWidth(100 if compact else 160)
+
+    def fitting_size(self, wanted: QSize) -> QSize:
+        """``wanted``, but no larger than the screen's free area (a 1024x700
+        screen must not get a 1440x900 window with its training column off-screen)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return wanted
+        return wanted.boundedTo(screen.availableGeometry().size())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

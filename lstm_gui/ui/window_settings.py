@@ -24,6 +24,10 @@ def restore_settings(window: Any) -> None:
     geometry = settings.value("geometry")
     if isinstance(geometry, QByteArray) and not geometry.isEmpty():
         window.restoreGeometry(geometry)
+        # A window remembered on a larger screen still fits this one.
+        size = window.fitting_size(window.size())
+        if size != window.size():
+            window.resize(size)
     state = settings.value("window_state")
     if isinstance(state, QByteArray) and not state.isEmpty():
         window._restored_state = window.restoreState(state)

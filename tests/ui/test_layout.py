@@ -186,3 +186,11 @@ def test_the_epoch_slider_keeps_the_arrow_keys_while_it_has_focus(qtbot):
     qtbot.keyClick(slider, Qt.Key.Key_Home)
     assert slider.value() == 0 and window.step == step
     window.undo_stack.setClean()
+
+
+def test_a_first_start_fits_the_screen(qtbot):
+    window = MainWindow(Session())
+    qtbot.addWidget(window)
+    available = window.screen().availableGeometry().size()
+    assert window.width() <= available.width() and window.height() <= available.height()
+    assert window.fitting_size(available * 2) == available

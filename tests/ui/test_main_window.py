@@ -316,7 +316,7 @@ def test_ctrl_z_in_a_field_right_after_enter_undoes_the_edit(window, qtbot):
 
 
 @pytest.mark.parametrize("width", [1440, 1024])
-def test_over_time_legend_sits_above_the_plot_and_its_steps_are_whole(window, qtbot, width):
+def test_over_time_legend_never_covers_the_curves_and_its_steps_are_whole(window, qtbot, width):
     """The legend has a row of its own, so it covers no curve at any width;
     the step axis has ticks at whole steps only (no 0.5)."""
     window.resize(width, 700)

@@ -45,8 +45,11 @@ from lstm_gui.core.vocabulary import GATES, ROLES
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
 
-#: The version this code writes; files with a larger number are refused.
-FORMAT_VERSION = 1
+#: The version this code writes; files with a larger number are refused, every
+#: smaller one still loads. 1: the first format. 2: a saved history that was
+#: thinned may hold ``loss_min``/``loss_max`` (the exact loss envelope of the
+#: epochs each kept row stands for); version 1 files simply have none.
+FORMAT_VERSION = 2
 
 _REQUIRED_KEYS = ("format_version", "weights", "inputs", "memories")
 _OPTIONAL_KEYS = ("name", "description", "dataset", "training", "history")

@@ -328,8 +328,15 @@ class TrainingController(QObject):
             command.setText(f"Training (paused at epoch {epoch})")
             self._undo_stack.push(command)
         self._preview(None)
-        self.status_label.setText(f"Paused at epoch {progress.epoch}: edit the weights, then Resume")
+        self.status_label.setText(self._paused_text(epoch, progress.epoch))
         self.running_changed.emit(False)
+
+    @staticmethod
+    def _paused_text(epoch: int, of_run: int) -> str:
+        """The history's epoch (as the undo step and the epoch slider count),
+        and this run's when they differ (a run that continued a history)."""
+        within = f" ({of_run} of this run)" if of_run != epoch else ""
+        return f"Paused at epoch {epoch}{within}: edit the weights, then Resume"
 
     @Slot()
     def stop_training(self) -> None:
@@ -385,8 +392,8 @@ class TrainingController(QObject):
         status = f"Epoch {progress.epoch}, loss {progress.loss:.6g}"
         if self._paused or progress.paused:
             text = f"paused · epoch {progress.epoch} / {progress.epochs_total} · loss {progress.loss:.6g}"
-            if self._pause_epoch is not None:
-                status = f"Paused at epoch {progress.epoch}: edit the weights, then Resume"
+            if self._pause_epoch is not None and self._run_history is not None:
+                status = self._paused_text(self._run_history.last_epoch, progress.epoch)
         self.progress_bar.setFormat(text)
         self.status_label.setText(status)
 
