@@ -39,6 +39,12 @@ OUTPUT_COLOURS: tuple[str, ...] = ("#2ca02c", "#d62728", "#8c564b", "#e377c2", "
 LOSS_COLOUR = "#333333"
 #: The legends' column (px): the same in all three plots keeps their epoch axes aligned.
 LEGEND_WIDTH = 150
+#: Titles in a narrow column (the long ones ran into the legends).
+SHORT_TITLES = {
+    "loss (sum of squared errors)": "loss",
+    "output (final short-term memory)": "outputs",
+    "weights and biases": "weights",
+}
 #: ... and in a narrow column (the weights' two columns of names still fit).
 NARROW_LEGEND_WIDTH = 120
 
@@ -311,7 +317,8 @@ class TrainingPlot(QWidget):
             for view, title in zip(self.views, self._titles):
                 view.setBackground(self._base_colour)
                 plot = view.getItem(0, 0)
-                self._set_title(plot, title)
+                narrow = self.width() < 2 * NARROW_LEGEND_WIDTH + 240
+                self._set_title(plot, SHORT_TITLES.get(title, title) if narrow else title)
                 self._style_axes(plot)
             for legend in self._legends:
                 legend.setLabelTextColor(self._text_colour)
@@ -333,7 +340,7 @@ class TrainingPlot(QWidget):
         """A legend beside (not over) the curves, in a fixed-width second column."""
         view = self.views[row]
         legend = pg.LegendItem(
-            labelTextColor=self._text_colour, frame=False, verSpacing=-4, horSpacing=4, colCount=columns
+            labelTextColor=self._text_colour, frame=False, verSpacing=-7, horSpacing=4, colCount=columns
         )
         legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._legends.append(legend)
@@ -392,8 +399,18 @@ class TrainingPlot(QWidget):
         label.updateMin = update_min_but_shrinkable
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        # Narrow (a column beside the diagram): a narrower legend column.
-        width = LEGEND_WIDTH if event.size().width() >= 2 * NARROW_LEGEND_WIDTH + 240 else NARROW_LEGEND_WIDTH
+        # Narrow (a column beside the diagram): a narrower legend column,
+        # short titles that fit over the curves, and room for all 12 names.
+        narrow = event.size().width() < 2 * NARROW_LEGEND_WIDTH + 240
+        width = NARROW_LEGEND_WIDTH if narrow else LEGEND_WIDTH
+        if self._titles:
+            for view, title in zip(self.views, self._titles):
+                shown = SHORT_TITLES.get(title, title) if narrow else title
+                plot = view.getItem(0, 0)
+                if plot is not None and plot.titleLabel.text != shown:
+                    self._set_title(plot, shown)
+        legend_height = int(self.weight_legend.effectiveSizeHint(Qt.SizeHint.PreferredSize).height())
+        self.views[-1].setMinimumHeight(max(120, legend_height + 24))
         # No legend column narrower than the weights' two columns need: the
         # three epoch axes stay aligned.
         width = max(width, int(self.weight_legend.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()))
