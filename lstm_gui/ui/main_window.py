@@ -226,9 +226,13 @@ class MainWindow(QMainWindow):
 
     @Slot(object, str)
     def _on_history_preview(self, params: CellParams | None, label: str) -> None:
+        """Name the preview the scrubber is about to show. It is drawn once,
+        when the stepper takes the weights; only an epoch with the very same
+        weights (no new trace coming) is redrawn here for its new name."""
         self._history_preview_label = label if params is not None else ""
-        self._show_live_results()
-        self._show_step()  # the banner says what the diagram shows
+        if params is not None and params == self.stepper.preview:
+            self._show_live_results()
+            self._show_step()
 
     def _preview_note(self) -> str:
         """What the diagram's read-only weights are, in the banner under it."""

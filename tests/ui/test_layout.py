@@ -194,3 +194,19 @@ def test_a_first_start_fits_the_screen(qtbot):
     available = window.screen().availableGeometry().size()
     assert window.width() <= available.width() and window.height() <= available.height()
     assert window.fitting_size(available * 2) == available
+
+
+def test_an_epoch_preview_is_named_on_the_diagram_and_in_the_live_results_and_then_left(qtbot):
+    window = _window(qtbot, 1440, 900)
+    panel = window.training_panel
+    panel.epochs_edit.setText("50")
+    panel.epochs_edit.editingFinished.emit()
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: not panel.is_training() and window.session.history is not None, timeout=20000)
+    banner = window.findChild(QLabel, "live_preview")
+    panel.preview_epoch(20)
+    assert banner.isVisibleTo(window) and "epoch 20" in banner.text()
+    assert window.scene.preview_banner.text() == "Preview of epoch 20 (read-only)"
+    panel.back_to_current()
+    assert not banner.isVisibleTo(window) and window.scene.preview_banner.text() == ""
+    window.undo_stack.setClean()

@@ -176,8 +176,9 @@ class HistoryScrubber(QWidget):
             return
         self._scrub_epoch = kept
         params = CellParams.from_flat(history.weights[row].tolist())
-        self._preview(params)
+        # The label first: the window then draws the preview once, already named.
         self.history_preview.emit(params, f"preview of epoch {kept}")
+        self._preview(params)
         self._show_scrub_state()
 
     def preview_epoch(self, epoch: int) -> None:
@@ -194,8 +195,8 @@ class HistoryScrubber(QWidget):
         if self._scrub_epoch is None:
             return
         self._scrub_epoch = None
-        self._preview(None)
         self.history_preview.emit(None, "")
+        self._preview(None)
         self._show_scrub_state()
 
     @Slot()
