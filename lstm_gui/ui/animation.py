@@ -1,0 +1,263 @@
+"""Animations of the cell for slides: a GIF of stepping through a sequence (or
+of a training run's replay) and one SVG per step, drawn from the real diagram.
+
+The frames are the window's own :class:`~lstm_gui.ui.diagram.scene.DiagramScene`
+rendered offscreen (through :meth:`DiagramScene.render_to`, the same painting
+as File > Export Diagram), scaled to fit exactly ``width x height`` pixels
+with a caption line above it (which sequence, which step, which input).
+What to animate (size and speed rules, the sequence, the frame positions)
+is decided Qt-free in :mod:`lstm_gui.core.animation`; ``lstm-gui animate``
+and File > Export Animation both call :func:`export_animation`.
+
+GIF: Pillow, one palette of 256 colours shared by every frame, chosen from
+the frames themselves without dithering: the diagram's flat colours stay
+flat (no speckle) and a colour never shifts between frames. MP4 is not
+offered: the one pip-installable encoder (imageio-ffmpeg) is a 68 MB download
+(173 MB unpacked), more than the rest of the window's dependencies besides
+PySide6 and torch.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+
+from lstm_gui import __version__
+from lstm_gui.core.animation import (
+    DEFAULT_FPS,
+    DEFAULT_SIZE,
+    AnimatedSequence,
+    FramePosition,
+    check_fps,
+    check_size,
+    frame_caption,
+    frame_duration_ms,
+    frame_positions,
+    sample_rows,
+)
+from lstm_gui.core.cell import CellParams, Trace, run
+from lstm_gui.core.files.io import atomic_write_bytes
+from lstm_gui.core.formatting import format_number
+from lstm_gui.training.history import TrainingHistory
+from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState
+from lstm_gui.ui.theme import diagram_colors
+
+#: The caption band's height as a share of the frame's height (at least 14 px).
+CAPTION_SHARE = 0.07
+#: Frames the shared GIF palette is chosen from (evenly spread): enough to
+#: meet every colour the diagram uses, few enough to stay fast for a replay.
+PALETTE_SAMPLE_FRAMES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One picture of an animation: what the diagram shows and the line above it."""
+
+    state: DiagramState
+    caption: str
+
+
+@dataclass(slots=True)
+class AnimationResult:
+    """What :func:`export_animation` wrote."""
+
+    frame_count: int
+    gif_path: str | None = None
+    svg_paths: list[str] = field(default_factory=list)
+
+
+def step_frames(params: CellParams, sequence: AnimatedSequence) -> Iterator[Frame]:
+    """The start and every step of ``sequence`` with ``params``, one frame
+    per position of :func:`~lstm_gui.core.animation.frame_positions`."""
+    trace = run(params, sequence.inputs, sequence.long0, sequence.short0)
+    for position in frame_positions(len(trace)):
+        yield Frame(_state_at(params, sequence, trace, position), frame_caption(sequence, position))
+
+
+def _state_at(params: CellParams, sequence: AnimatedSequence, trace: Trace, position: FramePosition) -> DiagramState:
+    # Stage is 0 (the whole step) until the scene can show the stages of a step.
+    step = trace[position.step - 1] if position.step >= 1 else None
+    return DiagramState(params=params, long0=sequence.long0, short0=sequence.short0, step=step)
+
+
+def replay_frames(history: TrainingHistory, sequence: AnimatedSequence, max_frames: int | None = None) -> Iterator[Frame]:
+    """A training run's replay: the last step of ``sequence`` with the weights
+    of each sampled epoch of ``history`` (at most ``max_frames`` rows, always
+    the first and the last)."""
+    rows = sample_rows(len(history)) if max_frames is None else sample_rows(len(history), max_frames)
+    last_epoch = history.last_epoch
+    title = sequence.name[:1].upper() + sequence.name[1:]
+    for row in rows:
+        params = CellParams.from_flat([float(v) for v in history.weights[row]])
+        trace = run(params, sequence.inputs, sequence.long0, sequence.short0)
+        epoch = int(history.epochs[row])
+        caption = (
+            f"Training: epoch {epoch} of {last_epoch}, loss {format_number(float(history.loss[row]))} \u2014 "
+            f"{title}, step {len(trace)}: output {format_number(trace.final()[1])}"
+        )
+        yield Frame(_state_at(params, sequence, trace, FramePosition(len(trace))), caption)
+
+
+class FrameRenderer:
+    """Draws frames at exactly ``width x height`` pixels from its own offscreen scene.
+
+    The scene is a real :class:`DiagramScene` in the chosen theme (needs a
+    ``QApplication``: its values are labels); it is never shown.
+    """
+
+    def __init__(
+        self, width: int, height: int, theme: str = "light", show_sums: bool = False, show_names: bool = False
+    ) -> None:
+        self.width, self.height = check_size(width, height)
+        self.colors = diagram_colors(theme)
+        self.scene = DiagramScene(self.colors)
+        self.scene.set_show_sums(show_sums)
+        self.scene.set_show_names(show_names)
+
+    def close(self) -> None:
+        """Free the scene's items now (its labels are widgets)."""
+        self.scene.clear()
+        self.scene.deleteLater()
+
+    def layout(self) -> tuple[QRectF, QRectF]:
+        """(caption band, diagram rectangle): the diagram keeps its proportions,
+        as large as fits under the caption, centred (letterboxed)."""
+        band = max(14.0, round(self.height * CAPTION_SHARE))
+        scene_rect = self.scene.sceneRect()
+        room_w, room_h = float(self.width), self.height - band
+        scale = min(room_w / scene_rect.width(), room_h / scene_rect.height())
+        w, h = scene_rect.width() * scale, scene_rect.height() * scale
+        diagram = QRectF((room_w - w) / 2, band + (room_h - h) / 2, w, h)
+        return QRectF(0, 0, self.width, band), diagram
+
+    def paint(self, painter: QPainter, frame: Frame) -> None:
+        """Paint ``frame`` onto ``painter`` (an image or an SVG) at the renderer's size."""
+        self.scene.show_state(frame.state, flash=False)
+        # The step-0 banner tells a person to press a key: the caption says "start" instead.
+        self.scene.step0_banner.setVisible(False)
+        caption_rect, diagram_rect = self.layout()
+        painter.fillRect(QRectF(0, 0, self.width, self.height), QColor(self.colors.background))
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        font = QFont()
+        font.setPixelSize(max(9, int(caption_rect.height() * 0.55)))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor(self.colors.text))
+        text = painter.fontMetrics().elidedText(frame.caption, Qt.TextElideMode.ElideRight, self.width - 16)
+        painter.drawText(caption_rect.adjusted(8, 0, -8, 0), int(Qt.AlignmentFlag.AlignCenter), text)
+        self.scene.render_to(painter, diagram_rect)
+
+    def image(self, frame: Frame) -> QImage:
+        """``frame`` as an RGB image of exactly the renderer's size."""
+        image = QImage(self.width, self.height, QImage.Format.Format_RGB888)
+        image.fill(QColor(self.colors.background))
+        painter = QPainter(image)
+        try:
+            self.paint(painter, frame)
+        finally:
+            painter.end()
+        return image
+
+    def svg_bytes(self, frame: Frame, title: str) -> bytes:
+        """``frame`` as an SVG document (vectors: sharp on any projector)."""
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        generator = QSvgGenerator()
+        generator.setOutputDevice(buffer)
+        generator.setSize(QSize(self.width, self.height))
+        generator.setViewBox(QRectF(0, 0, self.width, self.height))
+        generator.setTitle(title)
+        generator.setDescription(f"Made with lstm-gui {__version__}")
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError("could not draw the SVG")
+        try:
+            self.paint(painter, frame)
+        finally:
+            painter.end()
+        data = bytes(QByteArray(buffer.data()).data())
+        buffer.close()
+        return data
+
+
+def gif_bytes(images: Sequence[QImage], fps: float = DEFAULT_FPS) -> bytes:
+    """``images`` as a GIF that loops forever, ``fps`` frames a second, with
+    one shared palette (see the module's docstring)."""
+    from PIL import Image  # only when a GIF is written
+
+    if not images:
+        raise ValueError("no frames to write")
+    frames = [_to_pil(image) for image in images]
+    step = max(1, len(frames) // PALETTE_SAMPLE_FRAMES)
+    sample = frames[::step][:PALETTE_SAMPLE_FRAMES]
+    width, height = frames[0].size
+    montage = Image.new("RGB", (width, height * len(sample)))
+    for k, frame in enumerate(sample):
+        montage.paste(frame, (0, k * height))
+    palette = montage.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    indexed = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
+    out = io.BytesIO()
+    indexed[0].save(
+        out,
+        format="GIF",
+        save_all=True,
+        append_images=indexed[1:],
+        duration=frame_duration_ms(fps),
+        loop=0,
+        optimize=False,
+    )
+    return out.getvalue()
+
+
+def _to_pil(image: QImage):  # -> PIL.Image.Image (Pillow is imported lazily)
+    from PIL import Image
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    data = bytes(rgb.constBits())
+    # Rows are padded to 4 bytes: tell Pillow the stride.
+    return Image.frombuffer("RGB", (rgb.width(), rgb.height()), data, "raw", "RGB", rgb.bytesPerLine(), 1)
+
+
+def export_animation(
+    frames: Sequence[Frame] | Iterator[Frame],
+    gif_path: str | os.PathLike[str] | None = None,
+    svg_dir: str | os.PathLike[str] | None = None,
+    size: tuple[int, int] = DEFAULT_SIZE,
+    fps: float = DEFAULT_FPS,
+    theme: str = "light",
+    show_sums: bool = False,
+    title: str = "LSTM cell",
+) -> AnimationResult:
+    """Render ``frames`` at ``size`` and write a GIF to ``gif_path`` and/or
+    ``step_00.svg``, ``step_01.svg``, ... into ``svg_dir`` (created if
+    missing). Every file is written atomically; ``OSError`` if one cannot be.
+    """
+    if gif_path is None and svg_dir is None:
+        raise ValueError("give a GIF path or an SVG folder")
+    fps = check_fps(fps)
+    renderer = FrameRenderer(*size, theme=theme, show_sums=show_sums)
+    try:
+        frame_list = list(frames)
+        result = AnimationResult(len(frame_list))
+        if svg_dir is not None:
+            folder = Path(svg_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            digits = max(2, len(str(len(frame_list) - 1)))
+            for k, frame in enumerate(frame_list):
+                path = folder / f"step_{k:0{digits}d}.svg"
+                atomic_write_bytes(path, renderer.svg_bytes(frame, f"{title} - {frame.caption}"))
+                result.svg_paths.append(str(path))
+        if gif_path is not None:
+            images = [renderer.image(frame) for frame in frame_list]
+            atomic_write_bytes(gif_path, gif_bytes(images, fps))
+            result.gif_path = os.fspath(gif_path)
+        return result
+    finally:
+        renderer.close()
