@@ -248,16 +248,27 @@ def export_animation(
         result = AnimationResult(len(frame_list))
         if svg_dir is not None:
             folder = Path(svg_dir)
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror or str(exc), os.fspath(folder)) from None
             digits = max(2, len(str(len(frame_list) - 1)))
             for k, frame in enumerate(frame_list):
                 path = folder / f"step_{k:0{digits}d}.svg"
-                atomic_write_bytes(path, renderer.svg_bytes(frame, f"{title} - {frame.caption}"))
+                _write(path, renderer.svg_bytes(frame, f"{title} - {frame.caption}"))
                 result.svg_paths.append(str(path))
         if gif_path is not None:
             images = [renderer.image(frame) for frame in frame_list]
-            atomic_write_bytes(gif_path, gif_bytes(images, fps))
+            _write(gif_path, gif_bytes(images, fps))
             result.gif_path = os.fspath(gif_path)
         return result
     finally:
         renderer.close()
+
+
+def _write(path: str | os.PathLike[str], data: bytes) -> None:
+    """Atomically, and a failure names ``path`` (not the temporary file beside it)."""
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), os.fspath(path)) from None
