@@ -3,6 +3,7 @@
 ::
 
     lstm-gui [SESSION | --example NAME]          open the window
+    lstm-gui --install-desktop-entry             add it to the Linux application menu
     lstm-gui trace [SESSION | --example NAME] [--weights ...] [--inputs ...]
                    [--long L] [--short S] [--sequence NAME] [--format table|csv|json]
     lstm-gui trace --list-examples
@@ -26,7 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lstm_gui import __version__
-from lstm_gui.cli import animate, torch_io, trace, train
+from lstm_gui.cli import animate, desktop, torch_io, trace, train
 from lstm_gui.cli.common import (
     DEBUG_ENV,
     EXIT_BAD_INPUT,
@@ -71,7 +72,8 @@ def build_window_parser() -> Parser:
     lines = [f"  {name:<14}{help_text}" for name, (help_text, _) in COMMANDS.items()]
     parser = Parser(
         prog=PROG,
-        usage=f"{PROG} [-h] [--version] [SESSION | --example NAME]\n       {PROG} COMMAND [ARGS...]",
+        usage=f"{PROG} [-h] [--version] [SESSION | --example NAME]\n       {PROG} COMMAND [ARGS...]\n"
+        f"       {PROG} --install-desktop-entry | --uninstall-desktop-entry",
         description="A step-through debugger for one LSTM cell. Without a command, open the "
         "window on a session file, an example, or the 'notebook' example.",
         epilog="commands (see 'lstm-gui COMMAND --help'):\n" + "\n".join(lines),
@@ -80,6 +82,7 @@ def build_window_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     add_session_arguments(parser, overrides=False)
+    desktop.add_flags(parser)
     return parser
 
 
@@ -98,6 +101,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def _run_window(args: argparse.Namespace) -> int:
+    if desktop.wanted(args):
+        return desktop.run(args)
     require_names(args, session="SESSION", example="--example")
     if args.session and args.example:
         raise CliError("give either a session file or --example, not both")
