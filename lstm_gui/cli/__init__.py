@@ -91,7 +91,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     argv = list(argv)
     if argv and argv[0] in COMMANDS:
         parser = build_command_parser(argv[0])
-        args = parser.parse_args(attach_option_values(argv[1:], parser.value_options))
+        # A command with two optional positionals (animate's SESSION and OUT.gif)
+        # needs them gathered from both sides of the options.
+        parse = parser.parse_intermixed_args if getattr(parser, "intermixed", False) else parser.parse_args
+        args = parse(attach_option_values(argv[1:], parser.value_options))
         args.command = argv[0]
         return args
     parser = build_window_parser()

@@ -21,7 +21,6 @@ from lstm_gui.cli.common import (
     check_writable_target,
     parse_number_arg,
     require_names,
-    write_stdout,
 )
 from lstm_gui.core.animation import DEFAULT_FPS, DEFAULT_SIZE, animated_sequence, check_fps, parse_size
 from lstm_gui.core.errors import FieldError
@@ -69,6 +68,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--theme", choices=_THEMES, default="light", help="the diagram's colours (default light)")
     parser.add_argument("--sums", action="store_true", help="write each gate's sum above its block (View > Show Sums)")
     parser.set_defaults(handler=run)
+    # SESSION and OUT.gif may stand on either side of the options (see cli.parse_args).
+    parser.intermixed = True
 
 
 def _paths(args: argparse.Namespace) -> tuple[str | None, str | None]:
@@ -140,5 +141,6 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"wrote {show_path(result.gif_path)}: {result.frame_count} frames, {width}x{height}, {fps:g} fps")
     if result.svg_paths:
         lines.append(f"wrote {len(result.svg_paths)} SVG files to {show_path(str(args.svg_dir))}")
-    write_stdout("".join(line + "\n" for line in lines))
+    # As export-torch does: stdout stays free for data, the report goes to stderr.
+    print("\n".join(lines), file=sys.stderr)
     return 0

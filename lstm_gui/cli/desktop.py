@@ -35,10 +35,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.install_desktop_entry:
             paths = install_desktop_entry(home)
-            lines = [f"wrote {show_path(path)}" for path in paths]
+            lines = [f"wrote {path}" for path in paths]
         else:
             paths = uninstall_desktop_entry(home)
-            lines = [f"removed {show_path(path)}" for path in paths] or [f"nothing to remove under {show_path(home)}"]
+            lines = [f"removed {path}" for path in paths] or [f"nothing to remove under {home}"]
     except OSError as exc:
         raise CliError(f"cannot write {show_path(exc.filename or home)}: {exc.strerror or exc}") from None
     write_stdout("".join(line + "\n" for line in lines))

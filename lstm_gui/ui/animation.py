@@ -24,6 +24,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
@@ -187,28 +188,29 @@ class FrameRenderer:
         return data
 
 
-def gif_bytes(images: Sequence[QImage], fps: float = DEFAULT_FPS) -> bytes:
-    """``images`` as a GIF that loops forever, ``fps`` frames a second, with
-    one shared palette (see the module's docstring)."""
+def gif_palette(frames: Sequence[Any]) -> Any:
+    """One palette of 256 colours for every frame (a Pillow "P" image),
+    chosen without dithering from at most :data:`PALETTE_SAMPLE_FRAMES`
+    frames spread over ``frames`` (Pillow RGB images)."""
     from PIL import Image  # only when a GIF is written
 
-    if not images:
-        raise ValueError("no frames to write")
-    frames = [_to_pil(image) for image in images]
     step = max(1, len(frames) // PALETTE_SAMPLE_FRAMES)
-    sample = frames[::step][:PALETTE_SAMPLE_FRAMES]
-    width, height = frames[0].size
+    sample = list(frames[::step][:PALETTE_SAMPLE_FRAMES])
+    width, height = sample[0].size
     montage = Image.new("RGB", (width, height * len(sample)))
     for k, frame in enumerate(sample):
         montage.paste(frame, (0, k * height))
-    palette = montage.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    indexed = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
+    return montage.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+
+
+def save_gif(indexed: Sequence[Any], fps: float) -> bytes:
+    """Frames already on one palette as a GIF that loops forever, ``fps`` a second."""
     out = io.BytesIO()
     indexed[0].save(
         out,
         format="GIF",
         save_all=True,
-        append_images=indexed[1:],
+        append_images=list(indexed[1:]),
         duration=frame_duration_ms(fps),
         loop=0,
         optimize=False,
@@ -216,13 +218,109 @@ def gif_bytes(images: Sequence[QImage], fps: float = DEFAULT_FPS) -> bytes:
     return out.getvalue()
 
 
-def _to_pil(image: QImage):  # -> PIL.Image.Image (Pillow is imported lazily)
+def gif_bytes(images: Sequence[QImage], fps: float = DEFAULT_FPS) -> bytes:
+    """``images`` as a looping GIF with one shared palette (see the module's docstring)."""
+    from PIL import Image
+
+    if not images:
+        raise ValueError("no frames to write")
+    frames = [to_pil(image) for image in images]
+    palette = gif_palette(frames)
+    return save_gif([frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames], fps)
+
+
+def to_pil(image: QImage) -> Any:
+    """``image`` as a Pillow RGB image (Pillow is imported only when needed)."""
     from PIL import Image
 
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
     data = bytes(rgb.constBits())
     # Rows are padded to 4 bytes: tell Pillow the stride.
     return Image.frombuffer("RGB", (rgb.width(), rgb.height()), data, "raw", "RGB", rgb.bytesPerLine(), 1)
+
+
+class AnimationExport:
+    """One export, in small pieces: each ``next()`` of :meth:`steps` renders,
+    converts or writes a little (one frame, or the final save), so the window
+    can run it between events and show progress; :func:`export_animation`
+    runs it to the end. :attr:`result` holds what was written once done.
+
+    Files are written at the end only (each atomically), so an export that
+    is stopped halfway leaves no GIF and no SVG behind.
+    """
+
+    def __init__(
+        self,
+        frames: Sequence[Frame] | Iterator[Frame],
+        gif_path: str | os.PathLike[str] | None = None,
+        svg_dir: str | os.PathLike[str] | None = None,
+        size: tuple[int, int] = DEFAULT_SIZE,
+        fps: float = DEFAULT_FPS,
+        theme: str = "light",
+        show_sums: bool = False,
+        title: str = "LSTM cell",
+    ) -> None:
+        if gif_path is None and svg_dir is None:
+            raise ValueError("give a GIF path or an SVG folder")
+        self.frames = list(frames)
+        if not self.frames:
+            raise ValueError("no frames to write")
+        self.gif_path = gif_path
+        self.svg_dir = svg_dir
+        self.fps = check_fps(fps)
+        self.title = title
+        self.renderer = FrameRenderer(*size, theme=theme, show_sums=show_sums)
+        self.result: AnimationResult | None = None
+
+    @property
+    def total(self) -> int:
+        """How many pieces :meth:`steps` yields (for a progress bar)."""
+        n = len(self.frames)
+        return (n if self.svg_dir is not None else 0) + (2 * n if self.gif_path is not None else 0) + 1
+
+    def steps(self) -> Iterator[int]:
+        """Do the work; yields the number of pieces done so far."""
+        from PIL import Image
+
+        done = 0
+        svgs: list[tuple[Path, bytes]] = []
+        if self.svg_dir is not None:
+            digits = max(2, len(str(len(self.frames) - 1)))
+            for k, frame in enumerate(self.frames):
+                path = Path(self.svg_dir) / f"step_{k:0{digits}d}.svg"
+                svgs.append((path, self.renderer.svg_bytes(frame, f"{self.title} - {frame.caption}")))
+                done += 1
+                yield done
+        pictures = []
+        indexed = []
+        if self.gif_path is not None:
+            for frame in self.frames:
+                pictures.append(to_pil(self.renderer.image(frame)))
+                done += 1
+                yield done
+            palette = gif_palette(pictures)
+            for picture in pictures:
+                indexed.append(picture.quantize(palette=palette, dither=Image.Dither.NONE))
+                done += 1
+                yield done
+        result = AnimationResult(len(self.frames))
+        if svgs:
+            folder = Path(self.svg_dir)  # type: ignore[arg-type]  # svgs only when svg_dir is set
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror or str(exc), os.fspath(folder)) from None
+            for path, data in svgs:
+                _write(path, data)
+                result.svg_paths.append(str(path))
+        if self.gif_path is not None:
+            _write(self.gif_path, save_gif(indexed, self.fps))
+            result.gif_path = os.fspath(self.gif_path)
+        self.result = result
+        yield done + 1
+
+    def close(self) -> None:
+        self.renderer.close()
 
 
 def export_animation(
@@ -237,33 +335,16 @@ def export_animation(
 ) -> AnimationResult:
     """Render ``frames`` at ``size`` and write a GIF to ``gif_path`` and/or
     ``step_00.svg``, ``step_01.svg``, ... into ``svg_dir`` (created if
-    missing). Every file is written atomically; ``OSError`` if one cannot be.
-    """
-    if gif_path is None and svg_dir is None:
-        raise ValueError("give a GIF path or an SVG folder")
-    fps = check_fps(fps)
-    renderer = FrameRenderer(*size, theme=theme, show_sums=show_sums)
+    missing). Every file is written atomically; ``OSError`` (naming the
+    target) if one cannot be."""
+    job = AnimationExport(frames, gif_path, svg_dir, size, fps, theme, show_sums, title)
     try:
-        frame_list = list(frames)
-        result = AnimationResult(len(frame_list))
-        if svg_dir is not None:
-            folder = Path(svg_dir)
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise OSError(exc.errno, exc.strerror or str(exc), os.fspath(folder)) from None
-            digits = max(2, len(str(len(frame_list) - 1)))
-            for k, frame in enumerate(frame_list):
-                path = folder / f"step_{k:0{digits}d}.svg"
-                _write(path, renderer.svg_bytes(frame, f"{title} - {frame.caption}"))
-                result.svg_paths.append(str(path))
-        if gif_path is not None:
-            images = [renderer.image(frame) for frame in frame_list]
-            _write(gif_path, gif_bytes(images, fps))
-            result.gif_path = os.fspath(gif_path)
-        return result
+        for _ in job.steps():
+            pass
     finally:
-        renderer.close()
+        job.close()
+    assert job.result is not None
+    return job.result
 
 
 def _write(path: str | os.PathLike[str], data: bytes) -> None:
