@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python .ci/screenshots.py [OUT_DIR]
 
-Writes resources/screenshots/*.png (or into OUT_DIR). Settings go to a
+Writes resources/screenshots/*.png and company_b.gif (or into OUT_DIR). Settings go to a
 temporary folder, so a person's own window layout never leaks in.
 """
 
@@ -112,6 +112,14 @@ def main(argv: list[str]) -> int:
     window.set_step(2)
     shot(window, "companies_dark.png")
     window.close()
+
+    # 5. The README's animation: Company B stepped through, as `lstm-gui animate` makes it.
+    from lstm_gui.cli import main as lstm_gui_main
+
+    gif = out / "company_b.gif"
+    argv = ["animate", "--example", "companies", "--sequence", "Company B", "--size", "640x360", str(gif)]
+    if lstm_gui_main(argv) != 0:
+        raise OSError(f"could not write {gif}")
     QApplication.processEvents()
     return 0
 

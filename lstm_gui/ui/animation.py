@@ -88,7 +88,9 @@ def _state_at(params: CellParams, sequence: AnimatedSequence, trace: Trace, posi
     return DiagramState(params=params, long0=sequence.long0, short0=sequence.short0, step=step)
 
 
-def replay_frames(history: TrainingHistory, sequence: AnimatedSequence, max_frames: int | None = None) -> Iterator[Frame]:
+def replay_frames(
+    history: TrainingHistory, sequence: AnimatedSequence, max_frames: int | None = None
+) -> Iterator[Frame]:
     """A training run's replay: the last step of ``sequence`` with the weights
     of each sampled epoch of ``history`` (at most ``max_frames`` rows, always
     the first and the last)."""
