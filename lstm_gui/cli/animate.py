@@ -22,7 +22,14 @@ from lstm_gui.cli.common import (
     parse_number_arg,
     require_names,
 )
-from lstm_gui.core.animation import DEFAULT_FPS, DEFAULT_SIZE, animated_sequence, check_fps, parse_size
+from lstm_gui.core.animation import (
+    DEFAULT_FPS,
+    DEFAULT_SIZE,
+    MAX_REPLAY_FRAMES,
+    animated_sequence,
+    check_fps,
+    parse_size,
+)
 from lstm_gui.core.errors import FieldError
 from lstm_gui.core.formatting import show_path
 
@@ -36,7 +43,7 @@ def add_parser(subparsers: Any) -> None:
         "animate",
         help=HELP,
         usage=f"{PROG} animate [SESSION | --example NAME] [--sequence NAME] [--fps N] [--size WxH] "
-        "[--svg-dir DIR] [OUT.gif]",
+        "[--svg-dir DIR] [--replay] [OUT.gif]",
         description="Draw the cell at the start and after each input of a sequence, the way the\n"
         "window draws it, and write the pictures as a looping GIF (OUT.gif) and/or as one\n"
         "SVG per step (--svg-dir). No window opens. The session is a file, an example or\n"
@@ -67,6 +74,12 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--svg-dir", metavar="DIR", help="also (or only) write step_00.svg, step_01.svg, ... here")
     parser.add_argument("--theme", choices=_THEMES, default="light", help="the diagram's colours (default light)")
     parser.add_argument("--sums", action="store_true", help="write each gate's sum above its block (View > Show Sums)")
+    parser.add_argument(
+        "--replay",
+        action="store_true",
+        help=f"a training replay instead: the sequence's last step with the weights of up to "
+        f"{MAX_REPLAY_FRAMES} epochs of the session's training history",
+    )
     parser.set_defaults(handler=run)
     # SESSION and OUT.gif may stand on either side of the options (see cli.parse_args).
     parser.intermixed = True
@@ -106,13 +119,16 @@ def run(args: argparse.Namespace) -> int:
         sequence = animated_sequence(session, args.sequence, "--sequence")
     except FieldError as exc:
         raise CliError(str(exc)) from None
+    history = session.history
+    if args.replay and (history is None or len(history) < 2):
+        raise CliError("--replay: the session has no training history (train it, then save it, first)")
 
     # Qt only now: the rest of the command line never loads it.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         from PySide6.QtWidgets import QApplication
 
-        from lstm_gui.ui.animation import export_animation, step_frames
+        from lstm_gui.ui.animation import export_animation, replay_frames, step_frames
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph", "PIL"):
             print(f"{PROG}: animate needs {exc.name.split('.')[0]}, which is not installed", file=sys.stderr)
@@ -121,14 +137,15 @@ def run(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([PROG])  # the diagram's values are widgets
     try:
         result = export_animation(
-            step_frames(session.params, sequence),
+            replay_frames(history, sequence)
+            if args.replay and history is not None
+            else step_frames(session.params, sequence),
             gif_path=out,
             svg_dir=args.svg_dir,
             size=size,
             fps=fps,
             theme=args.theme,
             show_sums=args.sums,
-            title=f"LSTM cell - {sequence.name}",
         )
     except OSError as exc:
         where = exc.filename if exc.filename else (out or args.svg_dir)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,7 @@ from lstm_gui.training.history import TrainingHistory
 from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState
 from lstm_gui.ui.theme import diagram_colors
 
+_SVG_SIZE = re.compile(rb'<svg width="[^"]*" height="[^"]*"')
 #: The caption band's height as a share of the frame's height (at least 14 px).
 CAPTION_SHARE = 0.07
 #: Frames the shared GIF palette is chosen from (evenly spread): enough to
@@ -187,7 +189,9 @@ class FrameRenderer:
             painter.end()
         data = bytes(QByteArray(buffer.data()).data())
         buffer.close()
-        return data
+        # Qt writes the size in millimetres at 72 dpi (282.222mm for 800 px), which
+        # other programs read at 90 or 96 dpi: state the pixels, as asked for.
+        return _SVG_SIZE.sub(f'<svg width="{self.width}" height="{self.height}"'.encode(), data, count=1)
 
 
 def gif_palette(frames: Sequence[Any]) -> Any:

@@ -44,6 +44,7 @@ from lstm_gui.core.animation import (
 from lstm_gui.core.errors import FieldError
 from lstm_gui.ui.animation import AnimationExport, Frame, replay_frames, step_frames
 from lstm_gui.ui.stepper import FREE_SOURCE
+from lstm_gui.ui.theme import diagram_colors
 
 #: Sizes offered (any WIDTHxHEIGHT can be typed).
 SIZE_PRESETS = ("640x360", "800x450", "1280x720", "1920x1080")
@@ -95,7 +96,6 @@ class AnimationPanel(QWidget):
         self.error_label = QLabel()
         self.error_label.setObjectName("animation_error")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #d32f2f;")
         self.error_label.hide()
         self.progress = QProgressBar()
         self.progress.setObjectName("animation_progress")
@@ -188,6 +188,8 @@ class AnimationPanel(QWidget):
             self._show_problem("")
 
     def _show_problem(self, text: str) -> None:
+        # The theme's error colour (readable on the dark theme too).
+        self.error_label.setStyleSheet(f"color: {diagram_colors(self._window.theme).error};")
         self.error_label.setText(text)
         self.error_label.setVisible(bool(text))
         self.save_button.setEnabled(not text and self._job is None)
@@ -222,7 +224,6 @@ class AnimationPanel(QWidget):
             fps=self.fps_box.value(),
             theme=window.theme,
             show_sums=window.scene.show_sums(),
-            title=f"LSTM cell - {self.sequence_name()}",
         )
         self._steps = self._job.steps()
         self.progress.setRange(0, self._job.total)

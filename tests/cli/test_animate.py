@@ -55,7 +55,8 @@ def test_svg_dir_writes_one_slide_per_step_with_or_without_the_gif(tmp_path, cap
     names = sorted(p.name for p in slides.iterdir())
     assert names == [f"step_0{k}.svg" for k in range(5)]
     text = (slides / "step_02.svg").read_text()
-    assert "<svg" in text and 'width="800' in text and "Company A" in text
+    assert '<svg width="800" height="450"' in text and 'viewBox="0 0 800 450"' in text
+    assert "<title>LSTM cell - Company A \u2014 step 2 of 4: input 0.5</title>" in text
     assert not list(tmp_path.glob("*.gif"))
 
 
@@ -110,3 +111,18 @@ def test_the_command_line_package_imports_no_qt_until_animate_runs():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_replay_animates_a_saved_training_run_epoch_by_epoch(tmp_path, capsys):
+    trained = tmp_path / "trained.json"
+    args = ["train", "--example", "companies", "--init", "statquest", "--epochs", "300", "--no-progress"]
+    assert main([*args, "--out", str(trained)]) == 0
+    out = tmp_path / "replay.gif"
+    assert main(["animate", str(trained), "--sequence", "Company B", "--replay", "--size", "320x180", str(out)]) == 0
+    frames = _frames(out)
+    assert len(frames) == 100 and len(set(frames)) == 100  # 301 epochs sampled to 100, each different
+
+
+def test_replay_without_a_history_is_refused(tmp_path, capsys):
+    assert main(["animate", "--example", "companies", "--replay", str(tmp_path / "x.gif")]) == 2
+    assert "--replay: the session has no training history" in capsys.readouterr().err
