@@ -45,3 +45,7 @@ MAX_INT_DIGITS = 4300
 
 #: Characters of a refused value echoed in a message (then ``…``).
 QUOTE_CHARS = 40
+
+#: Most points per axis of a loss landscape (``--grid``; 256 x 256 points of
+#: a large dataset already take minutes).
+MAX_LANDSCAPE_GRID = 256
