@@ -77,6 +77,9 @@ def test_clicking_a_point_sets_those_weights_as_one_undo_step(qtbot, make_window
     assert window.session.landscape.x_range == (xs[0], xs[-1])
     _wait_computed(qtbot, view)
     assert view.shown[0] == xs and view.shown[1] == ys
+    # The range field shows the pinned range rounded; leaving it unchanged is no edit.
+    view.x_range_edit.editingFinished.emit()
+    assert window.undo_stack.count() == steps + 1
     assert window.weight_field("forget", "bias").text() != ""  # the diagram shows the new weights
     window.undo_stack.undo()
     assert window.session.params == before_params and window.session.landscape == before_choice

@@ -109,7 +109,7 @@ class LandscapeView(QWidget):
         ):
             controls.addWidget(QLabel(text), row, 0)
             controls.addWidget(box, row, 1)
-            controls.addWidget(QLabel("from, to"), row, 2)
+            controls.addWidget(QLabel("range"), row, 2)
             controls.addWidget(edit, row, 3)
         controls.addWidget(QLabel("grid"), 2, 0)
         controls.addWidget(self.grid_box, 2, 1)
@@ -189,7 +189,7 @@ class LandscapeView(QWidget):
         edit = QLineEdit()
         edit.setObjectName(name)
         edit.setPlaceholderText("current ± 3")
-        edit.setToolTip("Two numbers 'from, to'; empty: the current value ± 3 (follows the weight)")
+        edit.setToolTip("From, to: two numbers ('-1, 2.5'); empty: the current value ± 3 (follows the weight)")
         edit.setMinimumWidth(80)
         return edit
 
@@ -238,6 +238,8 @@ class LandscapeView(QWidget):
         edit = self.x_range_edit if axis == "x" else self.y_range_edit
         text = edit.text().strip()
         where = f"{axis} range"
+        if text == _range_text(getattr(self._session.landscape, f"{axis}_range")):
+            return  # unchanged (the text is rounded; the range keeps its exact ends)
         if not text:
             self._push_choice(**{f"{axis}_range": None})
             return
@@ -247,7 +249,7 @@ class LandscapeView(QWidget):
             self._show_refusal(where, str(exc).split(": ", 1)[-1])
             return
         if len(values) != 2:
-            self._show_refusal(where, f"expected two numbers 'from, to', got {len(values)}")
+            self._show_refusal(where, f"expected two numbers 'from, to' (-1, 2.5), got {len(values)}")
             return
         self._push_choice(**{f"{axis}_range": (values[0], values[1])})
 
