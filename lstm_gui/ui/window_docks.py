@@ -72,7 +72,7 @@ def build_docks(window: Any) -> None:
     )
     window.dock_help.hide()
     # Issue 13: the loss landscape, a tab beside the training column; hidden until asked for.
-    window.landscape_view = LandscapeView(window.adapter, window.undo_stack)
+    window.landscape_view = LandscapeView(window.adapter, window.undo_stack, window.training_panel.is_training)
     window.dock_landscape = add_dock(
         window, "Loss landscape", "landscape_dock", window.landscape_view, Qt.DockWidgetArea.RightDockWidgetArea
     )

@@ -86,13 +86,17 @@ def test_clicking_a_point_sets_those_weights_as_one_undo_step(qtbot, make_window
     assert window.undo_stack.count() == steps + 1 and window.undo_stack.index() == steps
 
 
-def test_a_click_outside_the_map_changes_nothing(qtbot, make_window):
+def test_a_click_outside_the_map_or_while_training_changes_nothing(qtbot, make_window, monkeypatch):
     window = make_window(_companies())
     view = _show_landscape(qtbot, window)
-    xs, _, _ = view.shown
+    xs, ys, _ = view.shown
     steps = window.undo_stack.count()
     assert not view.set_point(xs[-1] + 10, 0.0)
     assert window.undo_stack.count() == steps
+    monkeypatch.setattr(view, "_is_training", lambda: True)
+    assert not view.set_point(xs[1], ys[1])
+    assert window.undo_stack.count() == steps
+    assert view.message.text().startswith("Training is running")
 
 
 def test_choosing_no_y_weight_draws_a_curve_and_is_an_undo_step(qtbot, make_window):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -74,12 +75,20 @@ class LandscapeView(QWidget):
 
     computed = Signal()
 
-    def __init__(self, adapter: SessionAdapter, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        adapter: SessionAdapter,
+        undo_stack: QUndoStack,
+        is_training: Callable[[], bool] = lambda: False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("landscape_view")
         self._adapter = adapter
         self._session = adapter.session
         self._undo_stack = undo_stack
+        #: While a run trains, its result will replace the weights: a click would be lost.
+        self._is_training = is_training
         self._job: LandscapeJob | None = None
         self._budget = 64
         self._shown_level = 0
@@ -415,6 +424,9 @@ class LandscapeView(QWidget):
         """Set the weights at the grid point nearest ``(x, y)`` (a curve: ``x``
         only), as one undo step; ``False`` if outside the landscape shown."""
         if self.shown is None:
+            return False
+        if self._is_training():
+            self.message.setText("Training is running: its result will set the weights; click again when it ends.")
             return False
         xs, ys, _ = self.shown
         choice = self._session.landscape
