@@ -83,6 +83,23 @@ def main(argv: list[str]) -> int:
     if not window.dock_training.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     print(f"wrote {path}")
+    # The loss landscape after that run: the training path down into the valley.
+    from lstm_gui.core.landscape import LandscapeChoice
+
+    window.session.set_landscape(
+        LandscapeChoice(x="candidate.w_short", y="output.w_short", x_range=(-2.0, 3.0), y_range=(1.5, 5.5), grid=96)
+    )
+    window.action_view_landscape.trigger()
+    deadline = time.monotonic() + 60
+    while window.landscape_view.is_computing() and time.monotonic() < deadline:
+        app.processEvents()
+    for _ in range(10):
+        app.processEvents()
+    path = out / "landscape.png"
+    if not window.dock_landscape.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path}")
+    window.dock_landscape.hide()
     window.action_show_sums.trigger()
     window.undo_stack.setClean()
     window.close()

@@ -13,8 +13,12 @@
     lstm-gui animate [SESSION | --example NAME] [--sequence NAME] [--fps N] [--size WxH]
                      [--svg-dir DIR] [OUT.gif]
 
+    lstm-gui landscape [SESSION | --example NAME] --x NAME [--y NAME] [--x-range LO,HI]
+                       [--y-range LO,HI] [--grid N] [--format json|csv]
+
 One module per command (:mod:`~lstm_gui.cli.trace`, :mod:`~lstm_gui.cli.train`,
-:mod:`~lstm_gui.cli.torch_io`, :mod:`~lstm_gui.cli.animate`) over :mod:`~lstm_gui.cli.common`. Bad input
+:mod:`~lstm_gui.cli.torch_io`, :mod:`~lstm_gui.cli.animate`, :mod:`~lstm_gui.cli.landscape`)
+over :mod:`~lstm_gui.cli.common`. Bad input
 gives exit status 2 and one line on stderr, never a traceback.
 """
 
@@ -27,7 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lstm_gui import __version__
-from lstm_gui.cli import animate, desktop, torch_io, trace, train
+from lstm_gui.cli import animate, desktop, landscape, torch_io, trace, train
 from lstm_gui.cli.common import (
     DEBUG_ENV,
     EXIT_BAD_INPUT,
@@ -53,6 +57,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Any], None]]] = {
     "import-torch": (torch_io.IMPORT_HELP, torch_io.add_parsers),
     "train": (train.HELP, train.add_parser),
     "animate": (animate.HELP, animate.add_parser),
+    "landscape": (landscape.HELP, landscape.add_parser),
 }
 
 

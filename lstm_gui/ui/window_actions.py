@@ -243,6 +243,12 @@ def build_view_actions(window: Any) -> None:
     window.action_view_training.setShortcut(QKeySequence("Ctrl+Shift+T"))
     window.action_view_training.setToolTip("Show or hide the training panel beside the diagram (Ctrl+Shift+T)")
     window.addAction(window.action_view_training)
+    window.action_view_landscape = window.dock_landscape.toggleViewAction()
+    window.action_view_landscape.setObjectName("action_view_landscape")
+    window.action_view_landscape.setText("Loss &Landscape")
+    window.action_view_landscape.setToolTip("Show the dataset loss over one or two weights; click it to set them")
+    # Shown as a tab beside the training column: bring it to the front.
+    window.action_view_landscape.triggered.connect(lambda shown: shown and window.dock_landscape.raise_())
     window.action_show_sums = make_action(
         window,
         "Show &Sums",
@@ -350,6 +356,7 @@ def build_menus(window: Any) -> None:
     view_menu.addAction(window.action_show_names)
     view_menu.addSeparator()
     view_menu.addAction(window.action_view_training)
+    view_menu.addAction(window.action_view_landscape)
     for dock in (window.dock_trace, window.dock_plot):
         view_menu.addAction(dock.toggleViewAction())
     view_menu.addAction(window.action_reset_layout)
