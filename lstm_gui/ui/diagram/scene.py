@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 
 from lstm_gui.core.cell import CellParams, StepTrace
 from lstm_gui.core.formatting import format_number
+from lstm_gui.core.preferences import animation_ms
 from lstm_gui.core.vocabulary import (
     GATE_ACTIVATION,
     GATE_CAPTIONS,
@@ -268,6 +269,8 @@ class DiagramScene(QGraphicsScene):
         self._flash.setInterval(FLASH_TICK_MS)
         self._flash.timeout.connect(self._on_flash_tick)
         self._flash_ticks_left = 0
+        #: Ticks of one flash at the chosen animation speed (Preferences).
+        self._flash_ticks = FLASH_MS // FLASH_TICK_MS
         self._state: DiagramState | None = None
         self._build()
         self.apply_colors(colors)
@@ -910,7 +913,7 @@ class DiagramScene(QGraphicsScene):
                 note.set_text(f"was {was}", x, y, align)
             note.setVisible(show_note)
             self._flash_ring[label].setVisible(True)
-        self._flash_ticks_left = FLASH_MS // FLASH_TICK_MS
+        self._flash_ticks_left = self._flash_ticks
         self._set_flash_opacity(1.0)
         if not running:
             self._flash.start()
@@ -925,7 +928,7 @@ class DiagramScene(QGraphicsScene):
     def _on_flash_tick(self) -> None:
         self._flash_ticks_left -= 1
         if self._flash_ticks_left > 0:
-            self._set_flash_opacity(self._flash_ticks_left / (FLASH_MS // FLASH_TICK_MS))
+            self._set_flash_opacity(self._flash_ticks_left / self._flash_ticks)
             return
         self._flash.stop()
         for label in self._flashing:
@@ -933,6 +936,14 @@ class DiagramScene(QGraphicsScene):
             self._flash_note[label][0].setVisible(False)
         self._flashing.clear()
         self._was.clear()
+
+    def set_animation_speed(self, speed: float) -> None:
+        """Flash changed values for :data:`FLASH_MS` divided by ``speed`` (Preferences)."""
+        self._flash_ticks = max(1, animation_ms(FLASH_MS, speed) // FLASH_TICK_MS)
+
+    def flash_ms(self) -> int:
+        """How long a changed value flashes now (ms)."""
+        return self._flash_ticks * FLASH_TICK_MS
 
     def clear(self) -> None:
         """Remove every item (the window does on close): the flash stops first."""
