@@ -11,7 +11,8 @@ The parts live beside it: ``window_actions`` (actions, toolbars, menus),
 ``window_docks`` (the docks and their layout), ``file_actions`` (New, Open,
 Save, exports, the PyTorch import), ``window_settings`` (what the window
 remembers between runs), ``edit_recorder`` (a person's edits as undo
-commands), ``widget_lookup`` and ``help_text``.
+commands), ``window_preferences`` (Preferences, Keyboard Shortcuts, About,
+the theme following the system), ``widget_lookup`` and ``help_text``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QIcon, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDockWidget,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -102,6 +104,8 @@ class MainWindow(QMainWindow):
     # window_preferences (issue 14's native feel)
     preferences: Preferences
     system_theme: str
+    dock_preferences: QDockWidget
+    dock_shortcuts: QDockWidget
 
     def __init__(self, session: Session | None = None, path: str | None = None) -> None:
         super().__init__()

@@ -100,7 +100,9 @@ class PreferencesPanel(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("&Decimals shown:", decimals_row)
+        decimals_label = QLabel("&Decimals shown:")
+        decimals_label.setBuddy(self.decimals)  # a row of two widgets: name the one Alt+D focuses
+        form.addRow(decimals_label, decimals_row)
         form.addRow("&Animation speed:", self.animation_speed)
         form.addRow("&Plot updates:", self.plot_rate)
         form.addRow("Block &colours:", self.fill_map)

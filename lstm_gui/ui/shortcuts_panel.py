@@ -133,21 +133,25 @@ class ShortcutsPanel(QWidget):
     def refresh(self) -> None:
         """Read the actions again (their texts change, e.g. Run and Pause)."""
         self.tree.clear()
-        groups: dict[str, QTreeWidgetItem] = {}
+        #: Each menu's branch and its rows, in the order shown.
+        self._groups: list[tuple[QTreeWidgetItem, list[QTreeWidgetItem]]] = []
+        branches: dict[str, tuple[QTreeWidgetItem, list[QTreeWidgetItem]]] = {}
         for row in shortcut_rows(self._window):
-            group = groups.get(row.group)
-            if group is None:
+            if row.group not in branches:
                 group = QTreeWidgetItem(self.tree, [row.group])
                 group.setFirstColumnSpanned(True)
                 font = group.font(0)
                 font.setBold(True)
                 group.setFont(0, font)
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                groups[row.group] = group
-            item = QTreeWidgetItem(group, [row.text, row.keys])
+                branches[row.group] = (group, [])
+                self._groups.append(branches[row.group])
+            parent, items = branches[row.group]
+            item = QTreeWidgetItem(parent, [row.text, row.keys])
             tip = row.action.statusTip() or row.action.toolTip()
             if tip:
                 item.setToolTip(0, tip)
+            items.append(item)
         self.tree.expandAll()
         self._on_filter_changed(self.filter.text())
 
@@ -155,12 +159,10 @@ class ShortcutsPanel(QWidget):
     def _on_filter_changed(self, text: str) -> None:
         """Rows whose action, keys or menu contain every word typed (any case)."""
         words = text.lower().split()
-        for g in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(g)
+        for group, items in self._groups:
             group_text = group.text(0).lower()
             shown = 0
-            for r in range(group.childCount()):
-                item = group.child(r)
+            for item in items:
                 haystack = f"{group_text} {item.text(0).lower()} {item.text(1).lower()}"
                 match = all(word in haystack for word in words)
                 item.setHidden(not match)
@@ -169,13 +171,10 @@ class ShortcutsPanel(QWidget):
 
     def visible_rows(self) -> list[tuple[str, str, str]]:
         """(group, action, keys) of the rows the filter leaves shown."""
-        rows = []
-        for g in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(g)
-            if group.isHidden():
-                continue
-            for r in range(group.childCount()):
-                item = group.child(r)
-                if not item.isHidden():
-                    rows.append((group.text(0), item.text(0), item.text(1)))
-        return rows
+        return [
+            (group.text(0), item.text(0), item.text(1))
+            for group, items in self._groups
+            if not group.isHidden()
+            for item in items
+            if not item.isHidden()
+        ]

@@ -9,6 +9,7 @@ data and not undo steps: they are stored in QSettings as they change.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -61,10 +62,8 @@ def disconnect_scheme(window: Any) -> None:
     """The window closes: stop listening to the desktop's scheme."""
     app = QGuiApplication.instance()
     if isinstance(app, QGuiApplication):
-        try:
+        with contextlib.suppress(RuntimeError, TypeError):  # not connected
             app.styleHints().colorSchemeChanged.disconnect(window._on_color_scheme_changed)
-        except (RuntimeError, TypeError):  # not connected
-            pass
 
 
 def on_color_scheme_changed(window: Any, scheme: Qt.ColorScheme) -> None:

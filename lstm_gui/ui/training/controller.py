@@ -20,11 +20,11 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy
 
 from lstm_gui.core.cell import CellParams
+from lstm_gui.core.preferences import plot_interval_ms
 from lstm_gui.core.session import Session
 from lstm_gui.training.child import TrainJob
 from lstm_gui.training.config import TrainConfig, start_params
 from lstm_gui.training.history import TrainingHistory
-from lstm_gui.core.preferences import plot_interval_ms
 from lstm_gui.training.run import Progress, TrainResult
 from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.commands import training_command
