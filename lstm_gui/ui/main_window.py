@@ -49,6 +49,7 @@ from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
 from lstm_gui.ui.document import Document
 from lstm_gui.ui.edit_recorder import EditRecorder
 from lstm_gui.ui.exports import export_png, export_svg, export_torch, export_trace_csv
+from lstm_gui.ui.preferences_panel import PreferencesPanel
 from lstm_gui.ui.recovery import RecoveryKeeper
 from lstm_gui.ui.settings import app_settings, theme_choice
 from lstm_gui.ui.stepper import Stepper
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
     preferences: Preferences
     system_theme: str
     dock_preferences: QDockWidget
+    preferences_panel: PreferencesPanel
     dock_shortcuts: QDockWidget
 
     def __init__(self, session: Session | None = None, path: str | None = None) -> None:
@@ -493,7 +495,8 @@ class MainWindow(QMainWindow):
 
     def show_preferences(self) -> None:
         """The Preferences panel, floating beside the window, never modal."""
-        window_preferences.show_dock(self, self.dock_preferences, 400, 300)
+        height = self.preferences_panel.sizeHint().height() + 40  # its title bar
+        window_preferences.show_dock(self, self.dock_preferences, 400, height)
 
     def show_keyboard_shortcuts(self) -> None:
         """Every action with a shortcut, grouped by menu, in a floating panel."""
