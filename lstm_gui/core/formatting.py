@@ -11,12 +11,34 @@ from collections.abc import Sequence
 from lstm_gui.core.cell import TRACE_FIELDS, Trace
 from lstm_gui.core.limits import QUOTE_CHARS
 
-#: Decimals shown for gate values and memories on the diagram and in tables.
+#: Decimals shown for gate values and memories on the diagram and in tables
+#: (the command line's, and the window's until a person chooses otherwise).
 DISPLAY_DECIMALS = 4
 
+# The decimals every value label shows. The one owner of that choice: the
+# window sets it from the person's preferences (and redraws); every caller of
+# format_number without explicit decimals follows it, so no widget keeps a
+# copy that could drift. The command line never sets it.
+_display_decimals = DISPLAY_DECIMALS
 
-def format_number(value: float, decimals: int = DISPLAY_DECIMALS) -> str:
-    """The float64 ``value`` rounded for display (``-0.0000`` shows as ``0.0000``)."""
+
+def display_decimals() -> int:
+    """The decimals value labels show now (:data:`DISPLAY_DECIMALS` unless set)."""
+    return _display_decimals
+
+
+def set_display_decimals(decimals: int) -> None:
+    """Show ``decimals`` decimals wherever no caller asks for a number of its own
+    (the window's Preferences; checked by ``core.preferences.validate_decimals``)."""
+    global _display_decimals
+    _display_decimals = int(decimals)
+
+
+def format_number(value: float, decimals: int | None = None) -> str:
+    """The float64 ``value`` rounded for display (``-0.0000`` shows as ``0.0000``),
+    to ``decimals`` or else :func:`display_decimals`."""
+    if decimals is None:
+        decimals = _display_decimals
     text = f"{value:.{decimals}f}"
     if text.startswith("-") and float(text) == 0.0:
         text = text[1:]
@@ -93,8 +115,10 @@ TRACE_TABLE_COLUMNS: tuple[str, ...] = (
 _FIXED_LIMIT = 1e9
 
 
-def format_cell(value: float, decimals: int = DISPLAY_DECIMALS) -> str:
+def format_cell(value: float, decimals: int | None = None) -> str:
     """:func:`format_number` for a table cell: huge values in exponent form."""
+    if decimals is None:
+        decimals = _display_decimals
     if not math.isfinite(value):
         return str(value)
     if abs(value) >= _FIXED_LIMIT:
