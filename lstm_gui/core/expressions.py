@@ -63,15 +63,36 @@ KEYWORDS: frozenset[str] = frozenset({"and", "or", "not"})
 _TOKEN_CHARS = 30
 
 
+#: ``loss_ago_N``: in training, the loss N epochs earlier in the same run
+#: (1 <= N <= MAX_LOSS_LAG); before the run's epoch N it is not known, which
+#: counts as a math error. It makes "the loss stopped improving" expressible.
+LOSS_AGO_PREFIX = "loss_ago_"
+MAX_LOSS_LAG = 100_000
+_LOSS_AGO = re.compile(re.escape(LOSS_AGO_PREFIX) + r"[1-9][0-9]*")
+
+
+class TrainingNames(tuple[str, ...]):
+    """The names of a training condition: the listed ones, and also (for
+    ``in``) every ``loss_ago_N`` with 1 <= N <= :data:`MAX_LOSS_LAG`."""
+
+    __slots__ = ()
+
+    def __contains__(self, name: object) -> bool:
+        if isinstance(name, str) and _LOSS_AGO.fullmatch(name):
+            return int(name[len(LOSS_AGO_PREFIX) :]) <= MAX_LOSS_LAG
+        return tuple.__contains__(self, name)
+
+
 def training_names(dataset_size: int) -> tuple[str, ...]:
     """The names a training condition may use, for a dataset of
     ``dataset_size`` sequences: ``epoch``, ``loss``, each weight by its
     notebook name (``wlr1`` ... ``bo1``) and as ``gate.role``
-    (``forget.w_short``), and each sequence's output ``out_0``, ``out_1``, ...
+    (``forget.w_short``), each sequence's output ``out_0``, ``out_1``, ...;
+    and (accepted by ``in``, not listed) ``loss_ago_N``.
     """
     dotted = tuple(f"{gate}.{role}" for gate, role in NOTEBOOK_NAMES.values())
     outputs = tuple(f"out_{k}" for k in range(max(0, dataset_size)))
-    return ("epoch", "loss", *NOTEBOOK_NAMES, *dotted, *outputs)
+    return TrainingNames(("epoch", "loss", *NOTEBOOK_NAMES, *dotted, *outputs))
 
 
 def suggest(name: str, names: Collection[str]) -> str | None:
