@@ -6,7 +6,8 @@ traces and per epoch in training.
    column, against the straightforward way (a dict of names per step and
    the compiled expression's ``evaluate``) and against the time to compute
    the trace itself.
-2. Training with a stop condition that never holds against the same run
+2. Refusing hostile text (``__import__(...)``, 10 kB, 10,000 parentheses).
+3. Training with a stop condition that never holds against the same run
    without one (the cost of checking every epoch: snapshots of the engine
    and a column scan per chunk), StatQuest's 5000-epoch run.
 """
@@ -21,6 +22,7 @@ from lstm_gui.core.cell import NOTEBOOK_PARAMS
 from lstm_gui.core.cell import run as run_trace
 from lstm_gui.core.dataset import COMPANIES
 from lstm_gui.core.debugging import BREAKPOINT_PRESETS, compile_trace_expression, first_break, step_env, watch_column
+from lstm_gui.core.expressions import ExpressionError
 from lstm_gui.training.config import STATQUEST_PARAMS, TrainConfig
 from lstm_gui.training.run import TrainingRun
 
@@ -55,6 +57,28 @@ def run(repeats: int) -> list[str]:
 
     naive_seconds, _ = _median(per_step, max(1, repeats // 2))
 
+    hostile = [
+        "__import__('os').system('echo hacked')",
+        "().__class__",
+        "9**9**9",
+        "x" * 10_000,
+        "(" * 10_000 + "x" + ")" * 10_000,
+        "(" * 99 + "x" + ")" * 99,
+        "(" * 101 + "x" + ")" * 101,
+        "-" * 120 + "x",
+    ]
+
+    def refuse_all() -> int:
+        refused = 0
+        for text in hostile:
+            try:
+                compile_trace_expression(text)
+            except ExpressionError:
+                refused += 1
+        return refused
+
+    hostile_seconds, refused = _median(refuse_all, repeats)
+
     config = TrainConfig(epochs=5000)
     plain_seconds, plain = _median(lambda: TrainingRun(STATQUEST_PARAMS, COMPANIES, config).run(), repeats)
     checked_seconds, checked = _median(
@@ -70,6 +94,8 @@ def run(repeats: int) -> list[str]:
         f"first_break, 'a gate saturates' preset + that condition: {preset_seconds * 1000:.1f} ms",
         f"watch column 'output * tanh(long)': {watch_seconds * 1000:.1f} ms"
         f" ({watch_seconds / trace_seconds:.2f}x the trace itself)",
+        f"{len(hostile)} hostile or extreme texts ({refused} refused, the deepest allowed one compiled):"
+        f" {hostile_seconds * 1000:.1f} ms in all",
         f"StatQuest's 5000-epoch run: {plain_seconds * 1000:.0f} ms plain, {checked_seconds * 1000:.0f} ms"
         f" with a stop condition checked every epoch ({checked_seconds / plain_seconds:.2f}x); same weights: {same}",
     ]
