@@ -18,6 +18,7 @@ from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
 from lstm_gui.core.dataset import COMPANIES, DatasetItem, check_dataset
 from lstm_gui.core.errors import check_count, finite_number
 from lstm_gui.core.events import Signal
+from lstm_gui.core.landscape import LandscapeChoice
 from lstm_gui.core.limits import MAX_INPUT_STEPS
 from lstm_gui.core.vocabulary import PARAM_KEYS
 from lstm_gui.training.config import TrainConfig
@@ -34,6 +35,7 @@ class SessionEvents:
         "dataset_changed",
         "training_config_changed",
         "history_changed",
+        "landscape_changed",
     )
 
     def __init__(self) -> None:
@@ -44,6 +46,7 @@ class SessionEvents:
         self.dataset_changed: Signal[tuple[DatasetItem, ...]] = Signal("dataset_changed")
         self.training_config_changed: Signal[TrainConfig] = Signal("training_config_changed")
         self.history_changed: Signal[TrainingHistory | None] = Signal("history_changed")
+        self.landscape_changed: Signal[LandscapeChoice] = Signal("landscape_changed")
 
 
 class Session:
@@ -64,6 +67,7 @@ class Session:
         history: TrainingHistory | None = None,
         name: str = "",
         description: str = "",
+        landscape: LandscapeChoice | None = None,
     ) -> None:
         self.events = SessionEvents()
         self._params = self._check_params(params)
@@ -73,6 +77,7 @@ class Session:
         check_dataset(self._dataset)
         self._training = training if training is not None else TrainConfig()
         self._history = history
+        self._landscape = landscape if landscape is not None else LandscapeChoice()
         #: A display name for an unsaved session (e.g. the example's name).
         self.name = name
         #: Free text saved with the session (what it shows, where it came from).
@@ -171,6 +176,16 @@ class Session:
             self._history = history
             self.events.history_changed.emit(history)
 
+    @property
+    def landscape(self) -> LandscapeChoice:
+        """What the loss landscape shows (weights, ranges, grid)."""
+        return self._landscape
+
+    def set_landscape(self, choice: LandscapeChoice) -> None:
+        if choice != self._landscape:
+            self._landscape = choice
+            self.events.landscape_changed.emit(choice)
+
     def update_from(self, other: Session) -> None:
         """Take over every value of ``other`` (e.g. a file just opened),
         announcing only what changed; ``events`` keeps its connections."""
@@ -180,6 +195,7 @@ class Session:
         self.set_dataset(other.dataset)
         self.set_training(other.training)
         self.set_history(other.history)
+        self.set_landscape(other.landscape)
         self.name = other.name
         self.description = other.description
 

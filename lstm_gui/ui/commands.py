@@ -19,6 +19,7 @@ from PySide6.QtGui import QUndoCommand
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.dataset import DatasetItem
 from lstm_gui.core.formatting import format_full
+from lstm_gui.core.landscape import LandscapeChoice
 from lstm_gui.core.session import Session
 from lstm_gui.core.vocabulary import GATE_WORDS, ROLE_WORDS
 from lstm_gui.training.config import TrainConfig
@@ -151,3 +152,22 @@ def training_command(
     before: TrainingState = (session.params, session.history, session.training)
     after: TrainingState = (params, history, config)
     return SetValueCommand("Training", apply, before, after)
+
+
+def landscape_command(session: Session, choice: LandscapeChoice) -> SetValueCommand:
+    """New choices for the loss landscape (weights, ranges, grid): one undo step."""
+    return SetValueCommand("Change loss landscape", session.set_landscape, session.landscape, choice)
+
+
+def landscape_point_command(session: Session, params: CellParams, choice: LandscapeChoice) -> SetValueCommand:
+    """A point clicked on the loss landscape: its weights, and the ranges
+    pinned where they were shown (otherwise a range that follows the current
+    value would move the picture under the pointer); one undo step."""
+
+    def apply(state: tuple[CellParams, LandscapeChoice]) -> None:
+        session.set_params(state[0])
+        session.set_landscape(state[1])
+
+    return SetValueCommand(
+        "Set weights from the loss landscape", apply, (session.params, session.landscape), (params, choice)
+    )

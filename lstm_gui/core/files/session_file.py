@@ -12,7 +12,11 @@ Layout (``format_version`` 1)::
       "memories": {"long": 2.0, "short": 1.0}, initial memories
       "dataset": [{"name": "Company A", "inputs": [0, 0.5, 0.25, 1], "target": 0}],
       "training": {...TrainConfig fields...},
-      "history": {...}                         (optional, TrainingHistory)
+      "history": {...},                        (optional, TrainingHistory)
+      "landscape": {"x": "forget.bias", "y": "input.bias",
+                    "x_range": null, "y_range": [-1, 3], "grid": 64}
+                                               (optional, version 4; y null: a curve,
+                                               a range null: the current value +- 3)
     }
 
 Numbers are written with ``repr`` precision, so save -> load gives back exactly
@@ -38,6 +42,7 @@ from lstm_gui.core.dataset import DatasetItem, check_dataset, check_dataset_size
 from lstm_gui.core.errors import FieldError, check_count, finite_number, text_value
 from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
 from lstm_gui.core.formatting import quote_value
+from lstm_gui.core.landscape import DEFAULT_GRID, LandscapeChoice
 from lstm_gui.core.limits import MAX_INPUT_STEPS
 from lstm_gui.core.resources import example_text, list_examples
 from lstm_gui.core.session import Session
@@ -49,10 +54,12 @@ from lstm_gui.training.history import TrainingHistory
 #: smaller one still loads. 1: the first format. 2: a saved history that was
 #: thinned may hold ``loss_min``/``loss_max`` (the exact loss envelope of the
 #: epochs each kept row stands for); version 1 files simply have none.
-FORMAT_VERSION = 2
+#: 4: the loss landscape's choices (``landscape``); older files have none.
+#: (3 is another branch's new key; the numbers are reconciled when both land.)
+FORMAT_VERSION = 4
 
 _REQUIRED_KEYS = ("format_version", "weights", "inputs", "memories")
-_OPTIONAL_KEYS = ("name", "description", "dataset", "training", "history")
+_OPTIONAL_KEYS = ("name", "description", "dataset", "training", "history", "landscape")
 _TRAINING_KEYS = tuple(field.name for field in dataclasses.fields(TrainConfig))
 
 
@@ -276,6 +283,8 @@ def session_to_dict(session: Session) -> dict[str, Any]:
     data["training"] = session.training.to_json_dict()
     if session.history is not None and len(session.history):
         data["history"] = session.history.to_json_dict()
+    if session.landscape != LandscapeChoice():
+        data["landscape"] = session.landscape.to_json_dict()
     return data
 
 
@@ -332,7 +341,31 @@ def _session_from_dict(data: Any) -> Session:
     if data.get("history") is not None:
         with _at("history"):
             session.set_history(TrainingHistory.from_json_dict(data["history"], where=""))
+    if "landscape" in data:
+        session.set_landscape(landscape_from_dict(data["landscape"]))
     return session
+
+
+def landscape_from_dict(data: Any, where: str = "landscape") -> LandscapeChoice:
+    """Validate a ``landscape`` object (see :meth:`LandscapeChoice.to_json_dict`)."""
+    entry = _object(data, where, ("x",), ("y", "x_range", "y_range", "grid"))
+    x = _string(entry["x"], f"{where}.x")
+    y = None if entry.get("y") is None else _string(entry["y"], f"{where}.y")
+    ranges: dict[str, tuple[float, float] | None] = {}
+    for key in ("x_range", "y_range"):
+        value = entry.get(key)
+        if value is None:
+            ranges[key] = None
+            continue
+        numbers = _number_list(value, f"{where}.{key}", limit=2)
+        if len(numbers) != 2:
+            raise SessionFileError(f"expected two numbers [low, high], got {len(numbers)}", f"{where}.{key}")
+        ranges[key] = (numbers[0], numbers[1])
+    grid = entry.get("grid", DEFAULT_GRID)
+    if isinstance(grid, bool) or not isinstance(grid, int):
+        raise SessionFileError(f"expected a whole number, got {_describe(grid)}", f"{where}.grid")
+    with _at(where):
+        return LandscapeChoice(x=x, y=y, x_range=ranges["x_range"], y_range=ranges["y_range"], grid=grid)
 
 
 # -- text and files ----------------------------------------------------------------
