@@ -6,9 +6,10 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from lstm_gui.core.cell import TRACE_FIELDS, Trace
+from lstm_gui.core.cell import TRACE_FIELDS
+from lstm_gui.core.cells import CellTrace
 from lstm_gui.core.limits import QUOTE_CHARS
 
 #: Decimals shown for gate values and memories on the diagram and in tables.
@@ -102,18 +103,30 @@ def format_cell(value: float, decimals: int = DISPLAY_DECIMALS) -> str:
     return format_number(value, decimals)
 
 
+def format_scientific(value: float, decimals: int = 3) -> str:
+    """Exponent form with ``decimals`` digits after the point (``-1.234e-05``):
+    for gradients, whose vanishing a fixed-point column would round to 0."""
+    if not math.isfinite(value):
+        return str(value)
+    # + 0.0 turns -0.0 (a zero input times a negative gradient) into 0.0.
+    return f"{value + 0.0:.{decimals}e}"
+
+
 def trace_table_text(
-    trace: Trace,
+    trace: CellTrace,
     columns: Sequence[str] = TRACE_TABLE_COLUMNS,
     header_lines: Sequence[str] = (),
     decimals: int = DISPLAY_DECIMALS,
+    format_value: Callable[[float, int], str] = format_cell,
 ) -> str:
     """An aligned plain-text table, one row per step (numbers rounded).
 
     ``header_lines`` are printed first, each prefixed with ``# `` so that the
     table stays easy to read back with tools that skip comments.
+    ``format_value(value, decimals)`` writes each number (gradients, which
+    span many orders of magnitude, use :func:`format_scientific`).
     """
-    cells = [[str(v) if name == "step" else format_cell(v, decimals) for v in trace.column(name)] for name in columns]
+    cells = [[str(v) if name == "step" else format_value(v, decimals) for v in trace.column(name)] for name in columns]
     widths = [max([len(name)] + [len(text) for text in column]) for name, column in zip(columns, cells)]
     lines = [f"# {line}" for line in header_lines]
     lines.append("  ".join(name.rjust(w) for name, w in zip(columns, widths)).rstrip())
@@ -122,7 +135,7 @@ def trace_table_text(
     return "\n".join(lines) + "\n"
 
 
-def trace_csv_text(trace: Trace, columns: Sequence[str] | None = None) -> str:
+def trace_csv_text(trace: CellTrace, columns: Sequence[str] | None = None) -> str:
     """CSV with a header row; numbers at full precision (they read back exactly)."""
     columns = TRACE_FIELDS if columns is None else tuple(columns)
     out = io.StringIO()
@@ -136,31 +149,32 @@ def trace_csv_text(trace: Trace, columns: Sequence[str] | None = None) -> str:
     return out.getvalue()
 
 
-def trace_json_data(trace: Trace) -> list[dict[str, float | int | None]]:
-    """One object per step with every :data:`~lstm_gui.core.cell.TRACE_FIELDS` key.
+def trace_json_data(trace: CellTrace, columns: Sequence[str] = TRACE_FIELDS) -> list[dict[str, float | int | None]]:
+    """One object per step with every key of ``columns`` (the LSTM's
+    :data:`~lstm_gui.core.cell.TRACE_FIELDS`, or another cell's ``trace_keys``).
 
     A non-finite value (only possible when the weights times the inputs
     overflow) becomes ``None`` (JSON ``null``): JSON has no NaN.
     """
-    data = {name: trace.column(name) for name in TRACE_FIELDS}
+    data = {name: trace.column(name) for name in columns}
     steps = []
     for row in range(len(trace)):
         record: dict[str, float | int | None] = {}
-        for name in TRACE_FIELDS:
+        for name in columns:
             value = data[name][row]
             record[name] = value if name == "step" or math.isfinite(value) else None
         steps.append(record)
     return steps
 
 
-def trace_json_text(trace: Trace) -> str:
+def trace_json_text(trace: CellTrace, columns: Sequence[str] = TRACE_FIELDS) -> str:
     """:func:`trace_json_data` as JSON text (exact numbers), one step per line.
 
     One compact object per line keeps a 100,000-step trace fast to write and
     easy to read with line tools; it is still one JSON list.
     """
     encode = json.JSONEncoder(allow_nan=False).encode
-    rows = [encode(record) for record in trace_json_data(trace)]
+    rows = [encode(record) for record in trace_json_data(trace, columns)]
     if not rows:
         return "[]\n"
     return "[\n  " + ",\n  ".join(rows) + "\n]\n"
