@@ -375,6 +375,17 @@ def _lstm_forward_backward(w: Sequence[float], xs: Sequence[float], target: floa
     return result.output
 
 
+def _lstm_output(w: Sequence[float], xs: Sequence[float]) -> float:
+    return run_cell("lstm", w, xs).column("short")[-1]
+
+
+#: Per cell: (weights, inputs) -> final output, from memories 0.
+OUTPUT: dict[str, Callable[[Sequence[float], Sequence[float]], float]] = {
+    "lstm": _lstm_output,
+    "rnn": rnn_output,
+    "gru": gru_output,
+}
+
 #: Per cell: (weights, inputs, target, grad to add to) -> final output, from memories 0.
 FORWARD_BACKWARD: dict[str, Callable[[Sequence[float], Sequence[float], float, list[float]], float]] = {
     "lstm": _lstm_forward_backward,

@@ -1,4 +1,4 @@
-"""``lstm-gui grad`` and ``trace --cell``: the gradients and traces of the three cells."""
+"""``lstm-gui grad``, ``trace --cell`` and ``train --cell``: the three cells from the command line."""
 
 from __future__ import annotations
 
@@ -156,3 +156,50 @@ def test_grad_is_listed_in_the_command_help(capsys):
     assert code == 0 and "grad" in out
     code, out, _ = run_cli(capsys, "grad", "--help")
     assert code == 0 and "--cell" in out and "--target" in out
+
+
+@pytest.mark.parametrize(("cell", "engine"), [("rnn", "fast"), ("gru", "fast"), ("gru", "torch")])
+def test_train_cell_returns_the_weights_in_that_cells_order(capsys, cell, engine):
+    argv = ["train", "--example", "companies", "--cell", cell, "--lr", "0.05", "--epochs", "40", "--engine", engine]
+    code, out, err = run_cli(capsys, *argv, "--no-progress")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["cell"] == cell and data["status"] == "finished" and data["epochs"] == 40
+    assert data["weight_keys"] == list(CELLS[cell].param_names)
+    assert len(data["weights"]) == CELLS[cell].param_count
+    assert data["start_weights"] == list(CELLS[cell].default_params)
+    assert data["sequences"] == ["Company A", "Company B"] and len(data["outputs"]) == 2
+
+
+def test_train_cell_engines_agree_from_the_same_random_start(capsys):
+    results = []
+    for engine in ("fast", "torch"):
+        argv = ["train", "--example", "companies", "--cell", "gru", "--init", "random:5", "--epochs", "20"]
+        code, out, _ = run_cli(capsys, *argv, "--lr", "0.05", "--engine", engine, "--no-progress")
+        assert code == 0
+        results.append(json.loads(out))
+    fast, reference = results
+    assert fast["start_weights"] == reference["start_weights"] == list(CELLS["gru"].random_params(5))
+    for a, b in zip(fast["weights"], reference["weights"]):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_train_cell_table_names_the_cell_and_its_weights(capsys):
+    argv = ["train", "--example", "companies", "--cell", "rnn", "--weights", "0.5,1,0", "--epochs", "5"]
+    code, out, _ = run_cli(capsys, *argv, "--format", "table", "--no-progress")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("cell: plain RNN; status: finished after 5 epochs")
+    assert [line.split()[0] for line in lines[-3:]] == ["w_short", "w_input", "bias"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--cell", "rnn", "--init", "statquest"], "--init: statquest is StatQuest's LSTM start; the plain RNN starts"),
+        (["--cell", "gru", "--out", "trained.json"], "--out: a session keeps the LSTM's weights only"),
+        (["--cell", "rnn", "--weights", "1,2"], "the plain RNN takes 3 comma-separated numbers"),
+    ],
+)
+def test_bad_train_cell_flags_are_refused(capsys, argv, message):
+    assert_refused(capsys, "train", "--example", "companies", *argv, message=message)
