@@ -1,4 +1,5 @@
-"""The flags ``trace``, ``grad`` and ``train`` share to pick a cell and a sequence.
+"""The flags ``trace``, ``grad`` and ``train`` share to pick a cell and a
+sequence, and ``trace --cell rnn|gru``.
 
 ``--cell lstm|rnn|gru`` chooses the cell (:data:`lstm_gui.core.cells.CELLS`);
 ``--weights`` then takes that cell's numbers in its order, and ``--long`` is
@@ -10,12 +11,29 @@ training) instead of the session's input sequence.
 from __future__ import annotations
 
 import argparse
+import math
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lstm_gui.cli.common import CliError, base_session_from_args, parse_number_list_arg
-from lstm_gui.core.cells import CELL_KINDS, CELLS, CellKind
-from lstm_gui.core.formatting import format_number, quote_value
+from lstm_gui.cli.common import (
+    PROG,
+    CliError,
+    base_session_from_args,
+    describe_source,
+    parse_number_list_arg,
+    write_stdout,
+)
+from lstm_gui.core.cells import CELL_KINDS, CELLS, CellKind, CellTrace, final_short
+from lstm_gui.core.formatting import (
+    columns_csv_text,
+    columns_json_text,
+    columns_table_text,
+    format_cell,
+    format_number,
+    quote_value,
+)
 from lstm_gui.core.session import Session
 
 
@@ -113,3 +131,41 @@ def memories_line(kind: CellKind, chosen: ChosenInputs) -> str:
     if kind.has_long:
         return f"initial memories: long {format_number(chosen.long0)}, short {format_number(chosen.short0)}"
     return f"initial memory: short {format_number(chosen.short0)} (the {kind.title} has no long-term memory)"
+
+
+def header_lines(args: argparse.Namespace, kind: CellKind, chosen: ChosenInputs) -> list[str]:
+    """The table's first lines: the cell, where its weights and inputs come from, the memories."""
+    weights_from = "--weights" if args.weights is not None else describe_source(args)
+    if not kind.has_long and args.weights is None:
+        weights_from = f"the {kind.title}'s default start"
+    steps = len(chosen.inputs)
+    return [
+        f"cell: {kind.title}; weights: {weights_from}; inputs: {chosen.what}, {steps} step{'s' if steps != 1 else ''}",
+        memories_line(kind, chosen),
+    ]
+
+
+def trace_columns(trace: CellTrace, keys: Sequence[str]) -> list[tuple[str, Sequence[float]]]:
+    """A cell's trace as (name, values) columns (``step`` counts from 1)."""
+    return [(key, trace.column(key)) for key in keys]
+
+
+def print_cell_trace(args: argparse.Namespace) -> int:
+    """``trace --cell rnn|gru``: every column of that cell's trace, step by step."""
+    session, kind, params = session_and_cell(args)
+    chosen = chosen_inputs(args, session, kind)
+    trace = kind.run(params, chosen.inputs, chosen.long0, chosen.short0)
+    columns = trace_columns(trace, kind.trace_keys)
+    if args.format == "json":
+        text = columns_json_text(columns)
+    elif args.format == "csv":
+        text = columns_csv_text(columns)
+    else:
+        texts = [
+            (name, [str(int(v)) if name == "step" else format_cell(v) for v in values]) for name, values in columns
+        ]
+        text = columns_table_text(texts, header_lines(args, kind, chosen))
+    write_stdout(text)
+    if not math.isfinite(final_short(trace)):
+        print(f"{PROG}: warning: the values overflowed (weights times inputs too large)", file=sys.stderr)
+    return 0

@@ -6,18 +6,19 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from lstm_gui.cli.cell_args import (
     add_cell_argument,
     add_sequence_argument,
     chosen_inputs,
-    memories_line,
+    header_lines,
     session_and_cell,
 )
-from lstm_gui.cli.common import PROG, CliError, add_session_arguments, describe_source, parse_number_arg, write_stdout
-from lstm_gui.core.cells import CellKind, ColumnTrace
-from lstm_gui.core.formatting import format_number, format_scientific, trace_csv_text, trace_table_text
+from lstm_gui.cli.common import PROG, CliError, add_session_arguments, parse_number_arg, write_stdout
+from lstm_gui.core.cells import CellKind
+from lstm_gui.core.formatting import columns_csv_text, columns_table_text, format_number, format_scientific
 from lstm_gui.core.gradients import Gradients, gradients
 
 HELP = "the loss of a sequence and its exact gradients through time"
@@ -73,22 +74,20 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = gradients_json_text(gradients_json_data(kind, params, result))
     elif args.format == "csv":
-        text = trace_csv_text(*_per_step_columns(kind, result))
+        text = columns_csv_text(_per_step_columns(kind, result))
     else:
-        weights_from = "--weights" if args.weights is not None else describe_source(args)
-        if not kind.has_long and args.weights is None:
-            weights_from = f"the {kind.title}'s default start"
-        steps = len(chosen.inputs)
         header = [
-            f"cell: {kind.title}; weights: {weights_from}; inputs: {chosen.what}, {steps} step{'s' if steps != 1 else ''}",
-            memories_line(kind, chosen),
+            *header_lines(args, kind, chosen),
             f"output {format_number(result.output)}, target {format_number(target)}, "
             f"loss (output - target)^2 = {format_scientific(result.loss, 6)}",
             "per step t: d loss / d memory after step t, then each weight's gradient summed from the last "
             "step back to t",
         ]
-        table, columns = _per_step_columns(kind, result)
-        text = trace_table_text(table, columns, header, decimals=3, format_value=format_scientific)
+        texts = [
+            (name, [str(int(v)) if name == "step" else format_scientific(v) for v in values])
+            for name, values in _per_step_columns(kind, result)
+        ]
+        text = columns_table_text(texts, header)
     write_stdout(text)
     if not math.isfinite(result.loss) or not all(math.isfinite(v) for v in result.weights_grad):
         print(f"{PROG}: warning: the values overflowed (weights times inputs too large)", file=sys.stderr)
@@ -125,12 +124,14 @@ def gradients_json_text(data: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(f"  {encode(key)}: {encode(value)}" for key, value in data.items()) + "\n}\n"
 
 
-def _per_step_columns(kind: CellKind, result: Gradients) -> tuple[ColumnTrace, tuple[str, ...]]:
-    """The per-step rows as a column trace (so the trace table and CSV writers print them)."""
-    columns: dict[str, list[float]] = {"short_grad": list(result.short_grad)}
+def _per_step_columns(kind: CellKind, result: Gradients) -> list[tuple[str, Sequence[float]]]:
+    """Per step t: the memory gradients, then each weight's gradient summed from the last step back to t."""
+    columns: list[tuple[str, Sequence[float]]] = [
+        ("step", range(1, result.steps + 1)),
+        ("short_grad", result.short_grad),
+    ]
     if result.long_grad is not None:
-        columns["long_grad"] = list(result.long_grad)
+        columns.append(("long_grad", result.long_grad))
     for k, name in enumerate(kind.param_names):
-        columns[name] = result.weights_grad_from[:, k].tolist()
-    keys = ("step", *columns)
-    return ColumnTrace(keys, columns, result.steps), keys
+        columns.append((name, result.weights_grad_from[:, k].tolist()))
+    return columns

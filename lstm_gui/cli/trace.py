@@ -7,19 +7,22 @@ import math
 import sys
 from typing import Any
 
-from lstm_gui.cli.cell_args import (
-    add_cell_argument,
-    add_sequence_argument,
-    chosen_inputs,
-    memories_line,
-    session_and_cell,
+from lstm_gui.cli.cell_args import add_cell_argument, print_cell_trace
+from lstm_gui.cli.common import (
+    PROG,
+    CliError,
+    add_session_arguments,
+    base_session_from_args,
+    describe_source,
+    write_stdout,
 )
-from lstm_gui.cli.common import PROG, add_session_arguments, describe_source, write_stdout
 from lstm_gui.core.cell import TRACE_FIELDS
-from lstm_gui.core.cells import final_short
+from lstm_gui.core.cell import run as run_cell
 from lstm_gui.core.files.session_file import load_example
 from lstm_gui.core.formatting import (
     TRACE_TABLE_COLUMNS,
+    format_number,
+    quote_value,
     trace_csv_text,
     trace_json_text,
     trace_table_text,
@@ -44,13 +47,17 @@ def add_parser(subparsers: Any) -> None:
         "  lstm-gui trace --weights 2.7,1.63,1.62,2,1.65,0.62,1.41,0.94,-0.32,4.38,-0.19,0.59 \\\n"
         "                 --inputs 1 --long 2 --short 1 --format json\n"
         "  lstm-gui trace --example companies --sequence 'Company A'\n"
-        "  lstm-gui trace my_session.json --inputs -1,0.5\n"
-        "  lstm-gui trace --cell gru --weights 1,1,0.5,1,-1,0,1,1.5,0,0 --inputs 1,0,0",
+        "  lstm-gui trace my_session.json --inputs -1,0.5",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_session_arguments(parser)
-    add_sequence_argument(parser)
     add_cell_argument(parser)
+    parser.add_argument(
+        "--sequence",
+        metavar="NAME",
+        help="trace a sequence of the session's dataset instead of its input sequence "
+        "(from memories 0, as in training, unless --long/--short are given)",
+    )
     parser.add_argument(
         "--format", choices=_FORMATS, default="table", help="table (rounded, default), csv or json (exact numbers)"
     )
@@ -68,28 +75,46 @@ def run(args: argparse.Namespace) -> int:
     if args.list_examples:
         write_stdout(_examples_listing())
         return 0
-    session, kind, params = session_and_cell(args)
-    chosen = chosen_inputs(args, session, kind)
-    trace = kind.run(params, chosen.inputs, chosen.long0, chosen.short0)
-    # The LSTM keeps its narrow default table; the other cells are narrow enough to show whole.
-    columns = (TRACE_FIELDS if args.wide else TRACE_TABLE_COLUMNS) if kind.has_long else kind.trace_keys
+    if args.cell != "lstm":
+        return print_cell_trace(args)
+    session = base_session_from_args(args)
+    inputs = session.inputs
+    long0, short0 = session.long0, session.short0
+    what = "--inputs" if args.inputs is not None else "the session's input sequence"
+    if args.sequence is not None:
+        if args.inputs is not None:
+            raise CliError("give either --inputs or --sequence, not both")
+        items = [item for item in session.dataset if item.name == args.sequence]
+        if not items:
+            names = ", ".join(quote_value(item.name) for item in session.dataset[:5]) or "none"
+            more = f" and {len(session.dataset) - 5} more" if len(session.dataset) > 5 else ""
+            raise CliError(
+                f"--sequence: no dataset sequence named {quote_value(args.sequence)}; available: {names}{more}"
+            )
+        inputs = items[0].inputs
+        what = f"dataset sequence {quote_value(args.sequence)} (target {format_number(items[0].target)})"
+        # Dataset sequences start from memories 0 (as in training) unless told otherwise.
+        long0 = 0.0 if args.long is None else long0
+        short0 = 0.0 if args.short is None else short0
+    if not inputs:
+        raise CliError("the input sequence is empty: give at least one number with --inputs")
+
+    trace = run_cell(session.params, inputs, long0, short0)
     if args.format == "json":
-        text = trace_json_text(trace, kind.trace_keys)
+        text = trace_json_text(trace)
     elif args.format == "csv":
-        text = trace_csv_text(trace, kind.trace_keys)
+        text = trace_csv_text(trace)
     else:
         weights_from = "--weights" if args.weights is not None else describe_source(args)
-        if not kind.has_long and args.weights is None:
-            weights_from = f"the {kind.title}'s default start"
-        cell = "" if kind.has_long else f"cell: {kind.title}; "
-        steps = len(chosen.inputs)
         header = [
-            f"{cell}weights: {weights_from}; inputs: {chosen.what}, {steps} step{'s' if steps != 1 else ''}",
-            memories_line(kind, chosen),
+            f"weights: {weights_from}; inputs: {what}, {len(inputs)} step{'s' if len(inputs) != 1 else ''}",
+            f"initial memories: long {format_number(long0)}, short {format_number(short0)}",
         ]
+        columns = TRACE_FIELDS if args.wide else TRACE_TABLE_COLUMNS
         text = trace_table_text(trace, columns, header)
     write_stdout(text)
-    if not math.isfinite(final_short(trace)) or (kind.has_long and not math.isfinite(trace.column("long")[-1])):
+    final_long, final_short = trace.final()
+    if not (math.isfinite(final_long) and math.isfinite(final_short)):
         print(f"{PROG}: warning: the values overflowed (weights times inputs too large)", file=sys.stderr)
     return 0
 

@@ -19,7 +19,7 @@ import math
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import IO, Any, Protocol, TypeVar
+from typing import IO, Any
 
 from lstm_gui.cli.cell_args import add_cell_argument, session_and_cell
 from lstm_gui.cli.common import (
@@ -235,35 +235,6 @@ def _table(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-class _Ended(Protocol):
-    @property
-    def status(self) -> str: ...
-
-    @property
-    def message(self) -> str: ...
-
-
-_Result = TypeVar("_Result", bound=_Ended)
-
-
-def _train_reporting(
-    args: argparse.Namespace, train: Callable[[Callable[[Progress], None] | None], _Result]
-) -> _Result | int:
-    """Run ``train`` (given the progress printer, or ``None`` without
-    ``--progress`` and a terminal); its result, or the exit status if it was
-    interrupted or diverged (said on stderr)."""
-    show = args.progress if args.progress is not None else sys.stderr.isatty()
-    try:
-        result = train(_progress_printer(sys.stderr) if show else None)
-    except KeyboardInterrupt:
-        print("lstm-gui train: interrupted; nothing written", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    if result.status == DIVERGED:
-        print(f"lstm-gui train: {result.message}; nothing written", file=sys.stderr)
-        return EXIT_DIVERGED
-    return result
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``lstm-gui train``; returns the exit status (0, or 3 if diverged).
 
@@ -287,9 +258,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         history = history.copy()
     training_run = TrainingRun(start, dataset, config, history)
-    result = _train_reporting(args, lambda show: training_run.run(show, interval=0.1))
-    if isinstance(result, int):
-        return result
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    try:
+        result = training_run.run(_progress_printer(sys.stderr) if show else None, interval=0.1)
+    except KeyboardInterrupt:
+        print("lstm-gui train: interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if result.status == DIVERGED:
+        print(f"lstm-gui train: {result.message}; nothing written", file=sys.stderr)
+        return EXIT_DIVERGED
     data = result_dict(result, config, dataset, start)
     if args.out is not None:
         session.set_params(result.params)
@@ -323,9 +300,17 @@ def _run_other_cell(args: argparse.Namespace) -> int:
         start = cell_start_weights(kind.name, config, current)
     except FieldError as exc:
         raise CliError(f"{FLAG_OF_FIELD.get(exc.where, exc.where)}: {exc.reason}") from None
-    result = _train_reporting(args, lambda show: train_cell(kind.name, start, dataset, config, show, 0.1))
-    if isinstance(result, int):
-        return result
+    # The same reporting as the LSTM's run above (kept apart from it so that
+    # the LSTM's path is unchanged).
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    try:
+        result = train_cell(kind.name, start, dataset, config, _progress_printer(sys.stderr) if show else None, 0.1)
+    except KeyboardInterrupt:
+        print("lstm-gui train: interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if result.status == DIVERGED:
+        print(f"lstm-gui train: {result.message}; nothing written", file=sys.stderr)
+        return EXIT_DIVERGED
     data = cell_result_dict(result, config, dataset, start)
     if args.format == "json":
         write_stdout(json.dumps(data, indent=2) + "\n")

@@ -6,10 +6,9 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from lstm_gui.core.cell import TRACE_FIELDS
-from lstm_gui.core.cells import CellTrace
+from lstm_gui.core.cell import TRACE_FIELDS, Trace
 from lstm_gui.core.limits import QUOTE_CHARS
 
 #: Decimals shown for gate values and memories on the diagram and in tables.
@@ -72,6 +71,62 @@ def show_path(path: object) -> str:
     return shown[0] + "…" + shown[1:]
 
 
+# -- columns of any cell's values as text (issue 13: the RNN, the GRU, gradients) --
+
+
+def format_scientific(value: float, decimals: int = 3) -> str:
+    """Exponent form with ``decimals`` digits after the point (``-1.234e-05``):
+    for gradients, which a fixed-point column would round to 0 as they vanish."""
+    if not math.isfinite(value):
+        return str(value)
+    # + 0.0 turns -0.0 (a zero input times a negative gradient) into 0.0.
+    return f"{value + 0.0:.{decimals}e}"
+
+
+def columns_table_text(columns: Sequence[tuple[str, Sequence[str]]], header_lines: Sequence[str] = ()) -> str:
+    """An aligned plain-text table of already formatted columns (name, texts),
+    with ``# `` header lines, as :func:`trace_table_text` lays out a trace."""
+    widths = [max([len(name)] + [len(text) for text in texts]) for name, texts in columns]
+    lines = [f"# {line}" for line in header_lines]
+    lines.append("  ".join(name.rjust(w) for (name, _), w in zip(columns, widths)).rstrip())
+    rows = min((len(texts) for _, texts in columns), default=0)
+    for row in range(rows):
+        lines.append("  ".join(texts[row].rjust(w) for (_, texts), w in zip(columns, widths)))
+    return "\n".join(lines) + "\n"
+
+
+def columns_csv_text(columns: Sequence[tuple[str, Sequence[float]]]) -> str:
+    """CSV of numeric columns (``step`` as integers) at full precision."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([name for name, _ in columns])
+    rows = min((len(values) for _, values in columns), default=0)
+    for row in range(rows):
+        writer.writerow(
+            [str(int(values[row])) if name == "step" else format_full(values[row]) for name, values in columns]
+        )
+    return out.getvalue()
+
+
+def columns_json_text(columns: Sequence[tuple[str, Sequence[float]]]) -> str:
+    """A JSON list with one compact object per step, one per line, like
+    :func:`trace_json_text`; a non-finite value becomes ``null``."""
+    encode = json.JSONEncoder(allow_nan=False).encode
+    rows = min((len(values) for _, values in columns), default=0)
+    records = [
+        encode(
+            {
+                name: int(values[row]) if name == "step" else (values[row] if math.isfinite(values[row]) else None)
+                for name, values in columns
+            }
+        )
+        for row in range(rows)
+    ]
+    if not records:
+        return "[]\n"
+    return "[\n  " + ",\n  ".join(records) + "\n]\n"
+
+
 # -- a whole trace as text (command line, copy and export) ----------------------
 
 #: The columns a person reads first: the memories before, each gate, the
@@ -103,30 +158,18 @@ def format_cell(value: float, decimals: int = DISPLAY_DECIMALS) -> str:
     return format_number(value, decimals)
 
 
-def format_scientific(value: float, decimals: int = 3) -> str:
-    """Exponent form with ``decimals`` digits after the point (``-1.234e-05``):
-    for gradients, whose vanishing a fixed-point column would round to 0."""
-    if not math.isfinite(value):
-        return str(value)
-    # + 0.0 turns -0.0 (a zero input times a negative gradient) into 0.0.
-    return f"{value + 0.0:.{decimals}e}"
-
-
 def trace_table_text(
-    trace: CellTrace,
+    trace: Trace,
     columns: Sequence[str] = TRACE_TABLE_COLUMNS,
     header_lines: Sequence[str] = (),
     decimals: int = DISPLAY_DECIMALS,
-    format_value: Callable[[float, int], str] = format_cell,
 ) -> str:
     """An aligned plain-text table, one row per step (numbers rounded).
 
     ``header_lines`` are printed first, each prefixed with ``# `` so that the
     table stays easy to read back with tools that skip comments.
-    ``format_value(value, decimals)`` writes each number (gradients, which
-    span many orders of magnitude, use :func:`format_scientific`).
     """
-    cells = [[str(v) if name == "step" else format_value(v, decimals) for v in trace.column(name)] for name in columns]
+    cells = [[str(v) if name == "step" else format_cell(v, decimals) for v in trace.column(name)] for name in columns]
     widths = [max([len(name)] + [len(text) for text in column]) for name, column in zip(columns, cells)]
     lines = [f"# {line}" for line in header_lines]
     lines.append("  ".join(name.rjust(w) for name, w in zip(columns, widths)).rstrip())
@@ -135,7 +178,7 @@ def trace_table_text(
     return "\n".join(lines) + "\n"
 
 
-def trace_csv_text(trace: CellTrace, columns: Sequence[str] | None = None) -> str:
+def trace_csv_text(trace: Trace, columns: Sequence[str] | None = None) -> str:
     """CSV with a header row; numbers at full precision (they read back exactly)."""
     columns = TRACE_FIELDS if columns is None else tuple(columns)
     out = io.StringIO()
@@ -149,32 +192,31 @@ def trace_csv_text(trace: CellTrace, columns: Sequence[str] | None = None) -> st
     return out.getvalue()
 
 
-def trace_json_data(trace: CellTrace, columns: Sequence[str] = TRACE_FIELDS) -> list[dict[str, float | int | None]]:
-    """One object per step with every key of ``columns`` (the LSTM's
-    :data:`~lstm_gui.core.cell.TRACE_FIELDS`, or another cell's ``trace_keys``).
+def trace_json_data(trace: Trace) -> list[dict[str, float | int | None]]:
+    """One object per step with every :data:`~lstm_gui.core.cell.TRACE_FIELDS` key.
 
     A non-finite value (only possible when the weights times the inputs
     overflow) becomes ``None`` (JSON ``null``): JSON has no NaN.
     """
-    data = {name: trace.column(name) for name in columns}
+    data = {name: trace.column(name) for name in TRACE_FIELDS}
     steps = []
     for row in range(len(trace)):
         record: dict[str, float | int | None] = {}
-        for name in columns:
+        for name in TRACE_FIELDS:
             value = data[name][row]
             record[name] = value if name == "step" or math.isfinite(value) else None
         steps.append(record)
     return steps
 
 
-def trace_json_text(trace: CellTrace, columns: Sequence[str] = TRACE_FIELDS) -> str:
+def trace_json_text(trace: Trace) -> str:
     """:func:`trace_json_data` as JSON text (exact numbers), one step per line.
 
     One compact object per line keeps a 100,000-step trace fast to write and
     easy to read with line tools; it is still one JSON list.
     """
     encode = json.JSONEncoder(allow_nan=False).encode
-    rows = [encode(record) for record in trace_json_data(trace, columns)]
+    rows = [encode(record) for record in trace_json_data(trace)]
     if not rows:
         return "[]\n"
     return "[\n  " + ",\n  ".join(rows) + "\n]\n"

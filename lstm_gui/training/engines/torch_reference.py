@@ -121,7 +121,7 @@ class TorchEngine:
             self.param.copy_(torch.tensor(list(values), dtype=torch.float64))
 
     def set_weights(self, values: Sequence[float]) -> None:
-        """Replace the weights in place; the optimizer's state is kept."""
+        """Replace the 12 weights in place; the optimizer's state is kept."""
         self.weights = values
 
     def evaluate(self) -> tuple[float, list[float]]:
