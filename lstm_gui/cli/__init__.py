@@ -6,10 +6,10 @@
     lstm-gui trace [SESSION | --example NAME] [--weights ...] [--inputs ...]
                    [--long L] [--short S] [--sequence NAME] [--format table|csv|json]
     lstm-gui trace --list-examples
+    lstm-gui grad [SESSION | --example NAME] [--cell lstm|rnn|gru] [--target T] ...
     lstm-gui export-torch [SESSION | --example NAME] OUT.pt
     lstm-gui import-torch IN.pt OUT.json [--example NAME | --base SESSION]
     lstm-gui train ...
-    lstm-gui grad [SESSION | --example NAME] [--cell lstm|rnn|gru] [--target T] ...
 
 One module per command (:mod:`~lstm_gui.cli.trace`, :mod:`~lstm_gui.cli.train`,
 :mod:`~lstm_gui.cli.torch_io`) over :mod:`~lstm_gui.cli.common`. Bad input
@@ -47,10 +47,10 @@ __all__ = ["CliError", "attach_option_values", "build_command_parser", "main", "
 #: Each command: its one-line help and the function that adds its parser.
 COMMANDS: dict[str, tuple[str, Callable[[Any], None]]] = {
     "trace": (trace.HELP, trace.add_parser),
+    "grad": (grad.HELP, grad.add_parser),
     "export-torch": (torch_io.EXPORT_HELP, torch_io.add_parsers),
     "import-torch": (torch_io.IMPORT_HELP, torch_io.add_parsers),
     "train": (train.HELP, train.add_parser),
-    "grad": (grad.HELP, grad.add_parser),
 }
 
 
