@@ -100,3 +100,20 @@ def test_random_params_draw_weights_and_leave_biases_zero():
     assert params == CELLS["gru"].random_params(3)
     assert [params[k] for k in (2, 5, 8, 9)] == [0.0] * 4
     assert all(params[k] != 0.0 for k in (0, 1, 3, 4, 6, 7))
+
+
+def test_column_writers_print_any_cells_trace_as_table_csv_and_json():
+    from lstm_gui.core.formatting import columns_csv_text, columns_json_text, columns_table_text, format_scientific
+
+    trace = run_cell("rnn", (0.5, 1.0, 0.0), [1.0, 0.0])
+    columns = [(key, trace.column(key)) for key in CELLS["rnn"].trace_keys]
+    csv_lines = columns_csv_text(columns).splitlines()
+    assert csv_lines[0] == "step,x,short_prev,short_pre,short"
+    assert csv_lines[1] == f"1,1.0,0.0,1.0,{math.tanh(1.0)!r}"
+    assert columns_json_text(columns).splitlines()[1] == (
+        f'  {{"step": 1, "x": 1.0, "short_prev": 0.0, "short_pre": 1.0, "short": {math.tanh(1.0)!r}}},'
+    )
+    table = columns_table_text([("step", ["1", "10"]), ("grad", ["-1.0e-20", "2.0e+00"])], ["a header"])
+    assert table.splitlines() == ["# a header", "step      grad", "   1  -1.0e-20", "  10   2.0e+00"]
+    assert format_scientific(-0.0) == "0.000e+00" and format_scientific(float("nan")) == "nan"
+    assert columns_json_text([("step", [1]), ("x", [float("inf")])]) == '[\n  {"step": 1, "x": null}\n]\n'
