@@ -259,8 +259,116 @@ def gradients(
 
 # -- per sequence, for training: output and weight gradient only --------------
 #
-# Written out inline per cell (no calls per step), like the training engine's
-# LSTM pass, because training runs them millions of times.
+# Each cell's step is written out inline again here (and in the forward passes
+# of core.cells and core.cell, with their columns) on purpose: a shared
+# per-step function would cost a call per step, and the fast training engine
+# runs these millions of times.
+
+
+def lstm_output(w: Sequence[float], xs: Sequence[float]) -> float:
+    """The final short-term memory of one sequence from memories 0."""
+    fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = w
+    exp, tanh = _exp, _tanh
+    c = h = 0.0
+    for x in xs:
+        z = fs * h + fx * x + fb
+        if z >= 0.0:
+            f = 1.0 / (1.0 + exp(-z))
+        else:
+            e = exp(z)
+            f = e / (1.0 + e)
+        z = is_ * h + ix * x + ib
+        if z >= 0.0:
+            i = 1.0 / (1.0 + exp(-z))
+        else:
+            e = exp(z)
+            i = e / (1.0 + e)
+        z = os_ * h + ox * x + ob
+        if z >= 0.0:
+            o = 1.0 / (1.0 + exp(-z))
+        else:
+            e = exp(z)
+            o = e / (1.0 + e)
+        c = f * c + i * tanh(gs * h + gx * x + gb)
+        h = o * tanh(c)
+    return h
+
+
+def lstm_forward_backward(w: Sequence[float], xs: Sequence[float], target: float, grad: list[float]) -> float:
+    """Add d(loss)/d(weights) of one sequence to ``grad``; return its output.
+
+    ``loss = (h_T - target)^2``. The forward pass records per step what the
+    backward pass needs (input, previous memories, the four gates and
+    tanh(long)); the backward pass walks it in reverse.
+    """
+    fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = w
+    exp, tanh = _exp, _tanh
+    # Per step: input, previous long and short, the four gates, tanh(long).
+    tape: list[tuple[float, float, float, float, float, float, float, float]] = []
+    push = tape.append
+    c = h = 0.0
+    for x in xs:
+        z = fs * h + fx * x + fb
+        if z >= 0.0:
+            f = 1.0 / (1.0 + exp(-z))
+        else:
+            e = exp(z)
+            f = e / (1.0 + e)
+        z = is_ * h + ix * x + ib
+        if z >= 0.0:
+            i = 1.0 / (1.0 + exp(-z))
+        else:
+            e = exp(z)
+            i = e / (1.0 + e)
+        z = os_ * h + ox * x + ob
+        if z >= 0.0:
+            o = 1.0 / (1.0 + exp(-z))
+        else:
+            e = exp(z)
+            o = e / (1.0 + e)
+        g = tanh(gs * h + gx * x + gb)
+        long = f * c + i * g
+        tc = tanh(long)
+        push((x, c, h, f, i, g, o, tc))
+        c = long
+        h = o * tc
+    output = h
+    d_short = 2.0 * (h - target)
+    d_long = 0.0
+    gfs = gfx = gfb = gis = gix = gib = ggs = ggx = ggb = gos = gox = gob = 0.0
+    for x, c_prev, h_prev, f, i, g, o, tc in reversed(tape):
+        d_long += d_short * o * (1.0 - tc * tc)
+        d_o = d_short * tc * o * (1.0 - o)
+        d_f = d_long * c_prev * f * (1.0 - f)
+        d_i = d_long * g * i * (1.0 - i)
+        d_g = d_long * i * (1.0 - g * g)
+        d_long *= f
+        gfs += d_f * h_prev
+        gfx += d_f * x
+        gfb += d_f
+        gis += d_i * h_prev
+        gix += d_i * x
+        gib += d_i
+        ggs += d_g * h_prev
+        ggx += d_g * x
+        ggb += d_g
+        gos += d_o * h_prev
+        gox += d_o * x
+        gob += d_o
+        d_short = d_f * fs + d_i * is_ + d_g * gs + d_o * os_
+    grad[0] += gfs
+    grad[1] += gfx
+    grad[2] += gfb
+    grad[3] += gis
+    grad[4] += gix
+    grad[5] += gib
+    grad[6] += ggs
+    grad[7] += ggx
+    grad[8] += ggb
+    grad[9] += gos
+    grad[10] += gox
+    grad[11] += gob
+    return output
 
 
 def rnn_output(w: Sequence[float], xs: Sequence[float]) -> float:
@@ -368,27 +476,16 @@ def gru_forward_backward(w: Sequence[float], xs: Sequence[float], target: float,
     return h
 
 
-def _lstm_forward_backward(w: Sequence[float], xs: Sequence[float], target: float, grad: list[float]) -> float:
-    result = gradients("lstm", w, xs, 0.0, 0.0, target)
-    for k, value in enumerate(result.weights_grad):
-        grad[k] += value
-    return result.output
-
-
-def _lstm_output(w: Sequence[float], xs: Sequence[float]) -> float:
-    return run_cell("lstm", w, xs).column("short")[-1]
-
-
 #: Per cell: (weights, inputs) -> final output, from memories 0.
 OUTPUT: dict[str, Callable[[Sequence[float], Sequence[float]], float]] = {
-    "lstm": _lstm_output,
+    "lstm": lstm_output,
     "rnn": rnn_output,
     "gru": gru_output,
 }
 
 #: Per cell: (weights, inputs, target, grad to add to) -> final output, from memories 0.
 FORWARD_BACKWARD: dict[str, Callable[[Sequence[float], Sequence[float], float, list[float]], float]] = {
-    "lstm": _lstm_forward_backward,
+    "lstm": lstm_forward_backward,
     "rnn": rnn_forward_backward,
     "gru": gru_forward_backward,
 }
