@@ -507,7 +507,8 @@ class MainWindow(QMainWindow):
 
     #: Below this window width the stepper's buttons show icons only (their
     #: names stay in the tooltips), so Train/Pause/Stop stay on the toolbar.
-    COMPACT_TOOLBAR_WIDTH = 1300
+    #: 1400 since Step Into and Step Out joined them (at 1340 Stop fell off).
+    COMPACT_TOOLBAR_WIDTH = 1400
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -157,10 +157,14 @@ class Stepper(QObject):
     def recompute(self) -> None:
         inputs, long0, short0, _free = self.sequence()
         self._trace = run(self.params(), inputs, long0, short0)
-        self._step = min(self._step, len(self._trace))
-        if self._step == 0:
-            self._set_stage(0)  # step 0 has no stages
+        left_stage = False
+        if self._step > len(self._trace):
+            # The step shown is gone: the last one, whole (step 0 has no stages).
+            self._step = len(self._trace)
+            left_stage, self._stage = self._stage != 0, 0
         self.trace_changed.emit()
+        if left_stage:
+            self.stage_changed.emit(0)
 
     # -- the current step --------------------------------------------------------
     def set_step(self, step: int) -> None:

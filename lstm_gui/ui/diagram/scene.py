@@ -932,10 +932,8 @@ class DiagramScene(QGraphicsScene):
             self.short_label.setText(self._shown(step, "short"))
             self.input_label.setText(format_number(step.x))
             self.tanh_label.setText(self._shown(step, "long_tanh"))
-            if "long_tanh" in pending:
-                tanh_fill = QColor(colors.surface)
-            else:
-                tanh_fill = value_fill(colors, "tanh", step.long_tanh)
+            pending_tanh = "long_tanh" in pending
+            tanh_fill = QColor(colors.surface) if pending_tanh else value_fill(colors, "tanh", step.long_tanh)
             self.tanh_block.setBrush(tanh_fill)
         for label, key in ((self.long_label, "long"), (self.short_label, "short")):
             if bool(label.property("pending")) != (key in pending):
