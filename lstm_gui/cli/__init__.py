@@ -9,6 +9,7 @@
     lstm-gui export-torch [SESSION | --example NAME] OUT.pt
     lstm-gui import-torch IN.pt OUT.json [--example NAME | --base SESSION]
     lstm-gui train ...
+    lstm-gui stages [SESSION | --example NAME] [--weights ...] [--inputs ...] [--step K]
 
 One module per command (:mod:`~lstm_gui.cli.trace`, :mod:`~lstm_gui.cli.train`,
 :mod:`~lstm_gui.cli.torch_io`) over :mod:`~lstm_gui.cli.common`. Bad input
@@ -24,7 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lstm_gui import __version__
-from lstm_gui.cli import torch_io, trace, train
+from lstm_gui.cli import stages, torch_io, trace, train
 from lstm_gui.cli.common import (
     DEBUG_ENV,
     EXIT_BAD_INPUT,
@@ -49,6 +50,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Any], None]]] = {
     "export-torch": (torch_io.EXPORT_HELP, torch_io.add_parsers),
     "import-torch": (torch_io.IMPORT_HELP, torch_io.add_parsers),
     "train": (train.HELP, train.add_parser),
+    "stages": (stages.HELP, stages.add_parser),
 }
 
 
