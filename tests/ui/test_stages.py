@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLineEdit
+from test_stress import traced_growth
 
 from lstm_gui.core.cell import TRACE_FIELDS
 from lstm_gui.core.formatting import format_number
@@ -265,3 +266,19 @@ def test_every_trace_key_shown_on_the_diagram_is_pending_exactly_while_a_later_s
         for key in shown:
             assert (window.value_label(key).text() == PENDING) == (key in later), (s.number, key)
     assert stage(3).keys[-1] == "short"
+
+
+def test_a_hundred_walks_through_a_steps_stages_keep_memory_flat(window):
+    """Each stage restyles the pending labels and moves the caption: nothing piles up."""
+
+    def walk() -> None:
+        window.stepper.set_position(P(2))
+        for _ in range(4):  # into step 3: stages 1, 2, 3, then the step whole
+            window.step_into()
+        window.stepper.set_position(P(3, 3))
+        window.step_back()  # back to stage 2
+
+    growth = traced_growth(walk, 100)
+    assert growth < 256 * 1024, f"{growth} bytes kept after 100 walks"
+    assert window.stepper.position() == P(3, 2)
+    assert window.scene.stage_state().pending == ("output", "long_tanh", "short")
