@@ -184,21 +184,13 @@ class Stepper(QObject):
         """Show step ``pos.step`` at stage ``pos.stage``: ``step_changed``
         first (when it changed), then ``stage_changed``."""
         step = min(pos.step, len(self._trace))
-        stage = pos.stage if step == pos.step else 0
-        if stage != self._stage and step != self._step:
-            self._stage = stage  # drawn once, by the step's redraw
-            self._step = step
+        stage = pos.stage if step == pos.step else 0  # past the end: the last step, whole
+        step_moved, stage_moved = step != self._step, stage != self._stage
+        # Both are set before either is announced, so the step's redraw shows the stage.
+        self._step, self._stage = step, stage
+        if step_moved:
             self.step_changed.emit(step)
-            self.stage_changed.emit(stage)
-        elif step != self._step:
-            self._step = step
-            self.step_changed.emit(step)
-        else:
-            self._set_stage(stage)
-
-    def _set_stage(self, stage: int) -> None:
-        if stage != self._stage:
-            self._stage = stage
+        if stage_moved:
             self.stage_changed.emit(stage)
 
     def step_forward(self) -> None:
