@@ -20,10 +20,11 @@ Step Into, Step Out, Step back and Run-through-stages share one rule.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from lstm_gui.core.cell import TRACE_FIELDS, CellParams, StepTrace
-from lstm_gui.core.formatting import format_number, format_weight
+from lstm_gui.core.formatting import format_cell, format_weight
 from lstm_gui.core.vocabulary import GATE_ACTIVATION
 
 #: Trace values known before a step begins: what flows in.
@@ -188,6 +189,19 @@ def _term(text: str) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
+def _value(value: float) -> str:
+    """A computed value, as the diagram rounds it (exponent form when huge,
+    so a caption never holds a 300-digit number)."""
+    return format_cell(value)
+
+
+def _given(value: float) -> str:
+    """A weight, input or memory as its field shows it (``2.70``, ``0.2764``),
+    or in exponent form when huge."""
+    cell = format_cell(value)
+    return cell if not math.isfinite(value) or "e" in cell else format_weight(value)
+
+
 def gate_line(gate: str, params: CellParams, step: StepTrace) -> str:
     """``forget = sigmoid(2.70 x 1.00 + 1.63 x 1.00 + 1.62) = 0.9974``.
 
@@ -196,24 +210,23 @@ def gate_line(gate: str, params: CellParams, step: StepTrace) -> str:
     display, like every value on the diagram.
     """
     g = params.gate(gate)
-    w = format_weight
+    w = _given
     return (
         f"{gate} = {GATE_ACTIVATION[gate]}({_term(w(g.w_short))} x {_term(w(step.short_prev))}"
         f" + {_term(w(g.w_input))} x {_term(w(step.x))} + {_term(w(g.bias))})"
-        f" = {format_number(getattr(step, gate))}"
+        f" = {_value(getattr(step, gate))}"
     )
 
 
 def stage_formulas(stage_number: int, params: CellParams, step: StepTrace) -> tuple[str, ...]:
     """Each value stage ``stage_number`` computes, as a formula with the
     step's numbers, one line each (``long_remembered = 0.9974 x 2.00 = 1.9948``)."""
-    fmt = format_number
+    fmt = _value
     stage_id = stage(stage_number).id
     if stage_id == "forget":
         return (
             gate_line("forget", params, step),
-            f"long_remembered = {fmt(step.forget)} x {_term(format_weight(step.long_prev))}"
-            f" = {fmt(step.long_remembered)}",
+            f"long_remembered = {fmt(step.forget)} x {_term(_given(step.long_prev))} = {fmt(step.long_remembered)}",
         )
     if stage_id == "remember":
         return (

@@ -114,6 +114,14 @@ def test_a_weight_between_two_decimals_shows_four_and_negatives_are_bracketed():
     assert second.startswith(f"long_remembered = {step.forget:.4f} x (-0.50) = ")
 
 
+def test_huge_values_are_written_in_exponent_form_not_hundreds_of_digits():
+    step = run(NOTEBOOK_PARAMS, [1e300], 1e300, 0.0)[0]
+    lines = [line for number in (1, 2, 3) for line in stage_formulas(number, NOTEBOOK_PARAMS, step)]
+    assert all(len(line) < 120 for line in lines), lines
+    assert lines[0] == "forget = sigmoid(2.70 x 0.00 + 1.63 x 1.0000e+300 + 1.62) = 1.0000"
+    assert lines[1] == "long_remembered = 1.0000 x 1.0000e+300 = 1.0000e+300"
+
+
 # -- moving between positions ------------------------------------------------------------
 
 
