@@ -226,15 +226,19 @@ def test_the_pulse_moves_along_the_stage_lines_in_the_direction_of_flow(window, 
     overlay = window.scene.stage_overlay
     overlay.play_pulse(400)
     dots = overlay.pulse_dots()
-    assert dots and overlay.pulse_running()
-    start = [dot.pos() for dot in dots]
+    lines = [item for part in stage(1).parts for item in window.scene.parts[part] if item.data(0) is not None]
+    # One dot per lit line but the feeds every stage shares; each starts where its line starts.
+    assert 0 < len(dots) < len(lines) and overlay.pulse_running()
+    starts = [dot.pos() for dot in dots]
+    line_starts = {(round(p.x()), round(p.y())) for p in (line.path().pointAtPercent(0.0) for line in lines)}
+    assert {(round(p.x()), round(p.y())) for p in starts} <= line_starts
+    qtbot.waitUntil(lambda: any(dot.pos() != p for dot, p in zip(dots, starts)), timeout=5000)
     qtbot.waitUntil(lambda: not overlay.pulse_running(), timeout=5000)
     assert overlay.pulse_dots() == []
     # Stepping elsewhere while a pulse runs stops it.
     overlay.play_pulse(400)
     window.step_out()
     assert not overlay.pulse_running() and overlay.pulse_dots() == []
-    assert start  # the dots began at their lines' starts
 
 
 def test_run_without_stages_still_steps_whole_steps(window, qtbot):
