@@ -232,8 +232,8 @@ def test_the_pulse_moves_along_the_stage_lines_in_the_direction_of_flow(window, 
     starts = [dot.pos() for dot in dots]
     line_starts = {(round(p.x()), round(p.y())) for p in (line.path().pointAtPercent(0.0) for line in lines)}
     assert {(round(p.x()), round(p.y())) for p in starts} <= line_starts
-    qtbot.waitUntil(lambda: any(dot.pos() != p for dot, p in zip(dots, starts)), timeout=5000)
-    qtbot.waitUntil(lambda: not overlay.pulse_running(), timeout=5000)
+    qtbot.waitUntil(lambda: any(dot.pos() != p for dot, p in zip(dots, starts)), timeout=20000)
+    qtbot.waitUntil(lambda: not overlay.pulse_running(), timeout=20000)
     assert overlay.pulse_dots() == []
     # Stepping elsewhere while a pulse runs stops it.
     overlay.play_pulse(400)
