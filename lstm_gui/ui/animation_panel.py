@@ -178,11 +178,14 @@ class AnimationPanel(QWidget):
         elif self.stages_box.isChecked():
             text = (
                 f"{name[:1].upper()}{name[1:]}: the start and {steps} step{'s' if steps != 1 else ''}, "
-                f"each in its stages ({frame_count(steps, stages=True)} frames)."
+                f"3 stages each ({frame_count(steps, stages=True)} frames)."
             )
         else:
             text = f"{name[:1].upper()}{name[1:]}: the start and {steps} step{'s' if steps != 1 else ''}."
         self.what_label.setText(text)
+        if self.isVisible() and self.height() < self.sizeHint().height():
+            # A longer line wrapped: grow rather than squeeze the rows below it.
+            self.resize(self.width(), self.sizeHint().height())
 
     @Slot()
     def _on_kind_toggled(self, *_: object) -> None:

@@ -182,7 +182,7 @@ def test_the_stages_checkbox_is_off_by_default_and_adds_each_steps_stages(make_w
     panel = show_animation_panel(window)
     assert not panel.stages_box.isChecked() and panel.stages_box.isEnabled()
     panel.stages_box.setChecked(True)
-    assert "Company B: the start and 4 steps, each in its stages (17 frames)" in panel.what_label.text()
+    assert "Company B: the start and 4 steps, 3 stages each (17 frames)" in panel.what_label.text()
     panel.size_box.setCurrentText("320x180")
     out = tmp_path / "stages.gif"
     assert panel.export_to(str(out))
