@@ -12,9 +12,10 @@
     lstm-gui train ...
     lstm-gui animate [SESSION | --example NAME] [--sequence NAME] [--fps N] [--size WxH]
                      [--svg-dir DIR] [OUT.gif]
+    lstm-gui grad [SESSION | --example NAME] [--cell lstm|rnn|gru] [--target T] ...
 
 One module per command (:mod:`~lstm_gui.cli.trace`, :mod:`~lstm_gui.cli.train`,
-:mod:`~lstm_gui.cli.torch_io`, :mod:`~lstm_gui.cli.animate`) over :mod:`~lstm_gui.cli.common`. Bad input
+:mod:`~lstm_gui.cli.torch_io`, :mod:`~lstm_gui.cli.animate`, :mod:`~lstm_gui.cli.grad`) over :mod:`~lstm_gui.cli.common`. Bad input
 gives exit status 2 and one line on stderr, never a traceback.
 """
 
@@ -27,7 +28,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lstm_gui import __version__
-from lstm_gui.cli import animate, desktop, torch_io, trace, train
+from lstm_gui.cli import animate, desktop, grad, torch_io, trace, train
 from lstm_gui.cli.common import (
     DEBUG_ENV,
     EXIT_BAD_INPUT,
@@ -53,6 +54,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Any], None]]] = {
     "import-torch": (torch_io.IMPORT_HELP, torch_io.add_parsers),
     "train": (train.HELP, train.add_parser),
     "animate": (animate.HELP, animate.add_parser),
+    "grad": (grad.HELP, grad.add_parser),
 }
 
 

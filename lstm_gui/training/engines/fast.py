@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from lstm_gui.core.gradients import FORWARD_BACKWARD, OUTPUT
 from lstm_gui.training.engines.optimizers import make_optimizer
 
 #: Above this many sequences, full-batch epochs use the numpy batch engine.
@@ -271,7 +272,11 @@ EpochRecords = tuple[int, list[float], list[float], list[float]]
 
 
 class FastEngine:
-    """Trains 12 weights on a dataset; keeps weights and optimizer state.
+    """Trains a cell's weights on a dataset; keeps weights and optimizer state.
+
+    ``cell``: ``"lstm"`` (12 weights, this module's passes, numpy for many
+    sequences) or ``"rnn"`` / ``"gru"`` (their passes in
+    :mod:`lstm_gui.core.gradients`, scalar Python for any number of sequences).
 
     ``run_epochs`` returns per-epoch records (loss, outputs and weights after
     each epoch) as flat Python lists, which the caller turns into numpy rows
@@ -287,14 +292,19 @@ class FastEngine:
         optimizer: str,
         per_sample: bool,
         momentum: float = 0.0,
+        cell: str = "lstm",
     ) -> None:
         self.weights = [float(v) for v in weights]
         self.sequences = plain_sequences(sequences)
-        self.optimizer = make_optimizer(optimizer, momentum)
+        self.optimizer = make_optimizer(optimizer, momentum, size=len(self.weights))
         self.per_sample = per_sample
+        self.cell = cell
+        lstm = cell == "lstm"
+        self._forward_backward = forward_backward if lstm else FORWARD_BACKWARD[cell]
+        self._output = forward_output if lstm else OUTPUT[cell]
         # Many sequences: numpy for full-batch gradients and, per sample, for
-        # the loss and outputs recorded after each epoch.
-        self.batch = BatchData(self.sequences) if len(self.sequences) >= BATCH_THRESHOLD else None
+        # the loss and outputs recorded after each epoch (the LSTM only).
+        self.batch = BatchData(self.sequences) if lstm and len(self.sequences) >= BATCH_THRESHOLD else None
         #: Full batch: (weights, loss, outputs, gradient) of the last pass.
         self._cached: tuple[tuple[float, ...], float, list[float], list[float]] | None = None
 
@@ -310,7 +320,8 @@ class FastEngine:
         if self.batch is not None:
             loss, batch_outputs, _ = batch_loss_and_gradient(w, self.batch, want_grad=False)
             return loss, batch_outputs.tolist()
-        outputs = [forward_output(w, xs) for xs, _ in self.sequences]
+        fwd = self._output
+        outputs = [fwd(w, xs) for xs, _ in self.sequences]
         return summed_loss(outputs, self.sequences), outputs
 
     def run_epochs(self, epochs: int, lr: float, stop_below: float | None = None) -> EpochRecords:
@@ -336,8 +347,9 @@ class FastEngine:
         first_inputs, first_target = self.sequences[0]
         rest = self.sequences[1:]
         step = self.optimizer.step
-        fb = forward_backward
-        fwd = forward_output
+        fb = self._forward_backward
+        fwd = self._output
+        size = len(w)
         isfinite = math.isfinite
         below = -math.inf if stop_below is None else stop_below
         losses: list[float] = []
@@ -355,7 +367,7 @@ class FastEngine:
         # update, so stopping there leaves weights and optimizer at epoch e).
         for e in range(epochs + 1):
             if e < epochs:
-                grad = [0.0] * 12
+                grad = [0.0] * size
                 h = fb(w, first_inputs, first_target, grad)
             else:
                 h = fwd(w, first_inputs)
@@ -374,7 +386,7 @@ class FastEngine:
                 break
             step(w, grad, lr)
             for xs, y in rest:
-                grad = [0.0] * 12
+                grad = [0.0] * size
                 fb(w, xs, y, grad)
                 step(w, grad, lr)
             pending_loss = 0.0
@@ -390,7 +402,8 @@ class FastEngine:
         w = self.weights
         sequences = self.sequences
         step = self.optimizer.step
-        fb = forward_backward
+        fb = self._forward_backward
+        size = len(w)
         below = -math.inf if stop_below is None else stop_below
         losses: list[float] = []
         outs: list[float] = []
@@ -398,7 +411,7 @@ class FastEngine:
         done = 0
         for _ in range(epochs):
             for xs, y in sequences:
-                grad = [0.0] * 12
+                grad = [0.0] * size
                 fb(w, xs, y, grad)
                 step(w, grad, lr)
             loss, epoch_outs, _ = batch_loss_and_gradient(w, batch, want_grad=False)
@@ -416,7 +429,8 @@ class FastEngine:
         w = self.weights
         sequences = self.sequences
         step = self.optimizer.step
-        fb = forward_backward
+        fb = self._forward_backward
+        size = len(w)
         batch = self.batch
         isfinite = math.isfinite
         below = -math.inf if stop_below is None else stop_below
@@ -438,7 +452,7 @@ class FastEngine:
                 loss, batch_outs, grad = batch_loss_and_gradient(w, batch)
                 epoch_outs = batch_outs.tolist()
             else:
-                grad = [0.0] * 12
+                grad = [0.0] * size
                 epoch_outs = [fb(w, xs, y, grad) for xs, y in sequences]
                 loss = 0.0
                 for h, (_, y) in zip(epoch_outs, sequences):
