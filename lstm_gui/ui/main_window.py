@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from lstm_gui.core.cell import CellParams, Trace
 from lstm_gui.core.session import Session
-from lstm_gui.ui import file_actions, widget_lookup, window_actions, window_docks, window_settings
+from lstm_gui.ui import file_actions, gradient_window, widget_lookup, window_actions, window_docks, window_settings
 from lstm_gui.ui.bars import add_error_bar
 from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
 from lstm_gui.ui.document import Document
@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         window_actions.build_actions(self)
         window_actions.build_toolbar(self)
         window_docks.build_docks(self)
+        gradient_window.install(self)  # issue 13: target, Show Gradients, Nudge, gradient plot
         window_actions.build_training_toolbar(self)
         window_actions.build_view_actions(self)
         window_actions.build_menus(self)

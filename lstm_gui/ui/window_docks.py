@@ -144,5 +144,7 @@ def reset_layout(window: Any) -> None:
     else:
         window.splitDockWidget(window.dock_trace, window.dock_plot, Qt.Orientation.Horizontal)
     window.dock_help.hide()
+    if hasattr(window, "gradients"):  # issue 13's gradient plot: a tab beside the over-time plot
+        window.gradients.reset_place()
     window.diagram.set_zoom(1.0)
     QTimer.singleShot(0, window.size_docks)
