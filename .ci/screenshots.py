@@ -113,7 +113,35 @@ def main(argv: list[str]) -> int:
     shot(window, "companies_dark.png")
     window.close()
 
-    # 5. The README's animation: Company B stepped through, as `lstm-gui animate` makes it.
+    # 5. Issue 13: the long-memory example with View > Show Gradients, walked back to step 1,
+    #    and the gradient-through-time plot, with a plain RNN's curve from its own random start.
+    from lstm_gui.core.cells import cell_kind
+    from lstm_gui.core.gradients import gradients
+
+    window = new_window("long-memory", 1440, 900)
+    window.action_show_gradients.trigger()
+    window.set_step(1)
+    shot(window, "gradients_window.png")
+    window.dock_gradient_plot.setFloating(True)
+    window.dock_gradient_plot.resize(900, 360)
+    window.dock_gradient_plot.show()
+    inputs, _long0, short0, _free = window.stepper.sequence()
+    rnn_start = cell_kind("rnn").random_params(0)
+    window.gradients.plot.set_cell_curve(
+        "rnn",
+        gradients("rnn", rnn_start, inputs, 0.0, short0, window.gradients.model.target()),
+        "plain RNN (random start, seed 0): d loss / d short-term",
+    )
+    window.set_step(50)
+    for _ in range(20):
+        app.processEvents()
+    path = out / "gradient_plot.png"
+    if not window.dock_gradient_plot.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path}")
+    window.close()
+
+    # 6. The README's animation: Company B stepped through, as `lstm-gui animate` makes it.
     from lstm_gui.cli import main as lstm_gui_main
 
     gif = out / "company_b.gif"

@@ -11,6 +11,8 @@ A zero gradient has no logarithm: it is left out of the curve (a gap).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
@@ -42,13 +44,34 @@ def memory_gradients(grads: Gradients) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return steps, short, long
 
 
+class LogAxis(pg.AxisItem):
+    """A log axis labelled at whole decades, with 2 and 5 between them only
+    while fewer than three decades show (pyqtgraph's own labels 1..9 in every
+    decade, which run into each other in a low dock)."""
+
+    def logTickValues(
+        self, minVal: float, maxVal: float, size: float, stdTicks: list[tuple[float, list[float]]]
+    ) -> list[tuple[float | None, list[float]]]:
+        low, high = math.floor(minVal), math.ceil(maxVal)
+        decades = high - low
+        every = max(1, math.ceil(decades / max(1.0, size / 28)))  # labels ~28 px apart at least
+        majors = [float(v) for v in range(low, high + 1) if v % every == 0 and minVal <= v <= maxVal]
+        ticks: list[tuple[float | None, list[float]]] = [(float(every), majors)]
+        if len(majors) < 3:
+            minor = [v + math.log10(m) for v in range(low, high) for m in (2, 5)]
+            ticks.append((None, [v for v in minor if minVal < v < maxVal]))
+        return ticks
+
+
 class GradientPlot(pg.PlotWidget):
     """``step_clicked(step)`` when the cursor is dragged to a step."""
 
     step_clicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, colors: DiagramColors = LIGHT) -> None:
-        super().__init__(parent, axisItems={"bottom": StepAxis(orientation="bottom")})
+        super().__init__(
+            parent, axisItems={"bottom": StepAxis(orientation="bottom"), "left": LogAxis(orientation="left")}
+        )
         self.setObjectName("gradient_plot")
         item = self.getPlotItem()
         item.setLogMode(x=False, y=True)
