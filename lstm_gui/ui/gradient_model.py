@@ -122,9 +122,10 @@ class SequenceGradients(QObject):
         if not inputs:
             return None
         params = self._stepper.params().to_flat()
-        key = (params, inputs, long0, short0, self.target())
+        target = self.target()
+        key = (params, inputs, long0, short0, target)
         if key != self._key:
-            self._grads = gradients("lstm", params, inputs, long0, short0, key[-1])  # type: ignore[arg-type]
+            self._grads = gradients("lstm", params, inputs, long0, short0, target)
             self._key = key
             self.computed += 1
         return self._grads

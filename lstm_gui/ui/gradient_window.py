@@ -84,11 +84,21 @@ class GradientFeature(QObject):
         window.closed.connect(self._on_window_closed)
         self._show_target()
 
+    def leave_layout(self) -> None:
+        """Take the dock out before Reset Layout moves the others (taken out
+        afterwards, Qt leaves the old tab group's bar behind)."""
+        self._shown_before_reset = self.dock.isVisible()
+        self.window.removeDockWidget(self.dock)
+
     def reset_place(self) -> None:
         """The dock's default place: a tab beside the over-time plot (View > Reset Layout)."""
         window = self.window
-        shown = self.dock.isVisible()
+        shown = getattr(self, "_shown_before_reset", self.dock.isVisible())
+        self._shown_before_reset = False
+        if window.dockWidgetArea(self.dock) != Qt.DockWidgetArea.NoDockWidgetArea:
+            window.removeDockWidget(self.dock)
         self.dock.setFloating(False)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         window.tabifyDockWidget(window.dock_plot, self.dock)
         self.dock.setVisible(shown)
         (self.dock if shown else window.dock_plot).raise_()

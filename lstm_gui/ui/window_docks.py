@@ -128,6 +128,8 @@ def _make_room_for_plots(window: Any) -> None:
 
 def reset_layout(window: Any) -> None:
     """The panels where they start, shown, docked and sized for this window."""
+    if hasattr(window, "gradients"):  # issue 13's gradient plot: out first, back in below
+        window.gradients.leave_layout()
     for dock, area in (
         (window.dock_training, Qt.DockWidgetArea.RightDockWidgetArea),
         (window.dock_trace, Qt.DockWidgetArea.BottomDockWidgetArea),

@@ -139,9 +139,7 @@ def test_the_plot_shows_the_cores_curves_and_marks_the_step(window, qtbot):
     plot = window.gradients.plot
     np.testing.assert_array_equal(plot.values("long"), [grads.long0_grad, *grads.long_grad])
     np.testing.assert_array_equal(plot.values("short"), [grads.short0_grad, *grads.short_grad])
-    assert sorted(plot.marker_points()) == sorted(
-        [(2.0, abs(grads.long_grad[1])), (2.0, abs(grads.short_grad[1]))]
-    )
+    assert sorted(plot.marker_points()) == sorted([(2.0, abs(grads.long_grad[1])), (2.0, abs(grads.short_grad[1]))])
     assert window.dock_gradient_plot.objectName() == "gradient_plot_dock"
 
 
@@ -161,3 +159,12 @@ def test_the_long_memory_example_opens_with_its_figures(make_window):
     win.open_example("long-memory", ask=False)
     assert len(win.session.inputs) == 50
     assert "seeds" in win.session.description
+
+
+def test_reset_layout_keeps_the_gradient_plot_beside_the_over_time_plot(window, qtbot):
+    window.dock_gradient_plot.show()
+    qtbot.waitUntil(window.dock_gradient_plot.isVisible)
+    window.reset_layout()
+    assert window.dock_gradient_plot in window.tabifiedDockWidgets(window.dock_plot)
+    assert window.dock_gradient_plot.isVisible() and not window.dock_gradient_plot.isFloating()
+    assert window.gradients.plot.values("short").size == 5  # steps 0..4 of Company B

@@ -79,7 +79,9 @@ class GradientPlot(pg.PlotWidget):
         item.setLabel("left", "|\u2202L/\u2202 memory|")
         item.getAxis("left").enableAutoSIPrefix(False)  # "x0.001" makes no sense on a log axis
         item.showGrid(x=False, y=True, alpha=0.25)
-        self.legend = item.addLegend(offset=(-8, 8), labelTextSize="8pt")
+        # Bottom right: the gradients that matter sit high on the log scale; the
+        # vanishing ones fall to the left.
+        self.legend = item.addLegend(offset=(-8, -8), labelTextSize="8pt")
         self.curves: dict[str, pg.PlotDataItem] = {}
         self._values: dict[str, np.ndarray] = {}
         # The current step's two points (a PlotDataItem, so the log scale applies to it too).
