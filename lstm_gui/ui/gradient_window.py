@@ -125,6 +125,7 @@ class GradientFeature(QObject):
             return
         needed = self.action_show_gradients.isChecked() or self.dock.isVisible()
         self.model.set_needed(needed)
+        self.window.input_strip.set_target_visible(needed)
         if needed:
             self._on_gradients_changed()
 

@@ -30,6 +30,7 @@ def core_gradients(win):
 
 def test_show_gradients_is_off_until_asked_and_computes_nothing(window):
     assert not window.action_show_gradients.isChecked()
+    assert not window.input_strip.target_field.isVisible()  # the target only matters for the gradients
     assert window.gradients.overlay.weight_text("forget", "bias") == ""
     assert window.gradients.model.computed == 0
 
@@ -113,7 +114,7 @@ def test_the_free_inputs_target_is_edited_as_one_undo_step(window):
     window.stepper.select_sequence("free")
     window.action_show_gradients.trigger()
     field = window.input_strip.target_field
-    assert field.isEnabled()
+    assert field.isVisible() and field.isEnabled()
     window.input_strip.target_edited.emit(0.5)
     assert window.session.target == 0.5
     assert window.gradients.model.target() == 0.5

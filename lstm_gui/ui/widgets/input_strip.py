@@ -200,7 +200,8 @@ class InputStrip(QWidget):
         layout.addWidget(self.long_field)
         layout.addWidget(QLabel("short"))
         layout.addWidget(self.short_field)
-        # The sequence's target (the loss of View > Show Gradients and Nudge).
+        # The sequence's target (the loss of View > Show Gradients): shown only
+        # with the gradients, so the strip stays narrow enough for 1024 px.
         self.target_label = QLabel("target")
         self.target_label.setToolTip("What the last short-term memory should be: the loss is (short_T - target)^2")
         layout.addWidget(self.target_label)
@@ -213,6 +214,7 @@ class InputStrip(QWidget):
         self.target_field.error_cleared.connect(lambda: self.message.setText(""))
         self.target_field.committed.connect(self.target_edited)
         layout.addWidget(self.target_field)
+        self.set_target_visible(False)
 
         self.message = QLabel("")
         self.message.setObjectName("input_strip_message")
@@ -270,6 +272,10 @@ class InputStrip(QWidget):
             self.message.setText("")
         if free:
             self.message.setStyleSheet("color: #d32f2f; font-weight: 600;")
+
+    def set_target_visible(self, visible: bool) -> None:
+        self.target_label.setVisible(visible)
+        self.target_field.setVisible(visible)
 
     def set_target(self, target: float, free: bool) -> None:
         """Show the stepped sequence's target: editable for the free inputs,
