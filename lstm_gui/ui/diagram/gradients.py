@@ -41,7 +41,7 @@ SIGN_COLORS: dict[str, tuple[str, str]] = {"light": ("#1f63c6", "#c62828"), "dar
 TINT = 0.55
 #: Relative size from which a note is bold.
 BOLD_FROM = 0.5
-GRAD_PX = SMALL_PX - 1
+GRAD_PX = SMALL_PX
 
 
 def format_gradient(value: float) -> str:
