@@ -36,6 +36,7 @@ class SessionEvents:
         "training_config_changed",
         "history_changed",
         "landscape_changed",
+        "target_changed",
     )
 
     def __init__(self) -> None:
@@ -47,6 +48,8 @@ class SessionEvents:
         self.training_config_changed: Signal[TrainConfig] = Signal("training_config_changed")
         self.history_changed: Signal[TrainingHistory | None] = Signal("history_changed")
         self.landscape_changed: Signal[LandscapeChoice] = Signal("landscape_changed")
+        #: The free input sequence's target (``None``: none set).
+        self.target_changed: Signal[float | None] = Signal("target_changed")
 
 
 class Session:
@@ -68,6 +71,7 @@ class Session:
         name: str = "",
         description: str = "",
         landscape: LandscapeChoice | None = None,
+        target: float | None = None,
     ) -> None:
         self.events = SessionEvents()
         self._params = self._check_params(params)
@@ -78,6 +82,7 @@ class Session:
         self._training = training if training is not None else TrainConfig()
         self._history = history
         self._landscape = landscape if landscape is not None else LandscapeChoice()
+        self._target = self._check_target(target)
         #: A display name for an unsaved session (e.g. the example's name).
         self.name = name
         #: Free text saved with the session (what it shows, where it came from).
@@ -144,6 +149,25 @@ class Session:
             self._long0, self._short0 = long0, short0
             self.events.memories_changed.emit((long0, short0))
 
+    # -- the free input sequence's target ------------------------------------
+    @staticmethod
+    def _check_target(target: float | None) -> float | None:
+        return None if target is None else finite_number(target, "target")
+
+    @property
+    def target(self) -> float | None:
+        """What the free input sequence's last short-term memory should be
+        (the loss ``(short_T - target)**2`` of the gradients); ``None``: not set.
+        A dataset sequence uses the dataset's own target instead."""
+        return self._target
+
+    def set_target(self, target: float | None) -> None:
+        """Change the free inputs' target; ``FieldError`` (``target``) if not finite."""
+        checked = self._check_target(target)
+        if checked != self._target:
+            self._target = checked
+            self.events.target_changed.emit(checked)
+
     # -- dataset, training settings, history --------------------------------
     @property
     def dataset(self) -> tuple[DatasetItem, ...]:
@@ -196,6 +220,7 @@ class Session:
         self.set_training(other.training)
         self.set_history(other.history)
         self.set_landscape(other.landscape)
+        self.set_target(other.target)
         self.name = other.name
         self.description = other.description
 
