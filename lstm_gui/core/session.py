@@ -1,7 +1,7 @@
 """The session: the one object that owns the truth of what a person works on.
 
 Weights, the free input sequence, the initial memories, the dataset, the
-training settings and the training history. Plain Python; every setter
+training settings, the training history and a lesson's chapters. Plain Python; every setter
 validates, stores an immutable value and announces the change through a
 :class:`~lstm_gui.core.events.Signal` named for what happened. Setting an
 equal value announces nothing.
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
+from lstm_gui.core.chapters import Chapter
 from lstm_gui.core.dataset import COMPANIES, DatasetItem, check_dataset
 from lstm_gui.core.errors import check_count, finite_number
 from lstm_gui.core.events import Signal
@@ -34,6 +35,7 @@ class SessionEvents:
         "dataset_changed",
         "training_config_changed",
         "history_changed",
+        "chapters_changed",
     )
 
     def __init__(self) -> None:
@@ -44,6 +46,8 @@ class SessionEvents:
         self.dataset_changed: Signal[tuple[DatasetItem, ...]] = Signal("dataset_changed")
         self.training_config_changed: Signal[TrainConfig] = Signal("training_config_changed")
         self.history_changed: Signal[TrainingHistory | None] = Signal("history_changed")
+        #: A lesson's chapters (issue 14): added, removed or their text edited.
+        self.chapters_changed: Signal[tuple[Chapter, ...]] = Signal("chapters_changed")
 
 
 class Session:
@@ -73,6 +77,7 @@ class Session:
         check_dataset(self._dataset)
         self._training = training if training is not None else TrainConfig()
         self._history = history
+        self._chapters: tuple[Chapter, ...] = ()
         #: A display name for an unsaved session (e.g. the example's name).
         self.name = name
         #: Free text saved with the session (what it shows, where it came from).
@@ -171,6 +176,18 @@ class Session:
             self._history = history
             self.events.history_changed.emit(history)
 
+    # -- a lesson's chapters ---------------------------------------------------
+    @property
+    def chapters(self) -> tuple[Chapter, ...]:
+        """The lesson's chapters (none: an ordinary session)."""
+        return self._chapters
+
+    def set_chapters(self, chapters: Sequence[Chapter]) -> None:
+        chapters = tuple(chapters)
+        if chapters != self._chapters:
+            self._chapters = chapters
+            self.events.chapters_changed.emit(chapters)
+
     def update_from(self, other: Session) -> None:
         """Take over every value of ``other`` (e.g. a file just opened),
         announcing only what changed; ``events`` keeps its connections."""
@@ -180,6 +197,7 @@ class Session:
         self.set_dataset(other.dataset)
         self.set_training(other.training)
         self.set_history(other.history)
+        self.set_chapters(other.chapters)
         self.name = other.name
         self.description = other.description
 

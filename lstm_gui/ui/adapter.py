@@ -23,6 +23,7 @@ EVENT_NAMES: tuple[str, ...] = (
     "dataset_changed",
     "training_config_changed",
     "history_changed",
+    "chapters_changed",
 )
 
 
@@ -35,6 +36,7 @@ class SessionAdapter(QObject):
     dataset_changed = Signal(object)
     training_config_changed = Signal(object)
     history_changed = Signal(object)
+    chapters_changed = Signal(object)
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
