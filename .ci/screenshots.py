@@ -112,6 +112,22 @@ def main(argv: list[str]) -> int:
     window.set_step(2)
     shot(window, "companies_dark.png")
     window.close()
+
+    # 5. 1280x720: the tour's chapter 2 beside the diagram, its question answered.
+    window = new_window("statquest-tour", 1280, 720)
+    window.lessons.go_to(1)  # after settle(): its Reset Layout would show the docks the chapter hides
+    window.lessons.guess("yes")
+    for _ in range(20):
+        app.processEvents()
+    deadline = time.monotonic() + 5
+    while window.scene.flashing_labels() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    path = out / "lesson.png"
+    if not window.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    window.close()
     QApplication.processEvents()
     return 0
 

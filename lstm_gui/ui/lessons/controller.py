@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QMenu
 
 from lstm_gui.core.chapters import Answer, Chapter, Guess
 from lstm_gui.core.errors import FieldError
-from lstm_gui.core.lessons import FREE_SEQUENCE, Lesson, answer, record_state
+from lstm_gui.core.lessons import FREE_SEQUENCE, Lesson, answer, record_state, state_session
 from lstm_gui.ui.commands import SetValueCommand
 from lstm_gui.ui.lessons.highlight import Highlighter
 from lstm_gui.ui.lessons.panel import LessonPanel
@@ -67,6 +67,7 @@ class LessonController(QObject):
         self.answers: dict[int, Answer] = {}
         self._trained = False
         self._setting_up = False
+        self._resume_at: int | None = None
         self.panel = LessonPanel()
         self.highlighter = Highlighter(window.scene, window.find_widget)
         self.restrictions = Restrictions(window.find_widget, self)
@@ -120,7 +121,9 @@ class LessonController(QObject):
         self.window.dock_lesson.show()
         self.window.dock_lesson.raise_()
         left = self.left_at(self.lesson_name())
-        self.panel.set_resume(left if left is not None and left != index else None)
+        #: Where the lesson was left before this start (offered by the Resume button).
+        self._resume_at = left if left is not None and left != index else None
+        self.panel.set_resume(self._resume_at)
         self.go_to(index, set_up)
         if not was_running:
             self.running_changed.emit(True)
@@ -152,7 +155,7 @@ class LessonController(QObject):
 
     def _set_up(self, chapter: Chapter) -> None:
         assert self.lesson is not None
-        session = self.lesson.chapter_session(self.index)
+        session = state_session(chapter.state, self.lesson.base)
         self._setting_up = True
         try:
             self.window._before_replace()
@@ -206,7 +209,7 @@ class LessonController(QObject):
     @Slot()
     def resume(self) -> None:
         """Go back to the chapter the lesson was left at."""
-        left = self.left_at(self.lesson_name())
+        left, self._resume_at = self._resume_at, None
         self.panel.set_resume(None)
         if left is not None:
             self.go_to(left)
@@ -287,12 +290,9 @@ class LessonController(QObject):
             self.leave()
             return
         self.index = min(self.index, len(chapters))
-        self.highlighter.show(self.chapter.highlight if self.chapter else ())
-        if self.chapter is None:
-            self.go_to(self.index, set_up=False)
-        else:
-            self._show_panel()
-            self._update_actions()
+        # The window keeps what it shows: a teacher's edit of the chapters is
+        # an undo step, and setting a chapter up would clear the undo history.
+        self.go_to(self.index, set_up=False)
 
     # -- writing a lesson --------------------------------------------------------------------
     def _push_chapters(self, chapters: list[Chapter], text: str, merge_key: str | None = None) -> None:
@@ -328,9 +328,9 @@ class LessonController(QObject):
         chapters = list(self.session.chapters)
         del chapters[self.index]
         self.answers = {k if k < self.index else k - 1: a for k, a in self.answers.items() if k != self.index}
+        if self.index < len(chapters):
+            self._set_up(chapters[self.index])  # first: a set-up clears the undo history
         self._push_chapters(chapters, "Remove chapter")
-        if self.lesson is not None and self.chapter is not None:
-            self.go_to(self.index)
 
     @Slot(bool)
     def set_edit_mode(self, editing: bool) -> None:

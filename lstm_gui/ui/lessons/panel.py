@@ -68,7 +68,10 @@ class LessonPanel(QWidget):
         self.title_label = QLabel()
         self.title_label.setObjectName("lesson_title")
         self.title_label.setWordWrap(True)
-        self.title_label.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        font = self.title_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.title_label.setFont(font)  # a font, not a style sheet: it follows theme changes
         layout.addWidget(self.title_label)
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("lesson_title_edit")
@@ -142,7 +145,10 @@ class LessonPanel(QWidget):
 
     def set_done(self, done: bool, chapter: Chapter | None = None) -> None:
         """Mark the chapter done (what it asked was done): Next stands out."""
-        self.next_button.setStyleSheet(_DONE_STYLE if done else "")
+        font = self.next_button.font()
+        font.setBold(done)
+        self.next_button.setFont(font)
+        self.next_button.setDefault(done)
         if done:
             self.status_label.setText("Done: press Next when you are ready.")
         elif chapter is not None and chapter.advance_when is not None:
@@ -176,7 +182,7 @@ class LessonPanel(QWidget):
         self.back_button.setEnabled(count > 0)
         self.next_button.setEnabled(False)
         self.next_button.setText("Next")
-        self.next_button.setStyleSheet("")
+        self.set_done(False)
         self.restart_button.show()
         self.status_label.setText("")
 

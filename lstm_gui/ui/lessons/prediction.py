@@ -58,7 +58,9 @@ class PredictionWidget(QWidget):
         self.question_label = QLabel()
         self.question_label.setObjectName("lesson_question")
         self.question_label.setWordWrap(True)
-        self.question_label.setStyleSheet("font-weight: bold;")
+        font = self.question_label.font()
+        font.setBold(True)
+        self.question_label.setFont(font)  # a font, not a style sheet: it follows theme changes
         layout.addWidget(self.question_label)
         self.buttons_box = QWidget()
         self.buttons_layout = QVBoxLayout(self.buttons_box)
@@ -94,6 +96,9 @@ class PredictionWidget(QWidget):
         self._prediction = prediction
         self.question_label.setText(prediction.question)
         for button in self.choice_buttons:
+            # Out of sight now: deleteLater waits for the event loop to come round.
+            button.hide()
+            self.buttons_layout.removeWidget(button)
             button.deleteLater()
         self.choice_buttons = []
         if prediction.kind != "number":
