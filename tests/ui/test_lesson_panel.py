@@ -121,6 +121,8 @@ def test_a_locked_control_refuses_changes_and_leaving_unlocks_and_unhides(tour_w
     assert not field.isEnabled()
     assert win.session.params == before and win.undo_stack.count() == 0
     assert not win.dock_training.isVisible()
+    win.action_reset_layout.trigger()
+    assert not win.dock_training.isVisible()  # Reset Layout does not undo the chapter's hiding
     qtbot.mouseClick(win.lessons.panel.leave_button, Qt.MouseButton.LeftButton)
     assert not win.lessons.running and not win.dock_lesson.isVisible()
     assert field.isEnabled() and field.toolTip() != LOCKED_TOOLTIP

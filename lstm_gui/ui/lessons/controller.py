@@ -167,6 +167,7 @@ class LessonController(QObject):
         finally:
             self._setting_up = False
 
+    @Slot()
     def _apply_restrictions(self) -> None:
         chapter = self.chapter
         if chapter is None:
@@ -475,6 +476,8 @@ def install_lessons(window: Any) -> LessonController:
     window.adapter.chapters_changed.connect(controller._on_chapters_changed)
     window.adapter.history_changed.connect(controller._on_history_changed)
     window.stepper.step_changed.connect(controller._on_step_changed)
+    # Reset Layout shows every dock: a chapter's hidden ones hide again (connected after the window's own slot).
+    window.action_reset_layout.triggered.connect(controller._apply_restrictions)
     if window.session.chapters:
         controller.start(0)
     return controller

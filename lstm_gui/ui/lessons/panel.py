@@ -78,10 +78,6 @@ class LessonPanel(QWidget):
         self.title_edit.setPlaceholderText("The chapter's title")
         self.title_edit.textEdited.connect(self.title_edited)
         layout.addWidget(self.title_edit)
-        self.text_view = QTextBrowser()
-        self.text_view.setObjectName("lesson_text")
-        self.text_view.setOpenLinks(False)
-        layout.addWidget(self.text_view, 1)
         self.text_edit = QPlainTextEdit()
         self.text_edit.setObjectName("lesson_text_edit")
         self.text_edit.setPlaceholderText(
@@ -89,6 +85,10 @@ class LessonPanel(QWidget):
         )
         self.text_edit.textChanged.connect(self._on_text_changed)
         layout.addWidget(self.text_edit, 1)
+        self.text_view = QTextBrowser()
+        self.text_view.setObjectName("lesson_text")
+        self.text_view.setOpenLinks(False)
+        layout.addWidget(self.text_view, 1)
         self.prediction = PredictionWidget()
         self.prediction.guessed.connect(self.guessed)
         layout.addWidget(self.prediction)
@@ -197,7 +197,8 @@ class LessonPanel(QWidget):
 
     # -- edit mode ------------------------------------------------------------------------
     def set_edit_mode(self, editing: bool) -> None:
-        """Title and text as editable boxes (a teacher writing the lesson)."""
+        """Title and text as editable boxes (a teacher writing the lesson);
+        the formatted text stays below the box as a preview."""
         self._editing = editing
         self.title_edit.setVisible(editing)
         self.text_edit.setVisible(editing)
