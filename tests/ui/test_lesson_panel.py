@@ -288,3 +288,15 @@ def test_chapter_text_has_bold_italic_paragraphs_and_bullets_and_nothing_else():
         "<ul><li>one &lt;b&gt;x&lt;/b&gt;</li><li>two continued</li></ul>\n"
         "<p>&lt;script&gt;alert(1)&lt;/script&gt; 2 * 3</p>"
     )
+
+
+def test_the_answer_is_checked_on_the_chapters_sequence_with_the_weights_shown(tour_window, qtbot):
+    win = tour_window
+    win.lessons.go_to(1)  # Company A's forget gate at step 1
+    win.select_sequence("Company B")  # looking elsewhere before answering
+    win.toggle_run()
+    win.step_forward()
+    assert win.step == 0 and not win.is_running()
+    result = win.lessons.guess("yes")
+    assert result.real == pytest.approx(0.834795, abs=1e-6)
+    assert sequence_name(win) == "Company A" and win.step == 1

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QMenu
 
 from lstm_gui.core.chapters import Answer, Chapter, Guess
 from lstm_gui.core.errors import FieldError
-from lstm_gui.core.lessons import FREE_SEQUENCE, Lesson, answer, record_state, state_session
+from lstm_gui.core.lessons import FREE_SEQUENCE, Lesson, answer, record_state, sequence_trace, state_session
 from lstm_gui.ui.commands import SetValueCommand
 from lstm_gui.ui.lessons.highlight import Highlighter
 from lstm_gui.ui.lessons.panel import LessonPanel
@@ -161,7 +161,10 @@ class LessonController(QObject):
             self.window._before_replace()
             self.document.set_up(session)
             self.stepper.select_sequence(chapter.state.sequence)
-            self.stepper.set_step(chapter.state.step)
+            step = chapter.state.step
+            if chapter.prediction is not None and self.index not in self.answers:
+                step = min(step, chapter.prediction.step - 1)  # the asked value not shown yet
+            self.stepper.set_step(step)
             # ``chapter.state.stage``: for step-into stages (issue 12); ignored here.
             self.window.scene.stop_flash()
         finally:
@@ -239,7 +242,12 @@ class LessonController(QObject):
         if chapter is None or chapter.prediction is None or self.lesson is None or not self.is_pending():
             return None
         prediction = chapter.prediction
-        trace = self.stepper.trace  # what the diagram will show (the learner may have edited)
+        sequence = chapter.state.sequence
+        try:  # the weights the diagram shows (the learner may have edited them), the chapter's sequence
+            trace = sequence_trace(self.session, sequence)
+            self.stepper.select_sequence(sequence)
+        except (FieldError, ValueError):  # the sequence was renamed or removed meanwhile
+            trace = self.lesson.chapter_trace(self.index)
         if len(trace) < prediction.step:
             trace = self.lesson.chapter_trace(self.index)
         result = answer(prediction, value, trace, self.index)
@@ -255,6 +263,7 @@ class LessonController(QObject):
             return
         chapter = self.chapter
         if self.is_pending() and chapter.prediction is not None and step >= chapter.prediction.step:
+            self.stepper.stop_running()  # Run would keep knocking at the held step
             self.stepper.set_step(chapter.prediction.step - 1)
             self.panel.status_label.setText("Answer the question first: then the value is shown.")
             return
