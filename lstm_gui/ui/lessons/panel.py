@@ -163,21 +163,25 @@ class LessonPanel(QWidget):
         self.progress_label.setText(f"Summary of {count} chapters")
         self.title_label.setText("Your predictions")
         right = sum(answer.right for answer in answers)
-        rows = "".join(
-            "<tr>"
-            f"<td>{answer.chapter + 1}</td><td>{html.escape(answer.question)}</td>"
-            f"<td>{html.escape(guess_text(answer.guess))}</td><td>{format_number(answer.real)}</td>"
-            f"<td>{'right' if answer.right else 'wrong'}</td></tr>"
+        # One paragraph per question (a table's columns are too narrow beside the diagram).
+        items = "".join(
+            f"<p><b>Chapter {answer.chapter + 1}.</b> {html.escape(answer.question)}<br>"
+            f"Your guess: <b>{html.escape(guess_text(answer.guess))}</b>; the real value: "
+            f"<b>{format_number(answer.real)}</b>"
+            + ("" if isinstance(answer.right_answer, float) else f" ({html.escape(guess_text(answer.right_answer))})")
+            + (
+                " <span style='color:#1a7f37'><b>right</b></span></p>"
+                if answer.right
+                else " <span style='color:#c0392b'><b>wrong</b></span></p>"
+            )
             for answer in answers
         )
-        head = "<tr><th>Ch.</th><th>Question</th><th>Guess</th><th>Real</th><th></th></tr>"
         intro = (
             f"<p><b>{right} of {len(answers)}</b> predictions right.</p>"
             if answers
             else "<p>No predictions answered yet.</p>"
         )
-        table = f"<table cellspacing='0' cellpadding='3' border='1'>{head}{rows}</table>" if answers else ""
-        self.text_view.setHtml(intro + table + "<p>Leave the lesson to explore on your own.</p>")
+        self.text_view.setHtml(intro + items + "<p>Leave the lesson to explore on your own.</p>")
         self.prediction.hide()
         self.back_button.setEnabled(count > 0)
         self.next_button.setEnabled(False)
