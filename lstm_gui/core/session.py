@@ -1,7 +1,7 @@
 """The session: the one object that owns the truth of what a person works on.
 
 Weights, the free input sequence, the initial memories, the dataset, the
-training settings and the training history. Plain Python; every setter
+training settings, the training history and a lesson's chapters. Plain Python; every setter
 validates, stores an immutable value and announces the change through a
 :class:`~lstm_gui.core.events.Signal` named for what happened. Setting an
 equal value announces nothing.
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
+from lstm_gui.core.chapters import Chapter
 from lstm_gui.core.dataset import COMPANIES, DatasetItem, check_dataset
 from lstm_gui.core.errors import check_count, finite_number
 from lstm_gui.core.events import Signal
@@ -37,6 +38,7 @@ class SessionEvents:
         "history_changed",
         "landscape_changed",
         "target_changed",
+        "chapters_changed",
     )
 
     def __init__(self) -> None:
@@ -50,6 +52,8 @@ class SessionEvents:
         self.landscape_changed: Signal[LandscapeChoice] = Signal("landscape_changed")
         #: The free input sequence's target (``None``: none set).
         self.target_changed: Signal[float | None] = Signal("target_changed")
+        #: A lesson's chapters (issue 14): added, removed or their text edited.
+        self.chapters_changed: Signal[tuple[Chapter, ...]] = Signal("chapters_changed")
 
 
 class Session:
@@ -83,6 +87,7 @@ class Session:
         self._history = history
         self._landscape = landscape if landscape is not None else LandscapeChoice()
         self._target = self._check_target(target)
+        self._chapters: tuple[Chapter, ...] = ()
         #: A display name for an unsaved session (e.g. the example's name).
         self.name = name
         #: Free text saved with the session (what it shows, where it came from).
@@ -210,6 +215,18 @@ class Session:
             self._landscape = choice
             self.events.landscape_changed.emit(choice)
 
+    # -- a lesson's chapters ---------------------------------------------------
+    @property
+    def chapters(self) -> tuple[Chapter, ...]:
+        """The lesson's chapters (none: an ordinary session)."""
+        return self._chapters
+
+    def set_chapters(self, chapters: Sequence[Chapter]) -> None:
+        chapters = tuple(chapters)
+        if chapters != self._chapters:
+            self._chapters = chapters
+            self.events.chapters_changed.emit(chapters)
+
     def update_from(self, other: Session) -> None:
         """Take over every value of ``other`` (e.g. a file just opened),
         announcing only what changed; ``events`` keeps its connections."""
@@ -221,6 +238,7 @@ class Session:
         self.set_history(other.history)
         self.set_landscape(other.landscape)
         self.set_target(other.target)
+        self.set_chapters(other.chapters)
         self.name = other.name
         self.description = other.description
 
