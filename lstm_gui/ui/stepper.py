@@ -11,8 +11,10 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from lstm_gui.core.cell import CellParams, Trace, run
+from lstm_gui.core.debugging import first_break
 from lstm_gui.core.session import Session
 from lstm_gui.ui.adapter import SessionAdapter
+from lstm_gui.ui.debugger.expression_editor import cached_trace_expression
 
 #: The stepper runs the free input sequence (not a dataset sequence).
 FREE_SOURCE = -1
@@ -32,12 +34,15 @@ class Stepper(QObject):
         initial memories, or another sequence was chosen).
     step_changed(int) : the current step changed (0 = before the first input).
     running_changed(bool) : Run started or stopped.
+    breakpoint_hit(int, int) : Run or Go to end stopped at step ``step``
+        because the session's breakpoint ``index`` holds there.
     """
 
     trace_changed = Signal()
     sequence_changed = Signal()
     step_changed = Signal(int)
     running_changed = Signal(bool)
+    breakpoint_hit = Signal(int, int)
 
     def __init__(self, adapter: SessionAdapter, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +55,10 @@ class Stepper(QObject):
         self._trace: Trace = run(self._session.params, ())
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_tick)
+        #: While running: (step, breakpoint index) where Run will stop, or None.
+        self._run_stop: tuple[int, int] | None = None
+        self._ticking = False
+        adapter.breakpoints_changed.connect(self._on_breakpoints_changed)
         adapter.weights_changed.connect(self._on_weights_changed)
         adapter.inputs_changed.connect(self._on_free_sequence_changed)
         adapter.memories_changed.connect(self._on_free_sequence_changed)
@@ -147,6 +156,8 @@ class Stepper(QObject):
         inputs, long0, short0, _free = self.sequence()
         self._trace = run(self.params(), inputs, long0, short0)
         self._step = min(self._step, len(self._trace))
+        if self.is_running():
+            self._run_stop = self.next_breakpoint_stop()
         self.trace_changed.emit()
 
     # -- the current step --------------------------------------------------------
@@ -155,6 +166,8 @@ class Stepper(QObject):
         step = max(0, min(int(step), len(self._trace)))
         if step != self._step:
             self._step = step
+            if self.is_running() and not self._ticking:
+                self._run_stop = self.next_breakpoint_stop()  # a jump while running
             self.step_changed.emit(step)
 
     def step_forward(self) -> None:
@@ -168,8 +181,32 @@ class Stepper(QObject):
         self.set_step(0)
 
     def go_to_end(self) -> None:
+        """The last step, or the first step after this one where an enabled breakpoint holds."""
         self.stop_running()
-        self.set_step(len(self._trace))
+        stop = self.next_breakpoint_stop()
+        self.set_step(len(self._trace) if stop is None else stop[0])
+        if stop is not None:
+            self.breakpoint_hit.emit(*stop)
+
+    # -- breakpoints (issue 12) ------------------------------------------------------
+    def next_breakpoint_stop(self) -> tuple[int, int] | None:
+        """(step, index into ``session.breakpoints``) of the first step after
+        the current one where an enabled breakpoint holds, or ``None``."""
+        enabled = [(k, b.condition) for k, b in enumerate(self._session.breakpoints) if b.enabled]
+        if not enabled or self._step >= len(self._trace):
+            return None
+        # The session checked every condition, so compiling cannot fail here.
+        conditions = [cached_trace_expression(condition) for _k, condition in enabled]
+        found = first_break(self._trace, conditions, self._step + 1)
+        if found is None:
+            return None
+        step, which = found
+        return step, enabled[which][0]
+
+    @Slot(object)
+    def _on_breakpoints_changed(self, _breakpoints: object) -> None:
+        if self.is_running():
+            self._run_stop = self.next_breakpoint_stop()
 
     def at_end(self) -> bool:
         return self._step >= len(self._trace)
@@ -193,6 +230,7 @@ class Stepper(QObject):
             return
         if self.at_end():
             self.set_step(0)  # running from the end starts over
+        self._run_stop = self.next_breakpoint_stop()
         self._timer.start(int(1000 / self._speed))
         self.running_changed.emit(True)
 
@@ -204,6 +242,14 @@ class Stepper(QObject):
     @Slot()
     def _on_tick(self) -> None:
         if not self.at_end():
-            self.step_forward()
-        if self.at_end():
+            self._ticking = True
+            try:
+                self.step_forward()
+            finally:
+                self._ticking = False
+        stop = self._run_stop
+        if stop is not None and self._step >= stop[0]:
+            self.stop_running()
+            self.breakpoint_hit.emit(*stop)
+        elif self.at_end():
             self.stop_running()

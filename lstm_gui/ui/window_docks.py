@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QScrollArea, QTextBrowser, QVBoxLayout, QWidget
 
+from lstm_gui.ui.debugger.docks import build_debugger_docks, reset_debugger_docks
 from lstm_gui.ui.help_text import HOW_TO_READ
 from lstm_gui.ui.theme import diagram_colors
 from lstm_gui.ui.training.live_results import LiveResults
@@ -70,6 +71,8 @@ def build_docks(window: Any) -> None:
         window, "How to read the diagram", "dock_help", window.help_view, Qt.DockWidgetArea.RightDockWidgetArea
     )
     window.dock_help.hide()
+    # Issue 12: Breakpoints and Watches, hidden, tabbed with the training column.
+    build_debugger_docks(window, add_dock)
 
 
 def add_dock(window: Any, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -144,5 +147,6 @@ def reset_layout(window: Any) -> None:
     else:
         window.splitDockWidget(window.dock_trace, window.dock_plot, Qt.Orientation.Horizontal)
     window.dock_help.hide()
+    reset_debugger_docks(window)
     window.diagram.set_zoom(1.0)
     QTimer.singleShot(0, window.size_docks)
