@@ -112,8 +112,69 @@ def main(argv: list[str]) -> int:
     window.set_step(2)
     shot(window, "companies_dark.png")
     window.close()
+
+    # 5. 1280x720, issue 12: Go to end stopped at a breakpoint on Company A,
+    # watches in the trace table; then the Breakpoints and Watch docks side by side.
+    from lstm_gui.core.debugging import Breakpoint, Watch
+
+    window = new_window("companies", 1280, 720)
+    session = window.session
+    session.set_breakpoints(
+        [
+            Breakpoint("long * long_prev < 0"),
+            Breakpoint("forget < 0.1", enabled=False),
+            Breakpoint("output > 0.99 or output < 0.01"),
+        ]
+    )
+    session.set_watches(
+        [
+            Watch("forget * long_prev", in_table=True),
+            Watch("input * candidate", in_table=True, in_plot=True),
+            Watch("output * tanh(long)"),
+            Watch("log(-long)"),
+        ]
+    )
+    session.set_training_breakpoints([Breakpoint("loss < 0.01"), Breakpoint("abs(wo1) > 5", enabled=False)])
+    window.select_sequence("Company A")
+    window.set_step(1)
+    window.go_to_end()  # stops at step 4: the long-term memory changes sign
+    window.action_view_breakpoints.trigger()
+    window.dock_trace.raise_()
+    window.breakpoints_panel.steps.editor.set_text("forget >> 1")
+    for _ in range(20):
+        app.processEvents()
+    message = window.statusBar().currentMessage()
+    path = out / "debugger_window.png"
+    if not window.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path} ({message})")
+    breakpoints = window.dock_breakpoints.grab()
+    window.action_view_watches.trigger()
+    for _ in range(20):
+        app.processEvents()
+    watches = window.dock_watches.grab()
+    side_by_side(breakpoints, watches, out / "debugger_docks.png")
+    window.undo_stack.setClean()
+    window.close()
     QApplication.processEvents()
     return 0
+
+
+def side_by_side(left, right, path: Path) -> None:
+    """Two pictures next to each other on a white background (the two docks share one place in the window)."""
+    from PySide6.QtGui import QColor, QPainter, QPixmap
+
+    gap = 16
+    picture = QPixmap(left.width() + gap + right.width(), max(left.height(), right.height()))
+    picture.setDevicePixelRatio(left.devicePixelRatio())
+    picture.fill(QColor("white"))
+    painter = QPainter(picture)
+    painter.drawPixmap(0, 0, left)
+    painter.drawPixmap(int(left.width() / left.devicePixelRatio()) + gap, 0, right)
+    painter.end()
+    if not picture.save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

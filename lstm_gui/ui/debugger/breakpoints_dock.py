@@ -154,9 +154,11 @@ class BreakpointsPanel(QWidget):
         self._show_names_hint()
 
     def _build_plateau(self) -> None:
+        # Two short rows: one long row would widen the dock past a 1280 px window.
+        title = QLabel("Plateau: pause when the loss changed less than")
+        title.setWordWrap(True)
         row = QHBoxLayout()
         row.setSpacing(4)
-        row.addWidget(QLabel("Plateau: loss changed less than"))
         self.plateau_change = QDoubleSpinBox()
         self.plateau_change.setObjectName("plateau_change")
         self.plateau_change.setDecimals(8)
@@ -174,12 +176,13 @@ class BreakpointsPanel(QWidget):
         row.addWidget(self.plateau_epochs)
         self.plateau_add = QPushButton("Add")
         self.plateau_add.setObjectName("plateau_add")
-        self.plateau_add.setToolTip("Pause when the loss has stopped improving")
+        self.plateau_add.setToolTip("Add this plateau condition: abs(loss_ago_N - loss) < change")
         self.plateau_add.clicked.connect(self.add_plateau)
         row.addWidget(self.plateau_add)
         row.addStretch(1)
         layout = self.training.layout()
         assert isinstance(layout, QVBoxLayout)
+        layout.addWidget(title)
         layout.addLayout(row)
 
     @Slot()
@@ -198,7 +201,10 @@ class BreakpointsPanel(QWidget):
         if self.tabs.currentWidget() is self.training:
             count = len(self._session.dataset)
             outputs = "out_0" if count == 1 else f"out_0 … out_{count - 1}" if count else "no outputs (no dataset)"
-            text = f"Names: epoch, loss, wlr1 … bo1 (or forget.w_short …), {outputs}. Example: abs(wo1) > 5"
+            text = (
+                f"Names: epoch, loss, wlr1 … bo1 (or forget.w_short …), {outputs}, "
+                "loss_ago_N (the loss N epochs earlier). Example: abs(wo1) > 5"
+            )
         else:
             text = f"Names: {', '.join(TRACE_NAMES)}. Example: abs(long - long_prev) > 1 and step > 2"
         self.names_hint.setText(text)

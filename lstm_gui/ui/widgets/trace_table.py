@@ -44,6 +44,16 @@ TOOLTIPS: dict[str, str] = {
 }
 
 
+def two_lines(text: str) -> str:
+    """``text`` broken at the space nearest its middle, like the cell's own
+    two-line headers ("long / before"): a watch's expression as a header fits a number's width."""
+    spaces = [k for k, c in enumerate(text) if c == " "]
+    if len(text) <= 10 or not spaces:
+        return text
+    middle = min(spaces, key=lambda k: abs(k - len(text) / 2))
+    return f"{text[:middle]}\n{text[middle + 1 :]}"
+
+
 class TraceTableModel(QAbstractTableModel):
     """Rows are steps 1..n of a :class:`Trace`; ``current`` is highlighted."""
 
@@ -116,7 +126,7 @@ class TraceTableModel(QAbstractTableModel):
             if section >= len(COLUMNS):
                 if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                     expression = self._watches[section - len(COLUMNS)][0]
-                    return expression if role == Qt.ItemDataRole.DisplayRole else f"watch: {expression}"
+                    return two_lines(expression) if role == Qt.ItemDataRole.DisplayRole else f"watch: {expression}"
                 return None
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[COLUMNS[section]]
