@@ -157,7 +157,7 @@ def test_watches_as_trace_table_columns_and_plot_curves(window):
     assert window.plot.watch_curves == {}
     panel.table.item(0, 2).setCheckState(Qt.CheckState.Checked)  # table
     assert model.columnCount() == len(COLUMNS) + 1
-    assert model.headerData(len(COLUMNS), Qt.Orientation.Horizontal) == "input * candidate"
+    assert model.headerData(len(COLUMNS), Qt.Orientation.Horizontal) == "input *\ncandidate"
     third = window.trace[2]
     assert model.data(model.index(2, len(COLUMNS))) == f"{third.input * third.candidate:.4f}"
     panel.table.item(0, 3).setCheckState(Qt.CheckState.Checked)  # plot
