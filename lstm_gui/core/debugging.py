@@ -196,8 +196,8 @@ class TrainingBreak:
 
         ``losses`` per row; ``outputs`` flattened (``dataset_size`` per
         row); ``weights`` flattened (12 per row, ``PARAM_KEYS`` order), as
-        an engine's ``run_epochs`` returns them. The losses up to the hit
-        (or all) are remembered for ``loss_ago_N`` in later calls.
+        an engine's ``run_epochs`` returns them. Nothing is remembered:
+        call :meth:`advance` with the rows the run keeps.
         """
         rows = len(losses) if count is None else count
         if rows <= 0:
@@ -219,11 +219,14 @@ class TrainingBreak:
                 offset = len(self._recent)
                 columns.append([known[offset + r - lag] if offset + r - lag >= 0 else math.nan for r in range(rows)])
         row = self._scan(columns, 0, rows)
-        hit = None if row < 0 else row
+        return None if row < 0 else row
+
+    def advance(self, losses: Sequence[float]) -> None:
+        """Remember the losses of epochs the run kept (for ``loss_ago_N``)."""
         if self._lag:
-            self._recent.extend(losses[: rows if hit is None else hit + 1])
-        return hit
+            self._recent.extend(losses)
 
     def holds_at(self, epoch: int, loss: float, outputs: Sequence[float], weights: Sequence[float]) -> bool:
-        """Whether the condition holds for one record (e.g. epoch 0, the start)."""
+        """Whether the condition holds for one record (e.g. epoch 0, the
+        start); like :meth:`first_hit`, it remembers nothing."""
         return self.first_hit(epoch, [loss], list(outputs), list(weights)) == 0

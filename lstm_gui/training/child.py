@@ -49,6 +49,10 @@ class TrainJob:
     config: TrainConfig
     history: TrainingHistory | None = None  # continue this history, or start afresh
     max_rate: float | None = None  # epochs per second at most (None: as fast as possible)
+    #: Stop conditions (texts; TrainingRun's ``stop_when``), e.g. the enabled
+    #: training breakpoints; with ``pause_at_break`` the run pauses there.
+    stop_when: tuple[str, ...] = ()
+    pause_at_break: bool = False
 
 
 class JobRunner:
@@ -108,7 +112,14 @@ class JobRunner:
     def _run(self) -> None:
         job = self.job
         history = job.history
-        run_obj = TrainingRun(CellParams.from_flat(job.params), job.dataset, job.config, history)
+        run_obj = TrainingRun(
+            CellParams.from_flat(job.params),
+            job.dataset,
+            job.config,
+            history,
+            stop_when=job.stop_when,
+            pause_at_break=job.pause_at_break,
+        )
         # Share the caller's events so pause/stop need no extra hop.
         if self.pause_event is not None:
             run_obj.pause_event = self.pause_event

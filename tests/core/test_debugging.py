@@ -184,7 +184,9 @@ def test_the_plateau_condition_waits_for_enough_epochs_across_chunks():
     losses = [1.0, 0.8, 0.6, 0.5, 0.45, 0.44, 0.43, 0.42]
     first, second = losses[:4], losses[4:]
     assert stop.first_hit(0, first, [0.0] * 4, flat * 4) is None
+    stop.advance(first)
     assert stop.first_hit(4, second, [0.0] * 4, flat * 4) == 3
+    assert stop.first_hit(4, second, [0.0] * 4, flat * 4) == 3  # nothing remembered by looking
     fresh = TrainingBreak(plateau_condition(0.05, 3), 1)
     assert fresh.first_hit(0, [0.5, 0.5, 0.5], [0.0] * 3, flat * 3) is None  # not known before epoch 3
 
