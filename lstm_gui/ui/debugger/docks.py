@@ -46,6 +46,9 @@ def build_debugger_docks(window: Any, add_dock: Callable[..., QDockWidget]) -> N
     window.stepper.breakpoint_hit.connect(lambda step, index: on_breakpoint_hit(window, step, index))
     window.stepper.step_changed.connect(lambda step: _clear_fired(window, step))
     window.stepper.trace_changed.connect(lambda: _clear_fired(window, -1))
+    panel = window.training_panel
+    panel.breakpoint_paused.connect(lambda condition, epoch: on_training_breakpoint(window, condition))
+    panel.running_changed.connect(lambda running: window.breakpoints_panel.show_fired(None, training=True))
 
 
 def _place(window: Any) -> None:
@@ -100,6 +103,15 @@ def on_breakpoint_hit(window: Any, step: int, index: int) -> None:
     window._fired_step = step
     window.breakpoints_panel.show_fired(index)
     window.statusBar().showMessage(stopped_text(step, breakpoints[index].condition), FIRED_MESSAGE_MS)
+
+
+def on_training_breakpoint(window: Any, condition: str) -> None:
+    """Highlight the training breakpoint a run paused at (the training panel
+    says the epoch, in its status and the window's status bar)."""
+    for index, breakpoint in enumerate(window.session.training_breakpoints):
+        if breakpoint.enabled and breakpoint.condition == condition:
+            window.breakpoints_panel.show_fired(index, training=True)
+            return
 
 
 def _clear_fired(window: Any, step: int) -> None:
