@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from lstm_gui.core.cell import CellParams, Trace, run
-from lstm_gui.core.debugging import first_break
+from lstm_gui.core.debugging import first_break, step_env
 from lstm_gui.core.session import Session
 from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.debugger.expression_editor import cached_trace_expression
@@ -55,10 +55,6 @@ class Stepper(QObject):
         self._trace: Trace = run(self._session.params, ())
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_tick)
-        #: While running: (step, breakpoint index) where Run will stop, or None.
-        self._run_stop: tuple[int, int] | None = None
-        self._ticking = False
-        adapter.breakpoints_changed.connect(self._on_breakpoints_changed)
         adapter.weights_changed.connect(self._on_weights_changed)
         adapter.inputs_changed.connect(self._on_free_sequence_changed)
         adapter.memories_changed.connect(self._on_free_sequence_changed)
@@ -156,8 +152,6 @@ class Stepper(QObject):
         inputs, long0, short0, _free = self.sequence()
         self._trace = run(self.params(), inputs, long0, short0)
         self._step = min(self._step, len(self._trace))
-        if self.is_running():
-            self._run_stop = self.next_breakpoint_stop()
         self.trace_changed.emit()
 
     # -- the current step --------------------------------------------------------
@@ -166,8 +160,6 @@ class Stepper(QObject):
         step = max(0, min(int(step), len(self._trace)))
         if step != self._step:
             self._step = step
-            if self.is_running() and not self._ticking:
-                self._run_stop = self.next_breakpoint_stop()  # a jump while running
             self.step_changed.emit(step)
 
     def step_forward(self) -> None:
@@ -203,10 +195,17 @@ class Stepper(QObject):
         step, which = found
         return step, enabled[which][0]
 
-    @Slot(object)
-    def _on_breakpoints_changed(self, _breakpoints: object) -> None:
-        if self.is_running():
-            self._run_stop = self.next_breakpoint_stop()
+    def breakpoint_at(self, step: int) -> int | None:
+        """The index (into ``session.breakpoints``) of the first enabled
+        breakpoint that holds at ``step``, or ``None``. One step's values,
+        so Run checks each step it reaches at no cost on long traces."""
+        if not 1 <= step <= len(self._trace):
+            return None
+        env = step_env(self._trace, step - 1)
+        for index, breakpoint in enumerate(self._session.breakpoints):
+            if breakpoint.enabled and cached_trace_expression(breakpoint.condition).holds(env):
+                return index
+        return None
 
     def at_end(self) -> bool:
         return self._step >= len(self._trace)
@@ -230,7 +229,6 @@ class Stepper(QObject):
             return
         if self.at_end():
             self.set_step(0)  # running from the end starts over
-        self._run_stop = self.next_breakpoint_stop()
         self._timer.start(int(1000 / self._speed))
         self.running_changed.emit(True)
 
@@ -242,14 +240,11 @@ class Stepper(QObject):
     @Slot()
     def _on_tick(self) -> None:
         if not self.at_end():
-            self._ticking = True
-            try:
-                self.step_forward()
-            finally:
-                self._ticking = False
-        stop = self._run_stop
-        if stop is not None and self._step >= stop[0]:
-            self.stop_running()
-            self.breakpoint_hit.emit(*stop)
-        elif self.at_end():
+            self.step_forward()
+            hit = self.breakpoint_at(self._step)
+            if hit is not None:
+                self.stop_running()
+                self.breakpoint_hit.emit(self._step, hit)
+                return
+        if self.at_end():
             self.stop_running()

@@ -186,3 +186,21 @@ def test_breakpoints_and_watches_are_saved_and_opened_with_the_session(window, m
     assert other.breakpoints_panel.steps.table.item(0, 0).text() == "forget < 0.1"
     assert other.watch_panel.table.rowCount() == 1
     assert not other.is_modified()
+
+
+def test_a_breakpoint_added_while_running_stops_the_run_at_once(window, qtbot):
+    window.set_speed(30.0)
+    window.set_step(0)
+    window.session.set_breakpoints([Breakpoint("step == 1")])
+    window.toggle_run()  # from step 0: step 1 is checked too
+    qtbot.waitUntil(lambda: not window.is_running(), timeout=5000)
+    assert window.step == 1
+    window.session.set_breakpoints([])
+    window.set_speed(0.5)
+    window.toggle_run()
+    assert window.is_running()
+    window.session.set_breakpoints([Breakpoint("step >= 2")])
+    window.set_speed(30.0)
+    qtbot.waitUntil(lambda: not window.is_running(), timeout=5000)
+    assert window.step == 2
+    assert window.statusBar().currentMessage() == "Stopped at step 2: step >= 2"
