@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QSpinBox,
     QTableWidgetItem,
     QTabWidget,
@@ -36,7 +35,7 @@ from lstm_gui.core.expressions import MAX_LOSS_LAG, TRACE_NAMES, training_names
 from lstm_gui.core.session import Session
 from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.commands import breakpoints_command
-from lstm_gui.ui.debugger.expression_editor import FIRED_COLOR, EntryList
+from lstm_gui.ui.debugger.expression_editor import FIRED_COLOR, EntryList, compact_button
 
 
 class BreakpointList(EntryList):
@@ -162,7 +161,7 @@ class BreakpointsPanel(QWidget):
         self.plateau_change = QDoubleSpinBox()
         self.plateau_change.setObjectName("plateau_change")
         self.plateau_change.setDecimals(8)
-        self.plateau_change.setRange(1e-8, 1e6)
+        self.plateau_change.setRange(1e-8, 10.0)  # a narrow box: a 1280 px window has a 380 px column
         self.plateau_change.setValue(1e-6)
         self.plateau_change.setToolTip("How little the loss may change ...")
         row.addWidget(self.plateau_change)
@@ -174,7 +173,7 @@ class BreakpointsPanel(QWidget):
         self.plateau_epochs.setSuffix(" epochs")
         self.plateau_epochs.setToolTip("... over this many epochs")
         row.addWidget(self.plateau_epochs)
-        self.plateau_add = QPushButton("Add")
+        self.plateau_add = compact_button("Add")
         self.plateau_add.setObjectName("plateau_add")
         self.plateau_add.setToolTip("Add this plateau condition: abs(loss_ago_N - loss) < change")
         self.plateau_add.clicked.connect(self.add_plateau)

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -171,13 +171,15 @@ class EntryList(QWidget):
         layout.addWidget(self.editor)
         self.buttons = QHBoxLayout()
         self.buttons.setSpacing(4)
-        self.add_button = QPushButton("Add")
+        # Tool buttons: a push button is at least ~75 px wide in most styles,
+        # and four of them would widen the training column of a 1024 px window.
+        self.add_button = compact_button("Add")
         self.add_button.setObjectName(f"{name}_add")
         self.add_button.setToolTip(f"Add the {self.WORD} typed above (Enter)")
-        self.change_button = QPushButton("Change")
+        self.change_button = compact_button("Change")
         self.change_button.setObjectName(f"{name}_change")
         self.change_button.setToolTip(f"Replace the selected {self.WORD} with the text typed above")
-        self.remove_button = QPushButton("Remove")
+        self.remove_button = compact_button("Remove")
         self.remove_button.setObjectName(f"{name}_remove")
         self.remove_button.setToolTip(f"Remove the selected {self.WORD}")
         for button in (self.add_button, self.change_button, self.remove_button):
@@ -299,6 +301,15 @@ class EntryList(QWidget):
     def toggle_text(self, entry: Any, column: int) -> str:
         """The undo step's name for a check box clicked in ``column``."""
         return f"Change {self.WORD} {self.expression_of(entry)}"
+
+
+def compact_button(text: str) -> QToolButton:
+    """A button with text only, as narrow as its text."""
+    button = QToolButton()
+    button.setText(text)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+    return button
 
 
 def check_item(checked: bool, tip: str) -> QTableWidgetItem:
