@@ -107,6 +107,12 @@ def step_env(trace: Trace, index: int) -> dict[str, float]:
     return {name: float(value) for name, value in trace[index].as_dict().items()}
 
 
+def trace_head(trace: Trace, steps: int) -> Trace:
+    """The first ``steps`` steps of ``trace`` (a trace stopped at a breakpoint)."""
+    steps = max(0, min(steps, len(trace)))
+    return Trace({name: trace.column(name)[:steps] for name in TRACE_NAMES[1:]}, steps)
+
+
 def _columns(trace: Trace, expression: Expression) -> list[Sequence[float]]:
     return [trace.column(name) for name in expression.column_names()]
 
