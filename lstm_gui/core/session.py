@@ -14,7 +14,7 @@ field: ``weights.forget.bias``, ``inputs[2]``, ``long``, ``short``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
 from lstm_gui.core.dataset import COMPANIES, DatasetItem, check_dataset
@@ -186,11 +186,11 @@ class Session:
 
     # -- the debugger: breakpoints and watches ---------------------------------
     @staticmethod
-    def _check_expressions(texts: Sequence[str], names: Iterable[str], where: str, field: str, limit: int) -> None:
-        """Each text must compile over ``names``; the error names its place
+    def _check_expressions(texts: Sequence[str], names: Collection[str], where: str, field: str, limit: int) -> None:
+        """Each text must compile over ``names`` (as given: training names
+        also accept every ``loss_ago_N``); the error names its place
         (``breakpoints[2].condition: unknown name 'forgt' ...``)."""
         check_count(len(texts), limit, where, "entries")
-        names = tuple(names)
         for k, text in enumerate(texts):
             if not isinstance(text, str):
                 raise FieldError(f"{where}[{k}].{field}", "expected text")

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from lstm_gui.core.debugging import Breakpoint, Watch
+from lstm_gui.core.debugging import Breakpoint, Watch, plateau_condition
 from lstm_gui.core.errors import FieldError
 from lstm_gui.core.files.io import SessionFileError
 from lstm_gui.core.files.session_file import (
@@ -65,10 +65,16 @@ def test_a_bad_expression_is_refused_with_its_place_and_changes_nothing(setter, 
     assert session.breakpoints == () and session.watches == () and session.training_breakpoints == ()
 
 
-def test_training_conditions_know_the_datasets_outputs():
+def test_training_conditions_know_the_datasets_outputs_and_earlier_losses():
     session = load_example("companies")
-    session.set_training_breakpoints([Breakpoint("out_0 < 0.1 and out_1 > 0.9"), Breakpoint("forget.w_short > 3")])
-    assert len(session.training_breakpoints) == 2
+    session.set_training_breakpoints(
+        [
+            Breakpoint("out_0 < 0.1 and out_1 > 0.9"),
+            Breakpoint("forget.w_short > 3"),
+            Breakpoint(plateau_condition(1e-6, 100)),  # abs(loss_ago_100 - loss) < 1e-06
+        ]
+    )
+    assert len(session.training_breakpoints) == 3
 
 
 def test_update_from_copies_breakpoints_and_watches():

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from lstm_gui.core.debugging import Breakpoint, Watch
+from lstm_gui.core.files.session_file import load_example
 from lstm_gui.core.session import Session
 from lstm_gui.ui.widgets.trace_table import COLUMNS
 
@@ -204,3 +205,17 @@ def test_a_breakpoint_added_while_running_stops_the_run_at_once(window, qtbot):
     qtbot.waitUntil(lambda: not window.is_running(), timeout=5000)
     assert window.step == 2
     assert window.statusBar().currentMessage() == "Stopped at step 2: step >= 2"
+
+
+def test_the_plateau_preset_and_loss_ago_are_training_conditions(window):
+    window.session.set_dataset(load_example("companies").dataset)
+    panel = window.breakpoints_panel
+    panel.plateau_change.setValue(0.001)
+    panel.plateau_epochs.setValue(50)
+    panel.plateau_add.click()
+    assert window.session.training_breakpoints == (Breakpoint("abs(loss_ago_50 - loss) < 0.001"),)
+    training = panel.training
+    training.editor.set_text("loss_ago_10 - loss < 1e-4 and out_1 > 0.9")
+    assert training.editor.error_text() == "" and training.add_button.isEnabled()
+    training.editor.set_text("out_2 > 0.5")  # two sequences: out_0 and out_1
+    assert "unknown name 'out_2'" in training.editor.error_text()

@@ -12,7 +12,7 @@ highlighted until the step moves on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
@@ -48,7 +48,7 @@ class BreakpointList(EntryList):
         self,
         session: Session,
         undo_stack: QUndoStack,
-        names: Callable[[], Sequence[str]],
+        names: Callable[[], Collection[str]],
         training: bool,
         parent: QWidget | None = None,
     ) -> None:

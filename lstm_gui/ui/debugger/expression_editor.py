@@ -10,7 +10,7 @@ its subclass (breakpoints or watches).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -59,7 +59,9 @@ class ExpressionLine(QWidget):
     validity_changed = Signal(bool)
     submitted = Signal()
 
-    def __init__(self, names: Callable[[], Sequence[str]], placeholder: str, name: str, parent: QWidget | None = None):
+    def __init__(
+        self, names: Callable[[], Collection[str]], placeholder: str, name: str, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self._names = names
         self._valid = False
@@ -104,7 +106,8 @@ class ExpressionLine(QWidget):
         error = ""
         if text.strip():
             try:
-                compile_expression(text, tuple(self._names()))
+                # The names as given: training names also accept every loss_ago_N.
+                compile_expression(text, self._names())
             except ExpressionError as exc:
                 # The text is right above: the problem and its column are enough.
                 error = exc.detail
@@ -138,7 +141,7 @@ class EntryList(QWidget):
         self,
         session: Session,
         undo_stack: QUndoStack,
-        names: Callable[[], Sequence[str]],
+        names: Callable[[], Collection[str]],
         headers: Sequence[str],
         name: str,
         placeholder: str,
