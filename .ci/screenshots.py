@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python .ci/screenshots.py [OUT_DIR]
 
-Writes resources/screenshots/*.png (or into OUT_DIR). Settings go to a
+Writes resources/screenshots/*.png and company_b.gif (or into OUT_DIR). Settings go to a
 temporary folder, so a person's own window layout never leaks in.
 """
 
@@ -83,6 +83,23 @@ def main(argv: list[str]) -> int:
     if not window.dock_training.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     print(f"wrote {path}")
+    # The loss landscape after that run: the training path down into the valley.
+    from lstm_gui.core.landscape import LandscapeChoice
+
+    window.session.set_landscape(
+        LandscapeChoice(x="candidate.w_short", y="output.w_short", x_range=(-2.0, 3.0), y_range=(1.5, 5.5), grid=96)
+    )
+    window.action_view_landscape.trigger()
+    deadline = time.monotonic() + 60
+    while window.landscape_view.is_computing() and time.monotonic() < deadline:
+        app.processEvents()
+    for _ in range(10):
+        app.processEvents()
+    path = out / "landscape.png"
+    if not window.dock_landscape.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path}")
+    window.dock_landscape.hide()
     window.action_show_sums.trigger()
     window.undo_stack.setClean()
     window.close()
@@ -156,6 +173,13 @@ def main(argv: list[str]) -> int:
     side_by_side(breakpoints, watches, out / "debugger_docks.png")
     window.undo_stack.setClean()
     window.close()
+    # 6. The README's animation: Company B stepped through, as `lstm-gui animate` makes it.
+    from lstm_gui.cli import main as lstm_gui_main
+
+    gif = out / "company_b.gif"
+    argv = ["animate", "--example", "companies", "--sequence", "Company B", "--size", "640x360", str(gif)]
+    if lstm_gui_main(argv) != 0:
+        raise OSError(f"could not write {gif}")
     QApplication.processEvents()
     return 0
 

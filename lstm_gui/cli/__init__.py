@@ -3,15 +3,22 @@
 ::
 
     lstm-gui [SESSION | --example NAME]          open the window
+    lstm-gui --install-desktop-entry             add it to the Linux application menu
     lstm-gui trace [SESSION | --example NAME] [--weights ...] [--inputs ...]
                    [--long L] [--short S] [--sequence NAME] [--format table|csv|json]
     lstm-gui trace --list-examples
     lstm-gui export-torch [SESSION | --example NAME] OUT.pt
     lstm-gui import-torch IN.pt OUT.json [--example NAME | --base SESSION]
     lstm-gui train ...
+    lstm-gui animate [SESSION | --example NAME] [--sequence NAME] [--fps N] [--size WxH]
+                     [--svg-dir DIR] [OUT.gif]
+
+    lstm-gui landscape [SESSION | --example NAME] --x NAME [--y NAME] [--x-range LO,HI]
+                       [--y-range LO,HI] [--grid N] [--format json|csv]
 
 One module per command (:mod:`~lstm_gui.cli.trace`, :mod:`~lstm_gui.cli.train`,
-:mod:`~lstm_gui.cli.torch_io`) over :mod:`~lstm_gui.cli.common`. Bad input
+:mod:`~lstm_gui.cli.torch_io`, :mod:`~lstm_gui.cli.animate`, :mod:`~lstm_gui.cli.landscape`)
+over :mod:`~lstm_gui.cli.common`. Bad input
 gives exit status 2 and one line on stderr, never a traceback.
 """
 
@@ -24,7 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lstm_gui import __version__
-from lstm_gui.cli import torch_io, trace, train
+from lstm_gui.cli import animate, desktop, landscape, torch_io, trace, train
 from lstm_gui.cli.common import (
     DEBUG_ENV,
     EXIT_BAD_INPUT,
@@ -49,6 +56,8 @@ COMMANDS: dict[str, tuple[str, Callable[[Any], None]]] = {
     "export-torch": (torch_io.EXPORT_HELP, torch_io.add_parsers),
     "import-torch": (torch_io.IMPORT_HELP, torch_io.add_parsers),
     "train": (train.HELP, train.add_parser),
+    "animate": (animate.HELP, animate.add_parser),
+    "landscape": (landscape.HELP, landscape.add_parser),
 }
 
 
@@ -68,7 +77,8 @@ def build_window_parser() -> Parser:
     lines = [f"  {name:<14}{help_text}" for name, (help_text, _) in COMMANDS.items()]
     parser = Parser(
         prog=PROG,
-        usage=f"{PROG} [-h] [--version] [SESSION | --example NAME]\n       {PROG} COMMAND [ARGS...]",
+        usage=f"{PROG} [-h] [--version] [SESSION | --example NAME]\n       {PROG} COMMAND [ARGS...]\n"
+        f"       {PROG} --install-desktop-entry | --uninstall-desktop-entry",
         description="A step-through debugger for one LSTM cell. Without a command, open the "
         "window on a session file, an example, or the 'notebook' example.",
         epilog="commands (see 'lstm-gui COMMAND --help'):\n" + "\n".join(lines),
@@ -77,6 +87,7 @@ def build_window_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     add_session_arguments(parser, overrides=False)
+    desktop.add_flags(parser)
     return parser
 
 
@@ -85,7 +96,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     argv = list(argv)
     if argv and argv[0] in COMMANDS:
         parser = build_command_parser(argv[0])
-        args = parser.parse_args(attach_option_values(argv[1:], parser.value_options))
+        # A command with two optional positionals (animate's SESSION and OUT.gif)
+        # needs them gathered from both sides of the options.
+        parse = parser.parse_intermixed_args if getattr(parser, "intermixed", False) else parser.parse_args
+        args = parse(attach_option_values(argv[1:], parser.value_options))
         args.command = argv[0]
         return args
     parser = build_window_parser()
@@ -95,6 +109,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def _run_window(args: argparse.Namespace) -> int:
+    if desktop.wanted(args):
+        return desktop.run(args)
     require_names(args, session="SESSION", example="--example")
     if args.session and args.example:
         raise CliError("give either a session file or --example, not both")

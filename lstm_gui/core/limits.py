@@ -49,3 +49,14 @@ MAX_INT_DIGITS = 4300
 
 #: Characters of a refused value echoed in a message (then ``…``).
 QUOTE_CHARS = 40
+
+#: An animation (``lstm-gui animate``, File > Export Animation): each side of
+#: a frame in pixels, at least/at most ...
+MIN_ANIMATION_SIDE = 64
+MAX_ANIMATION_SIDE = 3840
+#: ... and at most this many frames (one per step plus the start): a GIF of
+#: a thousand 800x450 frames is already tens of MB and minutes of slides.
+MAX_ANIMATION_FRAMES = 1000
+#: Most points per axis of a loss landscape (``--grid``; 256 x 256 points of
+#: a large dataset already take minutes).
+MAX_LANDSCAPE_GRID = 256

@@ -22,6 +22,7 @@ from lstm_gui.core.debugging import Breakpoint, Watch
 from lstm_gui.core.errors import FieldError, check_count, finite_number
 from lstm_gui.core.events import Signal
 from lstm_gui.core.expressions import TRACE_NAMES, compile_expression, training_names
+from lstm_gui.core.landscape import LandscapeChoice
 from lstm_gui.core.limits import MAX_BREAKPOINTS, MAX_INPUT_STEPS, MAX_WATCHES
 from lstm_gui.core.vocabulary import PARAM_KEYS
 from lstm_gui.training.config import TrainConfig
@@ -41,6 +42,7 @@ class SessionEvents:
         "breakpoints_changed",
         "watches_changed",
         "training_breakpoints_changed",
+        "landscape_changed",
     )
 
     def __init__(self) -> None:
@@ -54,6 +56,7 @@ class SessionEvents:
         self.breakpoints_changed: Signal[tuple[Breakpoint, ...]] = Signal("breakpoints_changed")
         self.watches_changed: Signal[tuple[Watch, ...]] = Signal("watches_changed")
         self.training_breakpoints_changed: Signal[tuple[Breakpoint, ...]] = Signal("training_breakpoints_changed")
+        self.landscape_changed: Signal[LandscapeChoice] = Signal("landscape_changed")
 
 
 class Session:
@@ -74,6 +77,7 @@ class Session:
         history: TrainingHistory | None = None,
         name: str = "",
         description: str = "",
+        landscape: LandscapeChoice | None = None,
     ) -> None:
         self.events = SessionEvents()
         self._params = self._check_params(params)
@@ -86,6 +90,7 @@ class Session:
         self._breakpoints: tuple[Breakpoint, ...] = ()
         self._watches: tuple[Watch, ...] = ()
         self._training_breakpoints: tuple[Breakpoint, ...] = ()
+        self._landscape = landscape if landscape is not None else LandscapeChoice()
         #: A display name for an unsaved session (e.g. the example's name).
         self.name = name
         #: Free text saved with the session (what it shows, where it came from).
@@ -246,6 +251,16 @@ class Session:
             self._training_breakpoints = checked
             self.events.training_breakpoints_changed.emit(checked)
 
+    @property
+    def landscape(self) -> LandscapeChoice:
+        """What the loss landscape shows (weights, ranges, grid)."""
+        return self._landscape
+
+    def set_landscape(self, choice: LandscapeChoice) -> None:
+        if choice != self._landscape:
+            self._landscape = choice
+            self.events.landscape_changed.emit(choice)
+
     def update_from(self, other: Session) -> None:
         """Take over every value of ``other`` (e.g. a file just opened),
         announcing only what changed; ``events`` keeps its connections."""
@@ -258,6 +273,7 @@ class Session:
         self.set_breakpoints(other.breakpoints)
         self.set_watches(other.watches)
         self.set_training_breakpoints(other.training_breakpoints)
+        self.set_landscape(other.landscape)
         self.name = other.name
         self.description = other.description
 

@@ -26,6 +26,7 @@ EVENT_NAMES: tuple[str, ...] = (
     "breakpoints_changed",
     "watches_changed",
     "training_breakpoints_changed",
+    "landscape_changed",
 )
 
 
@@ -41,6 +42,7 @@ class SessionAdapter(QObject):
     breakpoints_changed = Signal(object)
     watches_changed = Signal(object)
     training_breakpoints_changed = Signal(object)
+    landscape_changed = Signal(object)
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -17,6 +17,7 @@ from lstm_gui.ui.system_check import missing_system_libraries_message
 
 
 def app_icon() -> QIcon:
+    """The application's icon (``resources/icons/icon.svg``: a stylised cell)."""
     icon = QIcon()
     for name in ("icon.svg", "icon.png"):
         node = resource("icons", name)
@@ -32,6 +33,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("lstm-gui")
+    # Wayland's app id and the X11 hint that tie the window to lstm-gui.desktop (its icon, its menu entry).
+    app.setDesktopFileName("lstm-gui")
     icon = app_icon()
     if not icon.isNull():
         app.setWindowIcon(icon)

@@ -20,6 +20,7 @@ from lstm_gui.core.cell import CellParams
 from lstm_gui.core.dataset import DatasetItem
 from lstm_gui.core.debugging import Breakpoint, Watch
 from lstm_gui.core.formatting import format_full
+from lstm_gui.core.landscape import LandscapeChoice
 from lstm_gui.core.session import Session
 from lstm_gui.core.vocabulary import GATE_WORDS, ROLE_WORDS
 from lstm_gui.training.config import TrainConfig
@@ -168,3 +169,22 @@ def breakpoints_command(
 def watches_command(session: Session, watches: Sequence[Watch], text: str) -> SetValueCommand:
     """The watches after an add, edit, table/plot toggle or remove: one undo step."""
     return SetValueCommand(text, session.set_watches, session.watches, tuple(watches))
+
+
+def landscape_command(session: Session, choice: LandscapeChoice) -> SetValueCommand:
+    """New choices for the loss landscape (weights, ranges, grid): one undo step."""
+    return SetValueCommand("Change loss landscape", session.set_landscape, session.landscape, choice)
+
+
+def landscape_point_command(session: Session, params: CellParams, choice: LandscapeChoice) -> SetValueCommand:
+    """A point clicked on the loss landscape: its weights, and the ranges
+    pinned where they were shown (otherwise a range that follows the current
+    value would move the picture under the pointer); one undo step."""
+
+    def apply(state: tuple[CellParams, LandscapeChoice]) -> None:
+        session.set_params(state[0])
+        session.set_landscape(state[1])
+
+    return SetValueCommand(
+        "Set weights from the loss landscape", apply, (session.params, session.landscape), (params, choice)
+    )

@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QStyle, QToolBar
 
 from lstm_gui.core.files.session_file import example_names
+from lstm_gui.ui.animation_panel import show_animation_panel
 from lstm_gui.ui.debugger.docks import build_debugger_view_actions
 from lstm_gui.ui.file_actions import export_dialog
 from lstm_gui.ui.stepper import SPEEDS
@@ -112,6 +113,14 @@ def build_actions(window: Any) -> None:
         lambda: export_dialog(window, "svg"),
         None,
         "Save the diagram as vector graphics",
+    )
+    window.action_export_animation = make_action(
+        window,
+        "Export &Animation...",
+        "action_export_animation",
+        lambda: show_animation_panel(window),
+        None,
+        "Save a GIF of stepping through the sequence (or of the training run) for slides",
     )
     window.action_export_csv = make_action(
         window,
@@ -235,6 +244,12 @@ def build_view_actions(window: Any) -> None:
     window.action_view_training.setShortcut(QKeySequence("Ctrl+Shift+T"))
     window.action_view_training.setToolTip("Show or hide the training panel beside the diagram (Ctrl+Shift+T)")
     window.addAction(window.action_view_training)
+    window.action_view_landscape = window.dock_landscape.toggleViewAction()
+    window.action_view_landscape.setObjectName("action_view_landscape")
+    window.action_view_landscape.setText("Loss &Landscape")
+    window.action_view_landscape.setToolTip("Show the dataset loss over one or two weights; click it to set them")
+    # Shown as a tab beside the training column: bring it to the front.
+    window.action_view_landscape.triggered.connect(lambda shown: shown and window.dock_landscape.raise_())
     window.action_show_sums = make_action(
         window,
         "Show &Sums",
@@ -281,7 +296,12 @@ def build_menus(window: Any) -> None:
     file_menu.addAction(window.action_save)
     file_menu.addAction(window.action_save_as)
     file_menu.addSeparator()
-    for action in (window.action_export_png, window.action_export_svg, window.action_export_csv):
+    for action in (
+        window.action_export_png,
+        window.action_export_svg,
+        window.action_export_animation,
+        window.action_export_csv,
+    ):
         file_menu.addAction(action)
     file_menu.addSeparator()
     file_menu.addAction(window.action_export_torch)
@@ -337,6 +357,7 @@ def build_menus(window: Any) -> None:
     view_menu.addAction(window.action_show_names)
     view_menu.addSeparator()
     view_menu.addAction(window.action_view_training)
+    view_menu.addAction(window.action_view_landscape)
     for dock in (window.dock_trace, window.dock_plot):
         view_menu.addAction(dock.toggleViewAction())
     for action in build_debugger_view_actions(window):

@@ -20,6 +20,7 @@ from lstm_gui.ui.help_text import HOW_TO_READ
 from lstm_gui.ui.theme import diagram_colors
 from lstm_gui.ui.training.live_results import LiveResults
 from lstm_gui.ui.training.panel import TrainingPanel
+from lstm_gui.ui.widgets.landscape_view import LandscapeView
 from lstm_gui.ui.widgets.over_time_plot import OverTimePlot
 from lstm_gui.ui.widgets.trace_table import TraceTable
 
@@ -73,6 +74,13 @@ def build_docks(window: Any) -> None:
     window.dock_help.hide()
     # Issue 12: Breakpoints and Watches, hidden, tabbed with the training column.
     build_debugger_docks(window, add_dock)
+    # Issue 13: the loss landscape, a tab beside the training column; hidden until asked for.
+    window.landscape_view = LandscapeView(window.adapter, window.undo_stack, window.training_panel.is_training)
+    window.dock_landscape = add_dock(
+        window, "Loss landscape", "landscape_dock", window.landscape_view, Qt.DockWidgetArea.RightDockWidgetArea
+    )
+    window.tabifyDockWidget(window.dock_training, window.dock_landscape)
+    window.dock_landscape.hide()
 
 
 def add_dock(window: Any, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -148,5 +156,11 @@ def reset_layout(window: Any) -> None:
         window.splitDockWidget(window.dock_trace, window.dock_plot, Qt.Orientation.Horizontal)
     window.dock_help.hide()
     reset_debugger_docks(window)
+    # The landscape: back to its tab beside the training column, hidden.
+    window.removeDockWidget(window.dock_landscape)
+    window.dock_landscape.setFloating(False)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.dock_landscape)
+    window.tabifyDockWidget(window.dock_training, window.dock_landscape)
+    window.dock_landscape.hide()
     window.diagram.set_zoom(1.0)
     QTimer.singleShot(0, window.size_docks)

@@ -91,6 +91,7 @@ def test_trace_command_runs_without_torch():
 #: Imports that stay inside functions on purpose: torch (seconds to import) and Qt.
 _LAZY_IMPORTS = {
     ("lstm_gui.cli", "lstm_gui.ui.app"),
+    ("lstm_gui.cli.animate", "lstm_gui.ui.animation"),  # draws offscreen with Qt: only when it runs
     ("lstm_gui.cli.torch_io", "lstm_gui.core.files.torch_bridge"),
     ("lstm_gui.training.run", "lstm_gui.training.engines.torch_reference"),
 }

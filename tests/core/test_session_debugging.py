@@ -11,6 +11,7 @@ from lstm_gui.core.debugging import Breakpoint, Watch, plateau_condition
 from lstm_gui.core.errors import FieldError
 from lstm_gui.core.files.io import SessionFileError
 from lstm_gui.core.files.session_file import (
+    FORMAT_VERSION,
     dumps_session,
     example_names,
     load_example,
@@ -94,7 +95,7 @@ def test_breakpoints_and_watches_survive_save_and_open(tmp_path):
     path = tmp_path / "debugged.json"
     save_session(session, path)
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["format_version"] == 3
+    assert data["format_version"] == FORMAT_VERSION  # 3 brought these keys
     assert data["breakpoints"][1] == {"condition": "abs(long - long_prev) > 1 and step > 2", "enabled": False}
     assert data["watches"][0] == {"expression": "input * candidate", "in_table": True, "in_plot": False}
     loaded = load_session(path)

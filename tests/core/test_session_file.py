@@ -411,16 +411,72 @@ def test_session_events_carry_the_new_value_and_drop_dead_listeners():
     session.set_inputs([1.0])  # nobody left to call: no error
 
 
-def test_files_are_written_as_version_3_and_version_1_and_2_files_still_load(tmp_path):
+def test_files_are_written_as_version_4_and_versions_1_to_3_still_load(tmp_path):
     from lstm_gui.core.files.session_file import FORMAT_VERSION
 
-    assert FORMAT_VERSION == 3
+    assert FORMAT_VERSION == 4
     session = load_example("companies")
     data = json.loads(dumps_session(session))
-    assert data["format_version"] == 3
-    for older in (1, 2):  # 1: before the history's loss envelope; 2: before breakpoints and watches
+    assert data["format_version"] == 4
+    # 1: before the history's loss envelope; 2: before breakpoints and watches; 3: before the landscape
+    for older in (1, 2, 3):
         data["format_version"] = older
         assert loads_session(json.dumps(data)).dataset == session.dataset
-    data["format_version"] = 4
+    data["format_version"] = 5
     with pytest.raises(SessionFileError, match="newer than this lstm-gui understands"):
         loads_session(json.dumps(data))
+
+
+# -- the loss landscape's choices (format 4) -------------------------------------
+
+
+def test_the_landscape_choices_round_trip_and_are_left_out_when_default(tmp_path):
+    from lstm_gui.core.landscape import LandscapeChoice
+
+    session = load_example("companies")
+    assert "landscape" not in json.loads(dumps_session(session))
+    choice = LandscapeChoice(x="wo1", y=None, x_range=(-1.0, 5.5), grid=33)
+    session.set_landscape(choice)
+    path = tmp_path / "s.json"
+    save_session(session, path)
+    data = json.loads(path.read_text())
+    assert data["landscape"] == {"x": "output.w_short", "y": None, "x_range": [-1.0, 5.5], "y_range": None, "grid": 33}
+    assert load_session(path).landscape == choice
+    other = Session()
+    seen = []
+    other.events.landscape_changed.connect(seen.append)
+    other.update_from(load_session(path))
+    assert other.landscape == choice and seen == [choice]
+
+
+def test_a_version_2_file_and_the_examples_load_with_the_default_landscape():
+    from lstm_gui.core.landscape import LandscapeChoice
+
+    data = json.loads(dumps_session(load_example("companies")))
+    data["format_version"] = 2
+    assert loads_session(json.dumps(data)).landscape == LandscapeChoice()
+    for name in list_examples():
+        assert load_example(name).landscape == LandscapeChoice()
+
+
+@pytest.mark.parametrize(
+    ("landscape", "message"),
+    [
+        ({"x": "forget.bais"}, "landscape.x: unknown weight 'forget.bais'; did you mean 'forget.bias'?"),
+        ({"x": "wlr1", "y": "wlr1"}, "landscape.y: expected a weight other than x"),
+        ({"x": "wlr1", "x_range": [1, 0]}, "landscape.x_range: expected the low end below the high end"),
+        ({"x": "wlr1", "x_range": [1]}, "landscape.x_range: expected two numbers"),
+        ({"x": "wlr1", "y_range": [0, "a"]}, "landscape.y_range[1]: expected a finite number"),
+        ({"x": "wlr1", "grid": 1000}, "landscape.grid: expected 2 to 256 points"),
+        ({"x": "wlr1", "grid": 2.0}, "landscape.grid: expected a whole number"),
+        ({"x": 3}, "landscape.x: expected a string"),
+        ({"y": "wlr1"}, "landscape: missing 'x'"),
+        ({"x": "wlr1", "z": 1}, "landscape: unknown key 'z'"),
+    ],
+)
+def test_a_bad_landscape_is_refused_naming_its_place(landscape, message):
+    data = json.loads(dumps_session(load_example("companies")))
+    data["landscape"] = landscape
+    with pytest.raises(SessionFileError) as caught:
+        loads_session(json.dumps(data))
+    assert message in str(caught.value)

@@ -12,10 +12,14 @@ Layout (``format_version`` 1)::
       "memories": {"long": 2.0, "short": 1.0}, initial memories
       "dataset": [{"name": "Company A", "inputs": [0, 0.5, 0.25, 1], "target": 0}],
       "training": {...TrainConfig fields...},
-      "history": {...}                         (optional, TrainingHistory)
+      "history": {...},                        (optional, TrainingHistory)
       "breakpoints": [{"condition": "forget < 0.1", "enabled": true}],   (optional, version 3)
       "watches": [{"expression": "input * candidate", "in_table": true, "in_plot": false}],
-      "training_breakpoints": [{"condition": "loss < 0.01", "enabled": true}]
+      "training_breakpoints": [{"condition": "loss < 0.01", "enabled": true}],
+      "landscape": {"x": "forget.bias", "y": "input.bias",
+                    "x_range": null, "y_range": [-1, 3], "grid": 64}
+                                               (optional, version 4; y null: a curve,
+                                               a range null: the current value +- 3)
     }
 
 Numbers are written with ``repr`` precision, so save -> load gives back exactly
@@ -42,6 +46,7 @@ from lstm_gui.core.debugging import Breakpoint, Watch
 from lstm_gui.core.errors import FieldError, check_count, finite_number, text_value
 from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
 from lstm_gui.core.formatting import quote_value
+from lstm_gui.core.landscape import DEFAULT_GRID, LandscapeChoice
 from lstm_gui.core.limits import MAX_BREAKPOINTS, MAX_INPUT_STEPS, MAX_WATCHES
 from lstm_gui.core.resources import example_text, list_examples
 from lstm_gui.core.session import Session
@@ -54,8 +59,9 @@ from lstm_gui.training.history import TrainingHistory
 #: thinned may hold ``loss_min``/``loss_max`` (the exact loss envelope of the
 #: epochs each kept row stands for); version 1 files simply have none.
 #: 3: the debugger's ``breakpoints``, ``watches`` and ``training_breakpoints``
-#: (optional lists; older files have none).
-FORMAT_VERSION = 3
+#: (optional lists). 4: the loss landscape's choices (``landscape``). Older
+#: files simply have none of these.
+FORMAT_VERSION = 4
 
 _REQUIRED_KEYS = ("format_version", "weights", "inputs", "memories")
 _OPTIONAL_KEYS = (
@@ -67,6 +73,7 @@ _OPTIONAL_KEYS = (
     "breakpoints",
     "watches",
     "training_breakpoints",
+    "landscape",
 )
 _TRAINING_KEYS = tuple(field.name for field in dataclasses.fields(TrainConfig))
 
@@ -350,6 +357,8 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         data["watches"] = watches_to_list(session.watches)
     if session.training_breakpoints:
         data["training_breakpoints"] = breakpoints_to_list(session.training_breakpoints)
+    if session.landscape != LandscapeChoice():
+        data["landscape"] = session.landscape.to_json_dict()
     return data
 
 
@@ -414,7 +423,31 @@ def _session_from_dict(data: Any) -> Session:
         session.set_training_breakpoints(
             breakpoints_from_list(data.get("training_breakpoints", []), "training_breakpoints")
         )
+    if "landscape" in data:
+        session.set_landscape(landscape_from_dict(data["landscape"]))
     return session
+
+
+def landscape_from_dict(data: Any, where: str = "landscape") -> LandscapeChoice:
+    """Validate a ``landscape`` object (see :meth:`LandscapeChoice.to_json_dict`)."""
+    entry = _object(data, where, ("x",), ("y", "x_range", "y_range", "grid"))
+    x = _string(entry["x"], f"{where}.x")
+    y = None if entry.get("y") is None else _string(entry["y"], f"{where}.y")
+    ranges: dict[str, tuple[float, float] | None] = {}
+    for key in ("x_range", "y_range"):
+        value = entry.get(key)
+        if value is None:
+            ranges[key] = None
+            continue
+        numbers = _number_list(value, f"{where}.{key}", limit=2)
+        if len(numbers) != 2:
+            raise SessionFileError(f"expected two numbers [low, high], got {len(numbers)}", f"{where}.{key}")
+        ranges[key] = (numbers[0], numbers[1])
+    grid = entry.get("grid", DEFAULT_GRID)
+    if isinstance(grid, bool) or not isinstance(grid, int):
+        raise SessionFileError(f"expected a whole number, got {_describe(grid)}", f"{where}.grid")
+    with _at(where):
+        return LandscapeChoice(x=x, y=y, x_range=ranges["x_range"], y_range=ranges["y_range"], grid=grid)
 
 
 # -- text and files ----------------------------------------------------------------

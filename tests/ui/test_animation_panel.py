@@ -1,0 +1,134 @@
+"""File > Export Animation in the window, the offscreen frame renderer, and
+the application icon."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from lstm_gui.core.animation import animated_sequence
+from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams
+from lstm_gui.core.files.session_file import load_example
+from lstm_gui.training.history import TrainingHistory
+from lstm_gui.ui.animation import FrameRenderer, replay_frames, step_frames
+from lstm_gui.ui.animation_panel import show_animation_panel
+from lstm_gui.ui.app import app_icon
+
+EXPORT_TIMEOUT_MS = 60_000
+
+
+def _frame_bytes(path) -> list[bytes]:
+    with Image.open(path) as gif:
+        frames = []
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            frames.append(gif.convert("RGB").tobytes())
+        return frames
+
+
+def test_the_application_icon_loads_and_draws_at_small_and_large_sizes(qapp):
+    icon = app_icon()
+    assert not icon.isNull()
+    for size in (16, 32, 256):
+        image = icon.pixmap(size, size).toImage()
+        assert (image.width(), image.height()) == (size, size)
+        # Not blank: the green and pink lines and the blue and orange blocks are there.
+        colors = {image.pixelColor(x, y).name() for x in range(size) for y in range(size)}
+        assert len(colors) > 4
+
+
+def test_a_frame_is_exactly_the_requested_size_in_any_proportion(qapp):
+    sequence = animated_sequence(load_example("companies"), "Company B")
+    frames = list(step_frames(NOTEBOOK_PARAMS, sequence))
+    for width, height in ((800, 450), (300, 600), (1000, 100)):
+        renderer = FrameRenderer(width, height)
+        try:
+            image = renderer.image(frames[1])
+            caption, diagram = renderer.layout()
+        finally:
+            renderer.close()
+        assert (image.width(), image.height()) == (width, height)
+        assert diagram.width() <= width + 1e-6 and diagram.bottom() <= height + 1e-6
+        assert caption.bottom() <= diagram.top() + 1e-6
+
+
+def test_a_replay_shows_the_last_step_at_each_sampled_epoch(qapp):
+    sequence = animated_sequence(load_example("companies"), "Company B")
+    history = TrainingHistory(("Company A", "Company B"))
+    start = NOTEBOOK_PARAMS.to_flat()
+    rows = [[w + 0.01 * k for w in start] for k in range(300)]
+    history.extend(range(300), [1.0 / (k + 1) for k in range(300)], [[0, 0]] * 300, rows, run_start=True)
+    frames = list(replay_frames(history, sequence))
+    assert len(frames) == 100
+    assert frames[0].state.params == CellParams.from_flat(rows[0])
+    assert frames[-1].state.params == CellParams.from_flat(rows[-1])
+    assert frames[-1].caption.startswith("Training: epoch 299 of 299")
+    assert all(frame.state.step is not None and frame.state.step.x == sequence.inputs[-1] for frame in frames)
+
+
+def test_export_animation_writes_the_gif_of_the_windows_sequence_and_says_so(make_window, qtbot, tmp_path):
+    window = make_window()
+    window.open_example("companies", ask=False)
+    window.select_sequence("Company B")
+    window.action_export_animation.trigger()
+    panel = window.animation_panel
+    assert panel.isVisible() and not panel.isModal()
+    assert "Company B: the start and 4 steps" in panel.what_label.text()
+    assert not panel.replay_button.isEnabled()  # no training run yet
+    panel.size_box.setCurrentText("400x240")
+    panel.fps_box.setValue(2)
+    out = tmp_path / "b.gif"
+    assert panel.export_to(str(out))
+    qtbot.waitUntil(lambda: not panel.is_exporting(), timeout=EXPORT_TIMEOUT_MS)
+    with Image.open(out) as gif:
+        assert gif.size == (400, 240) and gif.info["duration"] == 500
+    assert len(set(_frame_bytes(out))) == 5
+    assert window.statusBar().currentMessage() == f"Wrote {out}: 5 frames, 400x240"
+    assert window.errors == []
+    assert window.undo_stack.isClean()  # exporting changes nothing
+
+
+def test_a_bad_size_is_explained_in_the_panel_and_nothing_is_written(make_window, tmp_path):
+    window = make_window()
+    panel = show_animation_panel(window)
+    panel.size_box.setCurrentText("10x10")
+    assert panel.error_label.isVisible() and "64 to 3840" in panel.error_label.text()
+    assert not panel.save_button.isEnabled()
+    assert not panel.export_to(str(tmp_path / "x.gif"))
+    assert not (tmp_path / "x.gif").exists()
+    panel.size_box.setCurrentText("640x360")
+    assert not panel.error_label.isVisible() and panel.save_button.isEnabled()
+
+
+def test_stopping_an_export_writes_nothing(make_window, qtbot, tmp_path):
+    window = make_window()
+    panel = show_animation_panel(window)
+    out = tmp_path / "stopped.gif"
+    assert panel.export_to(str(out))
+    panel.stop()
+    assert not panel.is_exporting() and not out.exists()
+    assert "nothing written" in window.statusBar().currentMessage()
+
+
+def test_a_failed_write_is_shown_as_an_error_not_a_crash(make_window, qtbot, tmp_path):
+    window = make_window()
+    panel = show_animation_panel(window)
+    assert panel.export_to(str(tmp_path / "missing" / "x.gif"))
+    qtbot.waitUntil(lambda: not panel.is_exporting(), timeout=EXPORT_TIMEOUT_MS)
+    assert len(window.errors) == 1 and "missing" in window.errors[0]
+
+
+def test_the_training_replay_is_offered_once_the_session_has_a_history(make_window, qtbot, tmp_path):
+    window = make_window()
+    window.open_example("companies", ask=False)
+    panel = show_animation_panel(window)
+    history = TrainingHistory(("Company A", "Company B"))
+    flat = NOTEBOOK_PARAMS.to_flat()
+    history.extend([0, 1, 2], [0.5, 0.25, 0.125], [[0, 0]] * 3, [flat, flat, [w + 0.5 for w in flat]], run_start=True)
+    window.session.set_history(history)
+    assert panel.replay_button.isEnabled()
+    panel.replay_button.setChecked(True)
+    assert "at 3 epochs" in panel.what_label.text()
+    out = tmp_path / "replay.gif"
+    assert panel.export_to(str(out))
+    qtbot.waitUntil(lambda: not panel.is_exporting(), timeout=EXPORT_TIMEOUT_MS)
+    assert len(_frame_bytes(out)) == 3
