@@ -219,3 +219,16 @@ def test_the_plateau_preset_and_loss_ago_are_training_conditions(window):
     assert training.editor.error_text() == "" and training.add_button.isEnabled()
     training.editor.set_text("out_2 > 0.5")  # two sequences: out_0 and out_1
     assert "unknown name 'out_2'" in training.editor.error_text()
+
+
+def test_delete_in_the_list_removes_the_selected_watch(window, qtbot):
+    panel = window.watch_panel
+    add_typed(panel, "x * 2")
+    window.action_view_watches.trigger()
+    qtbot.waitUntil(window.dock_watches.isVisible)
+    panel.table.selectRow(0)
+    panel.table.setFocus()
+    qtbot.waitUntil(panel.table.hasFocus)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
+    assert window.session.watches == ()
+    assert window.undo_stack.undoText() == "Remove watch x * 2"

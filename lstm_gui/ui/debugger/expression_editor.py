@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QUndoStack
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -196,6 +196,12 @@ class EntryList(QWidget):
         self.editor.line.textChanged.connect(self._update_buttons)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
         self.table.itemChanged.connect(self._on_item_changed)
+        # Delete in the list removes the selected entry (in the editor it deletes text).
+        remove = QAction(f"Remove {self.WORD}", self.table)
+        remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.triggered.connect(self.remove_selected)
+        self.table.addAction(remove)
 
     # -- what subclasses say -------------------------------------------------------
     def entries(self) -> tuple[Any, ...]:
