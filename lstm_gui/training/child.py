@@ -17,6 +17,7 @@ and for a process:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import struct
@@ -32,7 +33,7 @@ from lstm_gui.core.dataset import DatasetItem
 from lstm_gui.core.errors import FieldError
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
-from lstm_gui.training.run import Progress, TrainingRun
+from lstm_gui.training.run import Progress, TrainingRun, checked_conditions
 
 #: A message on the pipes: its length (4 bytes, big-endian), then a pickle.
 FRAME = struct.Struct("!I")
@@ -94,6 +95,13 @@ class JobRunner:
     def set_max_rate(self, epochs_per_second: float | None) -> None:
         """Limit the speed (``None``: as fast as possible), now or at the start."""
         self._apply(lambda run: run.set_max_rate(epochs_per_second))
+
+    def set_stop_when(self, stop_when: tuple[str, ...]) -> None:
+        """Replace the stop conditions (checked now: ExpressionError if bad)
+        from the next chunk on, or at the start."""
+        texts = tuple(stop_when)
+        checked_conditions(texts, len(self.job.dataset))
+        self._apply(lambda run: run.set_stop_when(texts))
 
     def set_params(self, params: tuple[float, ...]) -> None:
         """Continue from these 12 weights at the next chunk (optimizer kept)."""
@@ -190,7 +198,8 @@ def main() -> int:
     """The training process: a job and then commands on stdin, messages on stdout.
 
     Commands: ``("pause",)``, ``("resume",)``, ``("stop",)``, ``("lr", rate)``,
-    ``("max_rate", epochs_per_second or None)``, ``("params", 12 floats)``.
+    ``("max_rate", epochs_per_second or None)``, ``("params", 12 floats)``,
+    ``("stop_when", texts)`` (stop conditions, checked by the window first).
     End of stdin (the window closed or crashed) stops the run, so the process
     never outlives the window.
     """
@@ -232,6 +241,10 @@ def main() -> int:
                 runner.set_max_rate(None if command[1] is None else float(command[1]))
             elif command[0] == "params":
                 runner.set_params(tuple(float(v) for v in command[1]))
+            elif command[0] == "stop_when":
+                # The window checks conditions before it sends them.
+                with contextlib.suppress(FieldError):
+                    runner.set_stop_when(tuple(str(text) for text in command[1]))
 
     threading.Thread(target=listen, name="commands", daemon=True).start()
     try:

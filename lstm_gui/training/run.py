@@ -190,12 +190,8 @@ class TrainingRun:
     ) -> None:
         if not dataset:
             raise FieldError("dataset", "needs at least one sequence to train on")
-        self.stop_when: tuple[str, ...] = (
-            () if stop_when is None else (stop_when,) if isinstance(stop_when, str) else tuple(stop_when)
-        )
+        self.stop_when = checked_conditions(stop_when, len(dataset))
         self.pause_at_break = pause_at_break
-        for text in self.stop_when:  # refuse a bad condition now, not in the middle of a run
-            TrainingBreak(text, len(dataset))
         self.params = params
         self.dataset = tuple(dataset)
         self.config = config
@@ -209,6 +205,7 @@ class TrainingRun:
         self._lr = config.lr
         self._max_rate: float | None = None
         self._pending_params: CellParams | None = None
+        self._pending_stop_when: tuple[str, ...] | None = None
         self._fired = ""  # the stop condition the current pause is at
         self._init_sync()
 
@@ -263,6 +260,20 @@ class TrainingRun:
         run segment, like a retrain."""
         with self._lock:
             self._pending_params = params
+
+    def set_stop_when(self, stop_when: str | Sequence[str] | None) -> None:
+        """Replace the stop conditions from the next chunk on (thread-safe),
+        e.g. breakpoints edited during a run. New conditions know no earlier
+        losses: ``loss_ago_N`` is unknown for their first N epochs.
+
+        Raises
+        ------
+        ExpressionError
+            A condition is not valid (checked here, in the caller's thread).
+        """
+        texts = checked_conditions(stop_when, len(self.dataset))
+        with self._lock:
+            self._pending_stop_when = texts
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -346,6 +357,10 @@ class TrainingRun:
                 lr = self._lr
                 max_rate = self._max_rate
                 new_params, self._pending_params = self._pending_params, None
+                new_stop_when, self._pending_stop_when = self._pending_stop_when, None
+            if new_stop_when is not None:
+                self.stop_when = new_stop_when
+                breaks = [TrainingBreak(text, len(self.dataset)) for text in new_stop_when]
             if new_params is not None:
                 last_row = self._apply_params(
                     engine, new_params, first_epoch + done, (history, rows_reported), last_row
@@ -563,6 +578,14 @@ class TrainingRun:
             seconds=seconds,
             stopped_by=stopped_by,
         )
+
+
+def checked_conditions(stop_when: str | Sequence[str] | None, dataset_size: int) -> tuple[str, ...]:
+    """``stop_when`` as a tuple of texts, each checked (ExpressionError if bad)."""
+    texts = () if stop_when is None else (stop_when,) if isinstance(stop_when, str) else tuple(stop_when)
+    for text in texts:
+        TrainingBreak(text, dataset_size)
+    return texts
 
 
 def _first_break(

@@ -150,3 +150,32 @@ def test_the_torch_engine_replays_to_the_epoch_as_well():
     config = TrainConfig(epochs=12, engine="torch")
     result = TrainingRun(STATQUEST_PARAMS, COMPANIES, config, stop_when="epoch == 7").run()
     assert (result.epochs, result.params) == (7, plain(config, 7).params)
+
+
+def test_conditions_set_during_a_run_apply_from_the_next_chunk():
+    config = TrainConfig(epochs=3000)
+    run = TrainingRun(STATQUEST_PARAMS, COMPANIES, config, stop_when="loss < 0")
+    seen = []
+
+    def on_progress(progress):
+        if not seen and progress.epoch > 0:
+            seen.append(progress.epoch)
+            run.set_stop_when(f"epoch >= {progress.epoch + 100}")
+
+    result = run.run(on_progress, interval=0.0)
+    assert (result.status, result.epochs) == (BREAKPOINT, seen[0] + 100)
+    assert result.params == plain(config, seen[0] + 100).params
+    with pytest.raises(ExpressionError):
+        run.set_stop_when(["loss <"])
+
+
+def test_the_job_runner_checks_and_forwards_new_conditions():
+    job = TrainJob(STATQUEST_PARAMS.to_flat(), COMPANIES, TrainConfig(epochs=10))
+    runner = JobRunner(job, [].append)
+    with pytest.raises(ExpressionError):
+        runner.set_stop_when(("out_7 > 1",))
+    runner.set_stop_when(("epoch == 3",))  # before the run exists: applied when it starts
+    messages: list[tuple] = []
+    runner.send = messages.append
+    runner()
+    assert (messages[-1][1].epochs, messages[-1][1].stopped_by) == (3, "epoch == 3")
