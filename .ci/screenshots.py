@@ -180,6 +180,19 @@ def main(argv: list[str]) -> int:
     argv = ["animate", "--example", "companies", "--sequence", "Company B", "--size", "640x360", str(gif)]
     if lstm_gui_main(argv) != 0:
         raise OSError(f"could not write {gif}")
+
+    # 6. Edit > Preferences (a floating panel): six decimals, the colour-blind safe fills.
+    from lstm_gui.core.preferences import Preferences
+
+    window = new_window("companies", 1440, 900)
+    window.set_preferences(Preferences(decimals=6, fill_map="colour_blind"), save=False)
+    window.show_preferences()
+    settle(window)
+    path = out / "preferences.png"
+    if not window.dock_preferences.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    window.close()
     QApplication.processEvents()
     return 0
 

@@ -11,9 +11,15 @@ from collections.abc import Mapping, Sequence
 from lstm_gui.core.cell import TRACE_FIELDS, Trace
 from lstm_gui.core.limits import QUOTE_CHARS
 
-#: Decimals shown for gate values and memories on the diagram and in tables.
+#: Decimals shown for gate values and memories on the diagram and in tables
+#: (the command line's, and the window's until a person chooses otherwise).
 DISPLAY_DECIMALS = 4
 
+# The decimals every value label shows. The one owner of that choice: the
+# window sets it from the person's preferences (and redraws); every caller of
+# format_number without explicit decimals follows it, so no widget keeps a
+# copy that could drift. The command line never sets it.
+_display_decimals = DISPLAY_DECIMALS
 #: Extra columns after a trace's own (watch expressions): name -> one value
 #: per step, ``None`` where the value could not be computed.
 Watches = Mapping[str, Sequence[float | None]]
@@ -22,8 +28,23 @@ Watches = Mapping[str, Sequence[float | None]]
 MISSING_CELL = "null"
 
 
-def format_number(value: float, decimals: int = DISPLAY_DECIMALS) -> str:
-    """The float64 ``value`` rounded for display (``-0.0000`` shows as ``0.0000``)."""
+def display_decimals() -> int:
+    """The decimals value labels show now (:data:`DISPLAY_DECIMALS` unless set)."""
+    return _display_decimals
+
+
+def set_display_decimals(decimals: int) -> None:
+    """Show ``decimals`` decimals wherever no caller asks for a number of its own
+    (the window's Preferences; checked by ``core.preferences.validate_decimals``)."""
+    global _display_decimals
+    _display_decimals = int(decimals)
+
+
+def format_number(value: float, decimals: int | None = None) -> str:
+    """The float64 ``value`` rounded for display (``-0.0000`` shows as ``0.0000``),
+    to ``decimals`` or else :func:`display_decimals`."""
+    if decimals is None:
+        decimals = _display_decimals
     text = f"{value:.{decimals}f}"
     if text.startswith("-") and float(text) == 0.0:
         text = text[1:]
@@ -78,6 +99,62 @@ def show_path(path: object) -> str:
     return shown[0] + "…" + shown[1:]
 
 
+# -- columns of any cell's values as text (issue 13: the RNN, the GRU, gradients) --
+
+
+def format_scientific(value: float, decimals: int = 3) -> str:
+    """Exponent form with ``decimals`` digits after the point (``-1.234e-05``):
+    for gradients, which a fixed-point column would round to 0 as they vanish."""
+    if not math.isfinite(value):
+        return str(value)
+    # + 0.0 turns -0.0 (a zero input times a negative gradient) into 0.0.
+    return f"{value + 0.0:.{decimals}e}"
+
+
+def columns_table_text(columns: Sequence[tuple[str, Sequence[str]]], header_lines: Sequence[str] = ()) -> str:
+    """An aligned plain-text table of already formatted columns (name, texts),
+    with ``# `` header lines, as :func:`trace_table_text` lays out a trace."""
+    widths = [max([len(name)] + [len(text) for text in texts]) for name, texts in columns]
+    lines = [f"# {line}" for line in header_lines]
+    lines.append("  ".join(name.rjust(w) for (name, _), w in zip(columns, widths)).rstrip())
+    rows = min((len(texts) for _, texts in columns), default=0)
+    for row in range(rows):
+        lines.append("  ".join(texts[row].rjust(w) for (_, texts), w in zip(columns, widths)))
+    return "\n".join(lines) + "\n"
+
+
+def columns_csv_text(columns: Sequence[tuple[str, Sequence[float]]]) -> str:
+    """CSV of numeric columns (``step`` as integers) at full precision."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([name for name, _ in columns])
+    rows = min((len(values) for _, values in columns), default=0)
+    for row in range(rows):
+        writer.writerow(
+            [str(int(values[row])) if name == "step" else format_full(values[row]) for name, values in columns]
+        )
+    return out.getvalue()
+
+
+def columns_json_text(columns: Sequence[tuple[str, Sequence[float]]]) -> str:
+    """A JSON list with one compact object per step, one per line, like
+    :func:`trace_json_text`; a non-finite value becomes ``null``."""
+    encode = json.JSONEncoder(allow_nan=False).encode
+    rows = min((len(values) for _, values in columns), default=0)
+    records = [
+        encode(
+            {
+                name: int(values[row]) if name == "step" else (values[row] if math.isfinite(values[row]) else None)
+                for name, values in columns
+            }
+        )
+        for row in range(rows)
+    ]
+    if not records:
+        return "[]\n"
+    return "[\n  " + ",\n  ".join(records) + "\n]\n"
+
+
 # -- a whole trace as text (command line, copy and export) ----------------------
 
 #: The columns a person reads first: the memories before, each gate, the
@@ -100,8 +177,10 @@ TRACE_TABLE_COLUMNS: tuple[str, ...] = (
 _FIXED_LIMIT = 1e9
 
 
-def format_cell(value: float, decimals: int = DISPLAY_DECIMALS) -> str:
+def format_cell(value: float, decimals: int | None = None) -> str:
     """:func:`format_number` for a table cell: huge values in exponent form."""
+    if decimals is None:
+        decimals = _display_decimals
     if not math.isfinite(value):
         return str(value)
     if abs(value) >= _FIXED_LIMIT:

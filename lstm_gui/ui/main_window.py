@@ -11,7 +11,8 @@ The parts live beside it: ``window_actions`` (actions, toolbars, menus),
 ``window_docks`` (the docks and their layout), ``file_actions`` (New, Open,
 Save, exports, the PyTorch import), ``window_settings`` (what the window
 remembers between runs), ``edit_recorder`` (a person's edits as undo
-commands), ``widget_lookup`` and ``help_text``.
+commands), ``window_preferences`` (Preferences, Keyboard Shortcuts, About,
+the theme following the system), ``widget_lookup`` and ``help_text``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QIcon, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDockWidget,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -32,18 +34,26 @@ from PySide6.QtWidgets import (
 )
 
 from lstm_gui.core.cell import CellParams, Trace
+from lstm_gui.core.preferences import Preferences
 from lstm_gui.core.session import Session
-from lstm_gui.ui import file_actions, widget_lookup, window_actions, window_docks, window_settings
+from lstm_gui.ui import (
+    file_actions,
+    widget_lookup,
+    window_actions,
+    window_docks,
+    window_preferences,
+    window_settings,
+)
 from lstm_gui.ui.bars import add_error_bar
 from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
 from lstm_gui.ui.document import Document
 from lstm_gui.ui.edit_recorder import EditRecorder
 from lstm_gui.ui.exports import export_png, export_svg, export_torch, export_trace_csv
-from lstm_gui.ui.help_text import ABOUT_HTML
+from lstm_gui.ui.preferences_panel import PreferencesPanel
 from lstm_gui.ui.recovery import RecoveryKeeper
-from lstm_gui.ui.settings import app_settings
+from lstm_gui.ui.settings import app_settings, theme_choice
 from lstm_gui.ui.stepper import Stepper
-from lstm_gui.ui.theme import THEMES, diagram_colors
+from lstm_gui.ui.theme import diagram_colors, resolve_theme
 from lstm_gui.ui.training.live_results import LiveResults
 from lstm_gui.ui.training.panel import TrainingPanel
 from lstm_gui.ui.widgets.input_strip import InputStrip
@@ -92,14 +102,22 @@ class MainWindow(QMainWindow):
     plot: OverTimePlot
     training_panel: TrainingPanel
     live_results: LiveResults
+    # window_preferences (issue 14's native feel)
+    preferences: Preferences
+    system_theme: str
+    dock_preferences: QDockWidget
+    preferences_panel: PreferencesPanel
+    dock_shortcuts: QDockWidget
 
     def __init__(self, session: Session | None = None, path: str | None = None) -> None:
         super().__init__()
         self.setObjectName("main_window")
         self.settings = app_settings()
-        self.theme = str(self.settings.value("theme", "light"))
-        if self.theme not in THEMES:
-            self.theme = "light"
+        #: View > Theme: "system" (follow the desktop), "light" or "dark";
+        #: ``theme`` is the one drawn.
+        self.theme_choice = theme_choice(self.settings)
+        window_preferences.load_window_preferences(self)
+        self.theme = resolve_theme(self.theme_choice, self.system_theme)
         self.document = Document(self.settings, session, self, path)
         self.session: Session = self.document.session
         self.undo_stack = self.document.undo_stack
@@ -117,6 +135,7 @@ class MainWindow(QMainWindow):
         window_actions.build_actions(self)
         window_actions.build_toolbar(self)
         window_docks.build_docks(self)
+        window_preferences.build_preference_docks(self)
         window_actions.build_training_toolbar(self)
         window_actions.build_view_actions(self)
         window_actions.build_menus(self)
@@ -125,7 +144,7 @@ class MainWindow(QMainWindow):
 
         self.resize(self.fitting_size(DEFAULT_SIZE))
         self._restore_settings()
-        self._apply_theme(self.theme, save=False)
+        self._apply_theme(self.theme_choice, save=False)
         self._on_sources_changed()
         self._on_sequence_changed()
         self._on_trace_changed()
@@ -462,11 +481,35 @@ class MainWindow(QMainWindow):
         return file_actions.import_torch(self, path)
 
     # -- view -----------------------------------------------------------------------
-    def _apply_theme(self, theme: str, save: bool = True) -> None:
-        window_settings.apply_window_theme(self, theme, save)
+    def _apply_theme(self, choice: str, save: bool = True) -> None:
+        """Draw with the theme ``choice`` ("system", "light", "dark")."""
+        window_settings.apply_window_theme(self, choice, save)
+
+    @Slot(Qt.ColorScheme)
+    def _on_color_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        window_preferences.on_color_scheme_changed(self, scheme)
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About lstm-gui", ABOUT_HTML)
+        """The About window with the versions, never modal."""
+        window_preferences.show_about(self)
+
+    def show_preferences(self) -> None:
+        """The Preferences panel, floating beside the window, never modal."""
+        height = self.preferences_panel.sizeHint().height() + 40  # its title bar
+        window_preferences.show_dock(self, self.dock_preferences, 400, height)
+
+    def show_keyboard_shortcuts(self) -> None:
+        """Every action with a shortcut, grouped by menu, in a floating panel."""
+        window_preferences.show_dock(self, self.dock_shortcuts, 420, 620)
+
+    def set_preferences(self, preferences: Preferences, save: bool = True) -> None:
+        """Apply ``preferences`` at once and remember them (not an undo step)."""
+        window_preferences.set_preferences(self, preferences, save)
+
+    def animation_speed(self) -> float:
+        """The animation speed factor chosen in Preferences (1 = normal): an
+        animation that takes t ms at normal speed takes t / factor ms."""
+        return self.preferences.animation_speed
 
     def show_how_to_read(self) -> None:
         """The help beside the window, never modal: a floating panel next to
@@ -530,6 +573,7 @@ class MainWindow(QMainWindow):
             return
         self.stop_running()
         self.training_panel.shutdown()
+        window_preferences.disconnect_scheme(self)
         self._save_settings()
         self.adapter.unbind()
         self.recovery.closed()

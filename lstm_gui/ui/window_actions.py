@@ -23,7 +23,7 @@ from lstm_gui.ui.animation_panel import show_animation_panel
 from lstm_gui.ui.debugger.docks import build_debugger_view_actions
 from lstm_gui.ui.file_actions import export_dialog
 from lstm_gui.ui.stepper import SPEEDS
-from lstm_gui.ui.theme import THEMES
+from lstm_gui.ui.theme import THEME_CHOICES
 
 
 def make_action(
@@ -323,6 +323,19 @@ def build_menus(window: Any) -> None:
         "Copy the selected trace rows (all if none) as text",
     )
     edit_menu.addAction(window.action_copy_trace)
+    edit_menu.addSeparator()
+    # Ctrl+, where the platform has no standard key for it (Linux, Windows).
+    preferences_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences) or [QKeySequence("Ctrl+,")]
+    window.action_preferences = make_action(
+        window,
+        "&Preferences...",
+        "action_preferences",
+        window.show_preferences,
+        preferences_keys,
+        "Decimals shown, animation speed, plot updates, block colours",
+    )
+    window.action_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+    edit_menu.addAction(window.action_preferences)
 
     training_menu = bar.addMenu("&Training")
     training_menu.setObjectName("menu_training")
@@ -344,10 +357,12 @@ def build_menus(window: Any) -> None:
     theme_menu = view_menu.addMenu("&Theme")
     group = QActionGroup(window)
     window.theme_actions = {}
-    for theme in THEMES:
+    for theme in THEME_CHOICES:
         action = QAction(theme.capitalize(), window, checkable=True)
         action.setObjectName(f"action_theme_{theme}")
-        action.setChecked(theme == window.theme)
+        if theme == "system":
+            action.setToolTip("Follow the desktop's light or dark scheme")
+        action.setChecked(theme == window.theme_choice)
         action.triggered.connect(lambda _=False, t=theme: window._apply_theme(t))
         group.addAction(action)
         theme_menu.addAction(action)
@@ -378,9 +393,21 @@ def build_menus(window: Any) -> None:
             "What the lines, blocks and numbers mean",
         )
     )
-    help_menu.addAction(
-        make_action(window, "&About lstm-gui", "action_about", window.show_about, None, "Version and credits")
+    window.action_keyboard_shortcuts = make_action(
+        window,
+        "&Keyboard Shortcuts",
+        "action_keyboard_shortcuts",
+        window.show_keyboard_shortcuts,
+        None,
+        "Every action with a shortcut, by menu, with a filter",
     )
+    help_menu.addAction(window.action_keyboard_shortcuts)
+    help_menu.addSeparator()
+    window.action_about = make_action(
+        window, "&About lstm-gui", "action_about", window.show_about, None, "Versions and credits"
+    )
+    window.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+    help_menu.addAction(window.action_about)
 
 
 def fill_recent_menu(window: Any) -> None:

@@ -289,7 +289,7 @@ def test_run_steps_by_itself_and_stops_at_the_end(window, qtbot):
     window.set_speed(30)
     window.action_run.trigger()
     assert window.is_running()
-    qtbot.waitUntil(lambda: window.step == 4 and not window.is_running(), timeout=3000)
+    qtbot.waitUntil(lambda: window.step == 4 and not window.is_running(), timeout=20000)
     assert not window.isWindowModified()
 
 

@@ -54,7 +54,8 @@ from PySide6.QtWidgets import (
 )
 
 from lstm_gui.core.cell import CellParams, StepTrace
-from lstm_gui.core.formatting import format_number
+from lstm_gui.core.formatting import DISPLAY_DECIMALS, display_decimals, format_number
+from lstm_gui.core.preferences import animation_ms
 from lstm_gui.core.vocabulary import (
     GATE_ACTIVATION,
     GATE_CAPTIONS,
@@ -115,6 +116,13 @@ def _font(px: float, bold: bool = False, italic: bool = False) -> QFont:
     font.setBold(bold)
     font.setItalic(italic)
     return font
+
+
+def value_px(base_px: int) -> int:
+    """The font size of a value label for the decimals shown: ``base_px`` at 4,
+    smaller at more, so "-0.12345678" fits where "-0.1235" was sized to."""
+    chars = display_decimals() + 3  # "-0." and the decimals
+    return round(base_px * min(1.0, (DISPLAY_DECIMALS + 3) / chars))
 
 
 def _term(text: str) -> str:
@@ -268,6 +276,8 @@ class DiagramScene(QGraphicsScene):
         self._flash.setInterval(FLASH_TICK_MS)
         self._flash.timeout.connect(self._on_flash_tick)
         self._flash_ticks_left = 0
+        #: Ticks of one flash at the chosen animation speed (Preferences).
+        self._flash_ticks = FLASH_MS // FLASH_TICK_MS
         self._state: DiagramState | None = None
         self._build()
         self.apply_colors(colors)
@@ -744,7 +754,7 @@ class DiagramScene(QGraphicsScene):
             label.setStyleSheet(
                 f"#{label.objectName()} {{ background: {colors.surface}; color: {colors.text};"
                 f" border: 2px solid {getattr(colors, key)}; border-radius: 8px;"
-                f" font-size: {MEMORY_VALUE_PX}px; font-weight: 600; }}"
+                f" font-size: {value_px(MEMORY_VALUE_PX)}px; font-weight: 600; }}"
             )
         for field_key, field in self.fields.items():
             border = getattr(colors, self._field_line[field_key])
@@ -822,7 +832,7 @@ class DiagramScene(QGraphicsScene):
                 # Restyling is costly (a re-polish): only when black/white flips.
                 label.setProperty("text_color", text_color.name())
                 label.setStyleSheet(
-                    f"#{label.objectName()} {{ color: {text_color.name()}; font-size: {GATE_VALUE_PX}px;"
+                    f"#{label.objectName()} {{ color: {text_color.name()}; font-size: {value_px(GATE_VALUE_PX)}px;"
                     " font-weight: 700; }"
                 )
                 self._set_block_text_color(gate, text_color)
@@ -851,7 +861,7 @@ class DiagramScene(QGraphicsScene):
         if self.tanh_label.property("text_color") != tanh_text:
             self.tanh_label.setProperty("text_color", tanh_text)
             self.tanh_label.setStyleSheet(
-                f"#value_long_tanh {{ color: {tanh_text}; font-size: {MEMORY_VALUE_PX}px; font-weight: 700; }}"
+                f"#value_long_tanh {{ color: {tanh_text}; font-size: {value_px(MEMORY_VALUE_PX)}px; font-weight: 700; }}"
             )
         banner = state.preview_note if state.read_only else ""
         if self.preview_banner.text() != banner:
@@ -879,7 +889,9 @@ class DiagramScene(QGraphicsScene):
                 f"{fmt(step.forget)} \u00d7 {fmt(step.long_prev)} = {fmt(step.long_remembered)}"
             )
             small["long_added"].setText(f"+ {fmt(step.input)} \u00d7 {fmt(step.candidate)} = {fmt(step.long_added)}")
-            small["short_out"].setText(f"{fmt(step.output)} \u00d7 {fmt(step.long_tanh)} = {fmt(step.short)}")
+            # More decimals than 4 would run off the diagram's right edge on one line.
+            wrap = "\n" if display_decimals() > DISPLAY_DECIMALS else " "
+            small["short_out"].setText(f"{fmt(step.output)} \u00d7 {fmt(step.long_tanh)}{wrap}= {fmt(step.short)}")
             for gate, note in self._sums.items():
                 lines = gate_sum_lines(gate, state.params, step)
                 # Just above the block, clear of its title on any font.
@@ -910,7 +922,7 @@ class DiagramScene(QGraphicsScene):
                 note.set_text(f"was {was}", x, y, align)
             note.setVisible(show_note)
             self._flash_ring[label].setVisible(True)
-        self._flash_ticks_left = FLASH_MS // FLASH_TICK_MS
+        self._flash_ticks_left = self._flash_ticks
         self._set_flash_opacity(1.0)
         if not running:
             self._flash.start()
@@ -925,7 +937,7 @@ class DiagramScene(QGraphicsScene):
     def _on_flash_tick(self) -> None:
         self._flash_ticks_left -= 1
         if self._flash_ticks_left > 0:
-            self._set_flash_opacity(self._flash_ticks_left / (FLASH_MS // FLASH_TICK_MS))
+            self._set_flash_opacity(self._flash_ticks_left / self._flash_ticks)
             return
         self._flash.stop()
         for label in self._flashing:
@@ -933,6 +945,14 @@ class DiagramScene(QGraphicsScene):
             self._flash_note[label][0].setVisible(False)
         self._flashing.clear()
         self._was.clear()
+
+    def set_animation_speed(self, speed: float) -> None:
+        """Flash changed values for :data:`FLASH_MS` divided by ``speed`` (Preferences)."""
+        self._flash_ticks = max(1, animation_ms(FLASH_MS, speed) // FLASH_TICK_MS)
+
+    def flash_ms(self) -> int:
+        """How long a changed value flashes now (ms)."""
+        return self._flash_ticks * FLASH_TICK_MS
 
     def clear(self) -> None:
         """Remove every item (the window does on close): the flash stops first."""
