@@ -197,7 +197,9 @@ class EntryList(QWidget):
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
         self.table.itemChanged.connect(self._on_item_changed)
         # Delete in the list removes the selected entry (in the editor it deletes text).
-        remove = QAction(f"Remove {self.WORD}", self.table)
+        # Named for its list: the Keyboard Shortcuts panel lists each action once.
+        remove = QAction(f"Remove the selected one from {name.replace('_', ' ')}", self.table)
+        remove.setObjectName(f"action_remove_{name}")
         remove.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         remove.triggered.connect(self.remove_selected)
