@@ -60,3 +60,22 @@ def test_a_training_breakpoint_the_dataset_no_longer_fits_is_said_before_trainin
     assert not window.training_panel.controller.in_run()
     message = window.training_panel.message_label.text()
     assert message.startswith("Cannot train: training breakpoint out_1 > 0.9: unknown name 'out_1'"), message
+
+
+@pytest.mark.parametrize("trainer", ["process", "thread"])
+def test_a_training_breakpoint_added_during_a_run_pauses_it(make_window, qtbot, trainer):
+    session = load_example("companies")
+    session.set_training(replace(session.training, epochs=100_000_000, init="current"))
+    window = make_window(session)
+    panel = window.training_panel
+    panel.set_trainer(trainer)
+    seen = []
+    panel.trainer.progressed.connect(seen.append)
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1].epoch > 0, timeout=RUN_TIMEOUT_MS)
+    window.breakpoints_panel.training.add_condition("epoch > 0")  # holds at the next epoch checked
+    qtbot.waitUntil(lambda: panel.action_pause.isChecked() and not panel.is_training(), timeout=RUN_TIMEOUT_MS)
+    assert "epoch > 0 holds" in panel.status_label.text()
+    assert window.breakpoints_panel.training.fired == 0
+    with qtbot.waitSignal(panel.trainer.finished, timeout=RUN_TIMEOUT_MS):
+        panel.action_stop.trigger()

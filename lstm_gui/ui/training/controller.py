@@ -140,6 +140,8 @@ class TrainingController(QObject):
         self._preview_timer.setInterval(int(PREVIEW_INTERVAL * 1000))
         self._preview_timer.timeout.connect(self._on_preview_due)
         self._trainer = self._adopt_trainer(trainer)
+        # Issue 12: training breakpoints edited during a run apply to it at once.
+        adapter.training_breakpoints_changed.connect(self._on_training_breakpoints_changed)
 
         self.action_train = QAction("Train", self)
         self.action_train.setObjectName("action_train")
@@ -255,6 +257,22 @@ class TrainingController(QObject):
         if self._run_history is not None:
             self._trainer.set_max_rate(speed)
             self.status_message.emit(f"Training speed: {label}")
+
+    @Slot(object)
+    def _on_training_breakpoints_changed(self, _breakpoints: object) -> None:
+        if self._run_history is None:
+            return
+        stop_when = enabled_training_breakpoints(self.session)
+        try:
+            for condition in stop_when:
+                TrainingBreak(condition, len(self.session.dataset), "training breakpoint")
+        except ExpressionError as error:  # the session checked them; only a dataset change could do this
+            self.message.emit(f"This run keeps its breakpoints: training breakpoint {error.reason}")
+            return
+        self._trainer.set_stop_when(stop_when)
+        self.status_message.emit(
+            f"This run now pauses at: {'; '.join(stop_when)}" if stop_when else "This run now pauses at no breakpoint"
+        )
 
     # -- running -----------------------------------------------------------------
     def start(self, config: TrainConfig, continue_plot: bool, speed: float | None) -> None:
