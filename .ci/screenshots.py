@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from lstm_gui.core.stages import StepPosition
     from lstm_gui.ui.app import make_app
     from lstm_gui.ui.main_window import MainWindow
 
@@ -181,7 +182,7 @@ def main(argv: list[str]) -> int:
     if lstm_gui_main(argv) != 0:
         raise OSError(f"could not write {gif}")
 
-    # 6. Edit > Preferences (a floating panel): six decimals, the colour-blind safe fills.
+    # 7. Edit > Preferences (a floating panel): six decimals, the colour-blind safe fills.
     from lstm_gui.core.preferences import Preferences
 
     window = new_window("companies", 1440, 900)
@@ -192,6 +193,15 @@ def main(argv: list[str]) -> int:
     if not window.dock_preferences.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    window.close()
+
+    # 8. Stepped into a time step: Company B, step 2, stage 2 (remember something new) lit.
+    window = new_window("companies", 1440, 900)
+    window.select_sequence("Company B")
+    window.stepper.set_position(StepPosition(2, 2))
+    settle(window)
+    window.export_png(str(out / "stage.png"))
+    print("wrote stage.png")
     window.close()
     QApplication.processEvents()
     return 0

@@ -51,6 +51,14 @@ def format_number(value: float, decimals: int | None = None) -> str:
     return text
 
 
+def format_weight(value: float) -> str:
+    """A weight as its field shows it: two decimals when that is exact
+    (``2.70``), else rounded to the decimals the window shows (4 unless the
+    person chose more; so ``2.705`` is not shown as ``2.71``)."""
+    short = format_number(value, 2)
+    return short if float(short) == value else format_number(value)
+
+
 def format_full(value: float) -> str:
     """The shortest text that round-trips to exactly ``value`` (for editing)."""
     return repr(float(value))

@@ -38,6 +38,7 @@ from lstm_gui.core.preferences import Preferences
 from lstm_gui.core.session import Session
 from lstm_gui.ui import (
     file_actions,
+    step_stages,
     widget_lookup,
     window_actions,
     window_docks,
@@ -87,6 +88,9 @@ class MainWindow(QMainWindow):
     action_step_forward: QAction
     action_run: QAction
     action_go_to_end: QAction
+    action_step_into: QAction
+    action_step_out: QAction
+    action_run_stages: QAction
     action_undo: QAction
     action_redo: QAction
     action_show_sums: QAction
@@ -182,6 +186,7 @@ class MainWindow(QMainWindow):
         stepper.trace_changed.connect(self._on_trace_changed)
         stepper.sequence_changed.connect(self._on_sequence_changed)
         stepper.step_changed.connect(self._on_step_changed)
+        stepper.stage_changed.connect(self._on_stage_changed)
         stepper.running_changed.connect(self._on_running_changed)
         adapter.dataset_changed.connect(self._on_sources_changed)
 
@@ -273,6 +278,11 @@ class MainWindow(QMainWindow):
         self._show_step()
         self.step_changed.emit(step)
 
+    @Slot(int)
+    def _on_stage_changed(self, stage: int) -> None:
+        self._show_step()
+        step_stages.on_stage_changed(self, stage)
+
     def _show_step(self) -> None:
         stepper = self.stepper
         step, trace = stepper.step, stepper.trace
@@ -285,6 +295,7 @@ class MainWindow(QMainWindow):
                 step=trace[step - 1] if step >= 1 else None,
                 read_only=stepper.preview is not None,
                 preview_note=self._preview_note(),
+                stage=stepper.stage,
             )
         )
         self.trace_table.show_step(step)
@@ -297,12 +308,13 @@ class MainWindow(QMainWindow):
         n = len(trace)
         text = f"step {step} of {n}"
         self.step_label.setText(text)
-        self.status_step.setText(text)
-        at_end = step >= n
+        self.status_step.setText(text + step_stages.status_suffix(stepper))
+        at_end = stepper.at_end()
         self.action_step_forward.setEnabled(not at_end)
         self.action_go_to_end.setEnabled(not at_end)
         self.action_step_back.setEnabled(step > 0)
         self.action_reset.setEnabled(step > 0)
+        step_stages.update_actions(self)
 
     # -- stepping ------------------------------------------------------------------------
     def set_step(self, step: int) -> None:
@@ -324,6 +336,20 @@ class MainWindow(QMainWindow):
     @Slot()
     def go_to_end(self) -> None:
         self.stepper.go_to_end()
+
+    @Slot()
+    def step_into(self) -> None:
+        self.stepper.step_into()
+
+    @Slot()
+    def step_out(self) -> None:
+        self.stepper.step_out()
+
+    @Slot(bool)
+    def set_run_stages(self, on: bool) -> None:
+        """Run plays each step's stages (Step > Run Through Stages)."""
+        self.stepper.set_run_stages(on)
+        self.action_run_stages.setChecked(on)
 
     @Slot()
     def toggle_run(self) -> None:
@@ -525,7 +551,8 @@ class MainWindow(QMainWindow):
 
     #: Below this window width the stepper's buttons show icons only (their
     #: names stay in the tooltips), so Train/Pause/Stop stay on the toolbar.
-    COMPACT_TOOLBAR_WIDTH = 1300
+    #: 1400 since Step Into and Step Out joined them (at 1340 Stop fell off).
+    COMPACT_TOOLBAR_WIDTH = 1400
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -1,6 +1,7 @@
 """The stepper: which sequence is stepped, its trace, the current step, Run.
 
-View state, never saved in the file: the current step, the sequence being
+View state, never saved in the file: the current step (and the stage
+inside it, when a person steps into a time step), the sequence being
 stepped (the free inputs or a dataset sequence) and a training preview's
 weights. The trace is recomputed only when what it depends on changed; the
 window draws it.
@@ -13,6 +14,10 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from lstm_gui.core.cell import CellParams, Trace, run
 from lstm_gui.core.debugging import first_break, step_env
 from lstm_gui.core.session import Session
+from lstm_gui.core.stages import StepPosition, next_pos
+from lstm_gui.core.stages import step_back as stage_step_back
+from lstm_gui.core.stages import step_into as stage_step_into
+from lstm_gui.core.stages import step_out as stage_step_out
 from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.debugger.expression_editor import cached_trace_expression
 
@@ -33,6 +38,8 @@ class Stepper(QObject):
     sequence_changed : the stepped sequence itself changed (its inputs or
         initial memories, or another sequence was chosen).
     step_changed(int) : the current step changed (0 = before the first input).
+    stage_changed(int) : the stage inside the current step changed (0 = the
+        whole step; 1..3 inside it, see :mod:`lstm_gui.core.stages`).
     running_changed(bool) : Run started or stopped.
     breakpoint_hit(int, int) : Run or Go to end stopped at step ``step``
         because the session's breakpoint ``index`` holds there.
@@ -41,6 +48,7 @@ class Stepper(QObject):
     trace_changed = Signal()
     sequence_changed = Signal()
     step_changed = Signal(int)
+    stage_changed = Signal(int)
     running_changed = Signal(bool)
     breakpoint_hit = Signal(int, int)
 
@@ -50,6 +58,9 @@ class Stepper(QObject):
         self._source = FREE_SOURCE
         #: The window opens at step 1, so every value shows a number at once.
         self._step = 1
+        self._stage = 0
+        #: Run plays each step's stages (Step > Run Through Stages).
+        self._run_stages = False
         self._preview: CellParams | None = None
         self._speed = DEFAULT_SPEED
         self._trace: Trace = run(self._session.params, ())
@@ -151,22 +162,57 @@ class Stepper(QObject):
     def recompute(self) -> None:
         inputs, long0, short0, _free = self.sequence()
         self._trace = run(self.params(), inputs, long0, short0)
-        self._step = min(self._step, len(self._trace))
+        left_stage = False
+        if self._step > len(self._trace):
+            # The step shown is gone: the last one, whole (step 0 has no stages).
+            self._step = len(self._trace)
+            left_stage, self._stage = self._stage != 0, 0
         self.trace_changed.emit()
+        if left_stage:
+            self.stage_changed.emit(0)
 
     # -- the current step --------------------------------------------------------
     def set_step(self, step: int) -> None:
-        """Go to ``step`` (0 = before the first input), clamped to the trace."""
-        step = max(0, min(int(step), len(self._trace)))
-        if step != self._step:
-            self._step = step
+        """Go to ``step`` (0 = before the first input), clamped to the trace,
+        shown whole (any stage is left)."""
+        self.set_position(StepPosition(max(0, min(int(step), len(self._trace)))))
+
+    @property
+    def stage(self) -> int:
+        """The stage shown inside the current step (0 = the whole step)."""
+        return self._stage
+
+    def position(self) -> StepPosition:
+        return StepPosition(self._step, self._stage)
+
+    def set_position(self, pos: StepPosition) -> None:
+        """Show step ``pos.step`` at stage ``pos.stage``: ``step_changed``
+        first (when it changed), then ``stage_changed``."""
+        step = min(pos.step, len(self._trace))
+        stage = pos.stage if step == pos.step else 0  # past the end: the last step, whole
+        step_moved, stage_moved = step != self._step, stage != self._stage
+        # Both are set before either is announced, so the step's redraw shows the stage.
+        self._step, self._stage = step, stage
+        if step_moved:
             self.step_changed.emit(step)
+        if stage_moved:
+            self.stage_changed.emit(stage)
 
     def step_forward(self) -> None:
         self.set_step(self._step + 1)
 
     def step_back(self) -> None:
-        self.set_step(self._step - 1)
+        """One step back; inside a step, one stage back."""
+        self.set_position(stage_step_back(self.position(), len(self._trace)))
+
+    def step_into(self) -> None:
+        """Enter the next step at stage 1, or go to the next stage; the last
+        stage completes the step."""
+        self.set_position(stage_step_into(self.position(), len(self._trace)))
+
+    def step_out(self) -> None:
+        """Finish the step: show it whole."""
+        self.set_position(stage_step_out(self.position(), len(self._trace)))
 
     def reset(self) -> None:
         self.stop_running()
@@ -185,11 +231,13 @@ class Stepper(QObject):
         """(step, index into ``session.breakpoints``) of the first step after
         the current one where an enabled breakpoint holds, or ``None``."""
         enabled = [(k, b.condition) for k, b in enumerate(self._session.breakpoints) if b.enabled]
-        if not enabled or self._step >= len(self._trace):
+        # Inside a step's stages, that step is not done yet: it counts as after.
+        first = self._step + 1 if self._stage == 0 else self._step
+        if not enabled or first > len(self._trace):
             return None
         # The session checked every condition, so compiling cannot fail here.
         conditions = [cached_trace_expression(condition) for _k, condition in enabled]
-        found = first_break(self._trace, conditions, self._step + 1)
+        found = first_break(self._trace, conditions, first)
         if found is None:
             return None
         step, which = found
@@ -208,7 +256,8 @@ class Stepper(QObject):
         return None
 
     def at_end(self) -> bool:
-        return self._step >= len(self._trace)
+        """The last step, shown whole (nothing left to step)."""
+        return self._step >= len(self._trace) and self._stage == 0
 
     # -- Run ----------------------------------------------------------------------
     @property
@@ -222,6 +271,14 @@ class Stepper(QObject):
 
     def is_running(self) -> bool:
         return self._timer.isActive()
+
+    @property
+    def run_stages(self) -> bool:
+        return self._run_stages
+
+    def set_run_stages(self, on: bool) -> None:
+        """Run plays every stage of each step (one tick each), not whole steps."""
+        self._run_stages = bool(on)
 
     def toggle_run(self) -> None:
         if self._timer.isActive():
@@ -239,8 +296,13 @@ class Stepper(QObject):
 
     @Slot()
     def _on_tick(self) -> None:
-        if not self.at_end():
+        before = self.position()
+        if self._run_stages:
+            self.set_position(next_pos(before, len(self._trace)))
+        elif not self.at_end():
             self.step_forward()
+        # A breakpoint is checked on each step completed (whole, or its last stage done).
+        if self.position() != before and self._stage == 0:
             hit = self.breakpoint_at(self._step)
             if hit is not None:
                 self.stop_running()

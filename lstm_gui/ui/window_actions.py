@@ -75,6 +75,32 @@ def build_actions(window: Any) -> None:
     window.action_go_to_end = make_action(
         window, "Go to end", "action_go_to_end", window.go_to_end, "End", "Jump to the last step"
     )
+    # Issue 12: into a time step, the video's three stages (F11 is not full screen here).
+    window.action_step_into = make_action(
+        window,
+        "Step Into",
+        "action_step_into",
+        window.step_into,
+        "F11",
+        "Into the time step, one stage at a time: forget, remember something new, output",
+    )
+    window.action_step_out = make_action(
+        window,
+        "Step Out",
+        "action_step_out",
+        window.step_out,
+        "Shift+F11",
+        "Finish the time step: show it whole",
+    )
+    window.action_run_stages = make_action(
+        window,
+        "Run Through Stages",
+        "action_run_stages",
+        window.set_run_stages,
+        None,
+        "Run shows each step's three stages, a pulse travelling along the lines (slow motion)",
+    )
+    window.action_run_stages.setCheckable(True)
 
     window.action_new = make_action(
         window,
@@ -208,6 +234,8 @@ def build_toolbar(window: Any) -> None:
         (window.action_run, QStyle.StandardPixmap.SP_MediaPlay),
         (window.action_step_forward, QStyle.StandardPixmap.SP_MediaSeekForward),
         (window.action_go_to_end, QStyle.StandardPixmap.SP_MediaSkipForward),
+        (window.action_step_into, QStyle.StandardPixmap.SP_ArrowDown),
+        (window.action_step_out, QStyle.StandardPixmap.SP_ArrowUp),
     ):
         action.setIcon(style.standardIcon(icon))
         bar.addAction(action)
@@ -351,6 +379,9 @@ def build_menus(window: Any) -> None:
         window.action_step_forward,
         window.action_go_to_end,
     ):
+        step_menu.addAction(action)
+    step_menu.addSeparator()
+    for action in (window.action_step_into, window.action_step_out, window.action_run_stages):
         step_menu.addAction(action)
 
     view_menu = bar.addMenu("&View")

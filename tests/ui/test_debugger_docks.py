@@ -232,3 +232,19 @@ def test_delete_in_the_list_removes_the_selected_watch(window, qtbot):
     qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
     assert window.session.watches == ()
     assert window.undo_stack.undoText() == "Remove watch x * 2"
+
+
+def test_run_through_stages_stops_at_a_breakpoint_once_the_step_is_whole(window, qtbot):
+    window.session.set_breakpoints([Breakpoint("step == 2")])
+    window.set_step(1)
+    window.action_run_stages.trigger()
+    window.set_speed(30.0)
+    window.toggle_run()
+    qtbot.waitUntil(lambda: not window.is_running(), timeout=5000)
+    assert window.stepper.position().step == 2 and window.stepper.position().stage == 0
+    assert window.statusBar().currentMessage() == "Stopped at step 2: step == 2"
+    window.set_step(2)
+    window.stepper.step_into()  # inside step 3: Go to end may stop at step 3 itself
+    window.session.set_breakpoints([Breakpoint("step == 3")])
+    window.go_to_end()
+    assert window.step == 3

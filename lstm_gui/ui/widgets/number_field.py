@@ -19,15 +19,13 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from lstm_gui.core.formatting import format_full, format_number
+from lstm_gui.core.formatting import format_full, format_weight
 from lstm_gui.core.parsing import NumberError, parse_number
 
 
 def display_text(value: float) -> str:
-    """Two decimals when that is exact (``2.70``), else rounded to the
-    decimals the window shows (4 unless the person chose more)."""
-    short = format_number(value, 2)
-    return short if float(short) == value else format_number(value)
+    """Two decimals when that is exact (``2.70``), else rounded to four."""
+    return format_weight(value)
 
 
 #: Change per screen pixel of a drag, or per Up/Down press.
