@@ -23,6 +23,9 @@ EVENT_NAMES: tuple[str, ...] = (
     "dataset_changed",
     "training_config_changed",
     "history_changed",
+    "breakpoints_changed",
+    "watches_changed",
+    "training_breakpoints_changed",
     "landscape_changed",
     "target_changed",
     "chapters_changed",
@@ -38,6 +41,9 @@ class SessionAdapter(QObject):
     dataset_changed = Signal(object)
     training_config_changed = Signal(object)
     history_changed = Signal(object)
+    breakpoints_changed = Signal(object)
+    watches_changed = Signal(object)
+    training_breakpoints_changed = Signal(object)
     landscape_changed = Signal(object)
     target_changed = Signal(object)
     chapters_changed = Signal(object)
