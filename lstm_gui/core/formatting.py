@@ -28,6 +28,10 @@ Watches = Mapping[str, Sequence[float | None]]
 MISSING_CELL = "null"
 
 
+#: Magnitude from which :func:`format_number` writes exponent form.
+COMPACT_LIMIT = 1e12
+
+
 def display_decimals() -> int:
     """The decimals value labels show now (:data:`DISPLAY_DECIMALS` unless set)."""
     return _display_decimals
@@ -42,9 +46,14 @@ def set_display_decimals(decimals: int) -> None:
 
 def format_number(value: float, decimals: int | None = None) -> str:
     """The float64 ``value`` rounded for display (``-0.0000`` shows as ``0.0000``),
-    to ``decimals`` or else :func:`display_decimals`."""
+    to ``decimals`` or else :func:`display_decimals`; from :data:`COMPACT_LIMIT`
+    on in exponent form (``1.0000e+300``), so no header or label prints a
+    300-digit number."""
     if decimals is None:
         decimals = _display_decimals
+    if math.isfinite(value) and abs(value) >= COMPACT_LIMIT:
+        # A fixed-point 1e300 is 301 digits: headers and labels would run off.
+        return f"{value:.{decimals}e}"
     text = f"{value:.{decimals}f}"
     if text.startswith("-") and float(text) == 0.0:
         text = text[1:]

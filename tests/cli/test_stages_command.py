@@ -77,3 +77,8 @@ def test_sequence_picks_a_dataset_sequence_from_memories_zero(capsys):
     assert out == from_inputs and out.count("Stage 1 of 3") == 4
     code, _, err = run_cli(capsys, "stages", "--example", "companies", "--sequence", "Nobody")
     assert code == 2 and err.count("\n") == 1 and "--sequence: no dataset sequence named" in err
+
+
+def test_huge_numbers_are_written_in_exponent_form(capsys):
+    code, out, _ = run_cli(capsys, "stages", "--example", "companies", "--inputs", "1e300")
+    assert code == 0 and "x = 1.0000e+300" in out and "0" * 20 not in out
