@@ -105,8 +105,10 @@ def add_parser(subparsers: Any) -> None:
         dest="break_when",
         action="append",
         metavar="COND",
-        help="stop at the first epoch k (0 = the start weights) where COND holds, e.g. 'loss < 0.01', "
-        "'abs(wo1) > 5', 'abs(loss_ago_100 - loss) < 1e-6' (repeatable: any of them); the result is "
+        help="stop at the first epoch k where COND holds, e.g. 'loss < 0.01', "
+        "'abs(wo1) > 5', 'abs(loss_ago_100 - loss) < 1e-6' (repeatable: any of them); k counts the "
+        "session's training history (a run continuing 100 epochs starts at epoch 100; 0 = the start "
+        "weights with --new-history or --cell rnn|gru, whose weight names COND uses); the result is "
         'the weights after k epochs, and JSON adds "stopped_by": COND and "epoch": k',
     )
     parser.add_argument("--format", choices=("json", "table"), default="json")
@@ -284,7 +286,8 @@ def run(args: argparse.Namespace) -> int:
     data = result_dict(result, config, dataset, start)
     if result.status == BREAKPOINT:
         data["stopped_by"] = result.stopped_by
-        data["epoch"] = result.epochs
+        # The history's epoch, as the condition's ``epoch`` counts it.
+        data["epoch"] = training_run.history.last_epoch
     if args.out is not None:
         session.set_params(result.params)
         session.set_training(config)
@@ -321,7 +324,17 @@ def _run_other_cell(args: argparse.Namespace) -> int:
     # the LSTM's path is unchanged).
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     try:
-        result = train_cell(kind.name, start, dataset, config, _progress_printer(sys.stderr) if show else None, 0.1)
+        result = train_cell(
+            kind.name,
+            start,
+            dataset,
+            config,
+            _progress_printer(sys.stderr) if show else None,
+            0.1,
+            stop_when=args.break_when,
+        )
+    except ExpressionError as exc:
+        raise CliError(f"--break: {exc.reason}") from None
     except KeyboardInterrupt:
         print("lstm-gui train: interrupted; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -329,6 +342,9 @@ def _run_other_cell(args: argparse.Namespace) -> int:
         print(f"lstm-gui train: {result.message}; nothing written", file=sys.stderr)
         return EXIT_DIVERGED
     data = cell_result_dict(result, config, dataset, start)
+    if result.status == BREAKPOINT:
+        data["stopped_by"] = result.stopped_by
+        data["epoch"] = result.epochs  # these runs have no history: epoch 0 is the start
     if args.format == "json":
         write_stdout(json.dumps(data, indent=2) + "\n")
     else:

@@ -8,9 +8,11 @@ written in the language of :mod:`lstm_gui.core.expressions`:
   condition holds, :func:`watch_column` evaluates a watch at every step.
   Both work column by column (one generated loop per expression), so a
   100,000-step trace is scanned in milliseconds;
-- over a training run, names are :func:`training_names` (``epoch``,
-  ``loss``, weights, ``out_0``...) plus ``loss_ago_N``, the loss N epochs
-  earlier in the same run. A :class:`TrainingBreak` checks a condition on
+- over a training run, names are :func:`training_names` (``epoch``: the
+  training history's epoch, i.e. the weights after that many epochs, so a run
+  continuing a history counts on from its last epoch; ``loss``, the cell's
+  weights, ``out_0``...) plus ``loss_ago_N``, the loss N epochs earlier in
+  the same run. A :class:`TrainingBreak` checks a condition on
   the per-epoch records an engine returns for a whole chunk of epochs.
 
 The plateau preset ("the loss changed less than D over N epochs") is the
@@ -175,10 +177,19 @@ class TrainingBreak:
         The condition is not valid over :func:`training_names`.
     """
 
-    def __init__(self, condition: str, dataset_size: int, where: str = "break") -> None:
+    def __init__(
+        self, condition: str, dataset_size: int, where: str = "break", weight_names: Sequence[str] | None = None
+    ) -> None:
         self.text = condition
         self.dataset_size = dataset_size
-        self.expression = compile_expression(condition, training_names(dataset_size), where)
+        self.expression = compile_expression(condition, training_names(dataset_size, weight_names), where)
+        # Where each weight name sits in an engine's flat rows: the LSTM's 12
+        # (by notebook name and gate.role), or another cell's ``param_names``.
+        if weight_names is None:
+            self._weight_index, self._stride = _WEIGHT_INDEX, 12
+        else:
+            self._weight_index = {name: k for k, name in enumerate(weight_names)}
+            self._stride = len(weight_names)
         lags = [int(m.group(1)) for name in self.expression.names_used if (m := _LOSS_AGO.fullmatch(name))]
         self._lag = max(lags, default=0)
         #: The losses of the last ``lag`` epochs (oldest first).
@@ -201,7 +212,8 @@ class TrainingBreak:
         epoch records (epoch ``first_epoch + row``); ``None`` if none.
 
         ``losses`` per row; ``outputs`` flattened (``dataset_size`` per
-        row); ``weights`` flattened (12 per row, ``PARAM_KEYS`` order), as
+        row); ``weights`` flattened (12 per row, ``PARAM_KEYS`` order, or
+        the cell's ``weight_names`` per row), as
         an engine's ``run_epochs`` returns them. Nothing is remembered:
         call :meth:`advance` with the rows the run keeps.
         """
@@ -215,8 +227,8 @@ class TrainingBreak:
                 columns.append(range(first_epoch, first_epoch + rows))
             elif name == "loss":
                 columns.append(losses)
-            elif name in _WEIGHT_INDEX:
-                columns.append(weights[_WEIGHT_INDEX[name] :: 12])
+            elif name in self._weight_index:
+                columns.append(weights[self._weight_index[name] :: self._stride])
             elif name.startswith("out_"):
                 columns.append(outputs[int(name[4:]) :: m] if m else [])
             else:  # loss_ago_N

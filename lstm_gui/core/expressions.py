@@ -83,16 +83,23 @@ class TrainingNames(tuple[str, ...]):
         return tuple.__contains__(self, name)
 
 
-def training_names(dataset_size: int) -> tuple[str, ...]:
+def training_names(dataset_size: int, weight_names: Sequence[str] | None = None) -> tuple[str, ...]:
     """The names a training condition may use, for a dataset of
     ``dataset_size`` sequences: ``epoch``, ``loss``, each weight by its
     notebook name (``wlr1`` ... ``bo1``) and as ``gate.role``
     (``forget.w_short``), each sequence's output ``out_0``, ``out_1``, ...;
     and (accepted by ``in``, not listed) ``loss_ago_N``.
+
+    ``weight_names`` replaces the LSTM's weights by another cell's
+    (``CellKind.param_names``: ``w_short``, ``reset.bias`` ...).
     """
-    dotted = tuple(f"{gate}.{role}" for gate, role in NOTEBOOK_NAMES.values())
+    if weight_names is None:
+        dotted = tuple(f"{gate}.{role}" for gate, role in NOTEBOOK_NAMES.values())
+        weights: tuple[str, ...] = (*NOTEBOOK_NAMES, *dotted)
+    else:
+        weights = tuple(weight_names)
     outputs = tuple(f"out_{k}" for k in range(max(0, dataset_size)))
-    return TrainingNames(("epoch", "loss", *NOTEBOOK_NAMES, *dotted, *outputs))
+    return TrainingNames(("epoch", "loss", *weights, *outputs))
 
 
 def suggest(name: str, names: Collection[str]) -> str | None:
