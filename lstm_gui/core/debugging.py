@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lstm_gui.core.cell import CellParams, Trace
+from lstm_gui.core.cells import CellTrace
 from lstm_gui.core.expressions import (
     LOSS_AGO_PREFIX,
     MAX_LOSS_LAG,
@@ -99,9 +100,10 @@ TRAINING_PRESETS: tuple[tuple[str, str], ...] = (
 # --- traces ---------------------------------------------------------------------
 
 
-def compile_trace_expression(text: str, where: str = "expression") -> Expression:
-    """``text`` compiled over the names of a trace step."""
-    return compile_expression(text, TRACE_NAMES, where)
+def compile_trace_expression(text: str, where: str = "expression", names: Sequence[str] = TRACE_NAMES) -> Expression:
+    """``text`` compiled over the names of a trace step: the LSTM's, or
+    another cell's ``CellKind.trace_keys``."""
+    return compile_expression(text, names, where)
 
 
 def step_env(trace: Trace, index: int) -> dict[str, float]:
@@ -115,12 +117,13 @@ def trace_head(trace: Trace, steps: int) -> Trace:
     return Trace({name: trace.column(name)[:steps] for name in TRACE_NAMES[1:]}, steps)
 
 
-def _columns(trace: Trace, expression: Expression) -> list[Sequence[float]]:
+def _columns(trace: CellTrace, expression: Expression) -> list[Sequence[float]]:
     return [trace.column(name) for name in expression.column_names()]
 
 
-def first_break(trace: Trace, conditions: Sequence[Expression], start_step: int) -> tuple[int, int] | None:
-    """The first step K >= ``start_step`` (1-based) where a condition holds,
+def first_break(trace: CellTrace, conditions: Sequence[Expression], start_step: int) -> tuple[int, int] | None:
+    """The first step K >= ``start_step`` (1-based) where a condition holds
+    (in any cell's trace, over the names the conditions were compiled for),
     and the index of the first condition holding at K; ``None`` if none
     holds up to the last step. Conditions are scanned column by column, each
     only up to the best step found so far."""
@@ -137,7 +140,7 @@ def first_break(trace: Trace, conditions: Sequence[Expression], start_step: int)
     return best
 
 
-def watch_column(trace: Trace, expression: Expression) -> list[float | None]:
+def watch_column(trace: CellTrace, expression: Expression) -> list[float | None]:
     """``expression`` at every step (``None`` where it has a math error)."""
     return expression.column_values()(_columns(trace, expression), 0, len(trace))
 

@@ -140,36 +140,53 @@ def columns_table_text(columns: Sequence[tuple[str, Sequence[str]]], header_line
     return "\n".join(lines) + "\n"
 
 
-def columns_csv_text(columns: Sequence[tuple[str, Sequence[float]]]) -> str:
-    """CSV of numeric columns (``step`` as integers) at full precision."""
+def columns_csv_text(columns: Sequence[tuple[str, Sequence[float | None]]]) -> str:
+    """CSV of numeric columns (``step`` as integers) at full precision; a
+    watch value that could not be computed (``None``) is an empty field."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([name for name, _ in columns])
     rows = min((len(values) for _, values in columns), default=0)
     for row in range(rows):
-        writer.writerow(
-            [str(int(values[row])) if name == "step" else format_full(values[row]) for name, values in columns]
-        )
+        writer.writerow([_csv_field(name, values[row]) for name, values in columns])
     return out.getvalue()
 
 
-def columns_json_text(columns: Sequence[tuple[str, Sequence[float]]]) -> str:
-    """A JSON list with one compact object per step, one per line, like
-    :func:`trace_json_text`; a non-finite value becomes ``null``."""
+def _csv_field(name: str, value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if name == "step" else format_full(value)
+
+
+def _json_value(name: str, value: float | None) -> float | int | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return int(value) if name == "step" else value
+
+
+def _columns_json_lines(columns: Sequence[tuple[str, Sequence[float | None]]], indent: str) -> str:
     encode = json.JSONEncoder(allow_nan=False).encode
     rows = min((len(values) for _, values in columns), default=0)
-    records = [
-        encode(
-            {
-                name: int(values[row]) if name == "step" else (values[row] if math.isfinite(values[row]) else None)
-                for name, values in columns
-            }
-        )
-        for row in range(rows)
-    ]
+    records = [encode({name: _json_value(name, values[row]) for name, values in columns}) for row in range(rows)]
     if not records:
-        return "[]\n"
-    return "[\n  " + ",\n  ".join(records) + "\n]\n"
+        return "[]"
+    return "[\n" + indent + (",\n" + indent).join(records) + "\n" + indent[:-2] + "]"
+
+
+def columns_json_text(columns: Sequence[tuple[str, Sequence[float | None]]]) -> str:
+    """A JSON list with one compact object per step, one per line, like
+    :func:`trace_json_text`; a non-finite value (or a watch's ``None``)
+    becomes ``null``."""
+    return _columns_json_lines(columns, "  ") + "\n"
+
+
+def columns_json_break_text(
+    columns: Sequence[tuple[str, Sequence[float | None]]], stopped: tuple[int, str] | None
+) -> str:
+    """Like :func:`trace_json_break_text` for any cell's columns: ``{"steps":
+    [...], "break": {"step": K, "condition": "..."} or null}``."""
+    brk = "null" if stopped is None else json.dumps({"step": stopped[0], "condition": stopped[1]})
+    return '{\n  "steps": ' + _columns_json_lines(columns, "    ") + ',\n  "break": ' + brk + "\n}\n"
 
 
 # -- a whole trace as text (command line, copy and export) ----------------------
