@@ -8,8 +8,8 @@ from typing import Any
 
 from lstm_gui.cli.cell_args import add_sequence_argument, chosen_inputs
 from lstm_gui.cli.common import CliError, add_session_arguments, base_session_from_args, write_stdout
-from lstm_gui.core.cells import LSTM
 from lstm_gui.core.cell import run as run_cell
+from lstm_gui.core.cells import LSTM
 from lstm_gui.core.formatting import format_number
 from lstm_gui.core.parsing import NumberError, parse_int
 from lstm_gui.core.stages import STAGES, stage_formulas

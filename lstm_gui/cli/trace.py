@@ -85,7 +85,8 @@ def add_parser(subparsers: Any) -> None:
         dest="break_when",
         action="append",
         metavar="COND",
-        help="stop at the first step where COND holds (repeatable: any of them); table and CSV end "
+        help="stop at the first step where COND holds, over the names of the cell's steps (the JSON "
+        "keys; with --cell rnn|gru that cell's columns) (repeatable: any of them); table and CSV end "
         "at that step and stderr says which condition stopped it; JSON becomes "
         '{"steps": [...], "break": {"step": K, "condition": COND} or null}',
     )

@@ -115,7 +115,5 @@ def test_overflowed_losses_are_null_in_json_and_empty_in_csv(capsys, tmp_path):
 
 
 def test_a_range_whose_width_overflows_is_refused_naming_the_flag(capsys):
-    code, out, err = run_cli(
-        capsys, "landscape", "--example", "companies", "--x", "wlr1", "--x-range", "-1e308,1e308"
-    )
+    code, out, err = run_cli(capsys, "landscape", "--example", "companies", "--x", "wlr1", "--x-range", "-1e308,1e308")
     assert code == 2 and out == "" and err.count("\n") == 1 and "--x-range: expected a range narrower" in err
