@@ -51,12 +51,44 @@ def format_number(value: float, decimals: int | None = None) -> str:
     return text
 
 
+#: The most characters a weight field shows (its width holds ``-1234.57``).
+#: A longer text would be cut off at the field's edge and read as a
+#: different number (``-123456789.5`` showed as ``-123456``).
+WEIGHT_CHARS = 8
+
+
 def format_weight(value: float) -> str:
     """A weight as its field shows it: two decimals when that is exact
     (``2.70``), else rounded to the decimals the window shows (4 unless the
-    person chose more; so ``2.705`` is not shown as ``2.71``)."""
+    person chose more; so ``2.705`` is not shown as ``2.71``).
+
+    Never more than :data:`WEIGHT_CHARS` characters: a long value drops
+    decimals (``-1234.57``), and one whose whole part does not fit shows in
+    exponent form (``-1.235e8``), so it never reads as a different number.
+    The field's tooltip gives the exact value.
+    """
+    if not math.isfinite(value):
+        return str(value)
     short = format_number(value, 2)
-    return short if float(short) == value else format_number(value)
+    text = short if float(short) == value else format_number(value)
+    if len(text) <= WEIGHT_CHARS:
+        return text
+    whole_text = format_number(value, 0)
+    if len(whole_text) <= WEIGHT_CHARS and float(whole_text) == value:
+        return whole_text  # a whole number that fits, such as 12345678
+    whole = len(whole_text)
+    if whole + 2 <= WEIGHT_CHARS:  # room for the point and at least one decimal
+        return format_number(value, WEIGHT_CHARS - whole - 1)
+    return format_compact(value)
+
+
+def format_compact(value: float, digits: int = 4) -> str:
+    """``value`` to ``digits`` significant digits in the shortest exponent form
+    (``-1.235e8``, ``1e-07`` -> ``1e-7``): for places with room for a few characters."""
+    mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def format_full(value: float) -> str:

@@ -10,7 +10,9 @@ import math
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, TRACE_FIELDS, Trace, run
 from lstm_gui.core.formatting import (
     TRACE_TABLE_COLUMNS,
+    WEIGHT_CHARS,
     format_cell,
+    format_weight,
     trace_csv_text,
     trace_json_data,
     trace_json_text,
@@ -53,3 +55,16 @@ def test_empty_and_non_finite_traces():
     broken = Trace(columns, 1)
     assert trace_json_data(broken)[0]["long"] is None
     assert json.loads(trace_json_text(broken))[0]["long"] is None
+
+
+def test_a_long_weight_never_reads_as_a_different_number():
+    # The field holds 8 characters; -123456789.5 once showed as "-123456".
+    assert format_weight(-123456789.5) == "-1.235e8"
+    assert format_weight(1e17) == "1e17"
+    assert format_weight(12345678.0) == "12345678"  # a whole number that fits
+    assert format_weight(-1234.5678) == "-1234.57"  # fewer decimals, same number
+    assert format_weight(2.7) == "2.70" and format_weight(2.705) == "2.7050"
+    for value in (-123456789.5, 1e17, -1e308, 98765.4321, -0.000123, 5e-9):
+        text = format_weight(value)
+        assert len(text) <= WEIGHT_CHARS
+        assert math.isclose(float(text), value, rel_tol=1e-3, abs_tol=1e-4)

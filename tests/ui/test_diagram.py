@@ -329,3 +329,12 @@ def test_a_mouse_drag_in_the_diagram_view_scrubs_by_screen_pixels(window, qtbot)
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=centre)  # a click: type instead
     assert field.hasFocus()
     assert window.session.params.get("forget", "bias") == pytest.approx(2.02)
+
+
+def test_a_huge_weight_fits_its_field_with_the_exact_value_in_the_tooltip(window):
+    window.session.set_weight("forget", "bias", -123456789.5)
+    field = window.weight_field("forget", "bias")
+    assert field.text() == "-1.235e8"
+    room = field.contentsRect().width() - field.textMargins().left() - field.textMargins().right()
+    assert field.fontMetrics().horizontalAdvance(field.text()) < room - 4  # the frame's padding
+    assert field.toolTip().startswith("Exact value: -123456789.5\nblr1: forget gate, bias")
