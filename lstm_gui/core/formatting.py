@@ -62,7 +62,8 @@ def format_weight(value: float) -> str:
     (``2.70``), else rounded to the decimals the window shows (4 unless the
     person chose more; so ``2.705`` is not shown as ``2.71``).
 
-    Never more than :data:`WEIGHT_CHARS` characters: a long value drops
+    Never more than :data:`WEIGHT_CHARS` characters (or the display
+    decimals and ``0.``, if a person chose more): a long value drops
     decimals (``-1234.57``), and one whose whole part does not fit shows in
     exponent form (``-1.235e8``), so it never reads as a different number.
     The field's tooltip gives the exact value.
@@ -71,14 +72,17 @@ def format_weight(value: float) -> str:
         return str(value)
     short = format_number(value, 2)
     text = short if float(short) == value else format_number(value)
-    if len(text) <= WEIGHT_CHARS:
+    # A person who chose more decimals gets them for a value below 10
+    # (``0.12345679``); only a long whole part makes the text shorter.
+    room = max(WEIGHT_CHARS, _display_decimals + 2)
+    if len(text) <= room:
         return text
     whole_text = format_number(value, 0)
-    if len(whole_text) <= WEIGHT_CHARS and float(whole_text) == value:
+    if len(whole_text) <= room and float(whole_text) == value:
         return whole_text  # a whole number that fits, such as 12345678
     whole = len(whole_text)
-    if whole + 2 <= WEIGHT_CHARS:  # room for the point and at least one decimal
-        return format_number(value, WEIGHT_CHARS - whole - 1)
+    if whole + 2 <= room:  # room for the point and at least one decimal
+        return format_number(value, room - whole - 1)
     return format_compact(value)
 
 
