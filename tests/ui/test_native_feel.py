@@ -51,7 +51,9 @@ def test_undo_and_redo_are_listed_by_a_stable_name_and_no_name_is_cut_off(make_w
     window = make_window()
     long = "Set weights from the loss landscape's lowest point"
     for bias in (5.0, 6.0):
-        window.undo_stack.push(params_command(window.session, window.session.params.with_value("forget", "bias", bias), long))
+        window.undo_stack.push(
+            params_command(window.session, window.session.params.with_value("forget", "bias", bias), long)
+        )
     window.undo_stack.undo()
     assert window.action_undo.text() == f"&Undo {long}" and window.action_redo.text() == f"&Redo {long}"
     window.show_keyboard_shortcuts()
