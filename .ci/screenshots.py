@@ -244,6 +244,27 @@ def main(argv: list[str]) -> int:
         raise OSError(f"could not write {path}")
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     window.close()
+
+    # 12. 1280x720, stepped into stage 3: the caption above the long-term memory line
+    # covers nothing (issue 14's review), and Help > Keyboard Shortcuts after an edit
+    # with a long undo text lists plain "Undo".
+    from lstm_gui.ui.commands import params_command
+
+    window = new_window("companies", 1280, 720)
+    window.select_sequence("Company B")
+    window.stepper.set_position(StepPosition(2, 3))
+    shot(window, "stage_1280x720.png")
+    params = window.session.params.with_value("forget", "bias", 1.5)
+    window.undo_stack.push(params_command(window.session, params, "Set weights from the loss landscape"))
+    window.show_keyboard_shortcuts()
+    for _ in range(20):
+        app.processEvents()
+    path = out / "keyboard_shortcuts.png"
+    if not window.dock_shortcuts.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    window.undo_stack.setClean()
+    window.close()
     QApplication.processEvents()
     return 0
 

@@ -60,12 +60,58 @@ def format_number(value: float, decimals: int | None = None) -> str:
     return text
 
 
+#: How wide a text a weight field shows, in digit widths (a sign or a point
+#: counts half: :func:`text_width`). The field holds ``-2.7050`` or ``-1234.5``;
+#: a wider text is cut off at its edge and reads as a different number
+#: (``-123456789.5`` showed as ``-123456``).
+WEIGHT_WIDTH = 6.0
+
+
+def text_width(text: str) -> float:
+    """``text``'s width in digit widths: ``-``, ``+`` and ``.`` count half
+    (as in the window's sans-serif font), every other character one."""
+    return sum(0.5 if char in "-+." else 1.0 for char in text)
+
+
 def format_weight(value: float) -> str:
     """A weight as its field shows it: two decimals when that is exact
     (``2.70``), else rounded to the decimals the window shows (4 unless the
-    person chose more; so ``2.705`` is not shown as ``2.71``)."""
+    person chose more; so ``2.705`` is not shown as ``2.71``).
+
+    Never wider than the field (:data:`WEIGHT_WIDTH`, or a value below 10 at
+    the display decimals a person chose): a long value drops decimals
+    (``-1234.5``, ``123457``), and one whose whole part does not fit shows in exponent
+    form (``-1.23e8``), so it never reads as a different number. The
+    field's tooltip gives the exact value.
+    """
+    if not math.isfinite(value):
+        return str(value)
     short = format_number(value, 2)
-    return short if float(short) == value else format_number(value)
+    text = short if float(short) == value else format_number(value)
+    # A person who chose more decimals gets them for a value below 10
+    # (``0.12345679``); only a long whole part makes the text shorter.
+    room = max(WEIGHT_WIDTH, text_width(format_number(-1.0, _display_decimals)))
+    if text_width(text) <= room:
+        return text
+    whole = format_number(value, 0)
+    if text_width(whole) <= room and float(whole) == value:
+        return whole  # a whole number that fits, such as 123456
+    if text_width(whole) <= room:  # rounded to the decimals that fit (maybe none)
+        return format_number(value, max(0, math.floor(room - text_width(whole) - 0.5)))
+    for digits in (4, 3, 2, 1):
+        compact = format_compact(value, digits)
+        if text_width(compact) <= room:
+            return compact
+    return compact
+
+
+def format_compact(value: float, digits: int = 4) -> str:
+    """``value`` to ``digits`` significant digits in the shortest exponent form
+    (``-1.235e8``, ``1e-07`` -> ``1e-7``): for places with room for a few characters."""
+    mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def format_full(value: float) -> str:

@@ -531,7 +531,7 @@ class MainWindow(QMainWindow):
 
     def show_keyboard_shortcuts(self) -> None:
         """Every action with a shortcut, grouped by menu, in a floating panel."""
-        window_preferences.show_dock(self, self.dock_shortcuts, 420, 620)
+        window_preferences.show_dock(self, self.dock_shortcuts, 500, 620)  # its longest name unelided
 
     def set_preferences(self, preferences: Preferences, save: bool = True) -> None:
         """Apply ``preferences`` at once and remember them (not an undo step)."""

@@ -22,6 +22,7 @@ from lstm_gui.core.files.session_file import example_names
 from lstm_gui.ui.animation_panel import show_animation_panel
 from lstm_gui.ui.debugger.docks import build_debugger_view_actions
 from lstm_gui.ui.file_actions import export_dialog
+from lstm_gui.ui.shortcuts_panel import SHORTCUT_NAME
 from lstm_gui.ui.stepper import SPEEDS
 from lstm_gui.ui.theme import THEME_CHOICES
 
@@ -178,9 +179,11 @@ def build_actions(window: Any) -> None:
 
     window.action_undo = window.undo_stack.createUndoAction(window, "&Undo")
     window.action_undo.setObjectName("action_undo")
+    window.action_undo.setProperty(SHORTCUT_NAME, "Undo")  # its text names the next undo step
     window.action_undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
     window.action_redo = window.undo_stack.createRedoAction(window, "&Redo")
     window.action_redo.setObjectName("action_redo")
+    window.action_redo.setProperty(SHORTCUT_NAME, "Redo")
     window.action_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
     window.addAction(window.action_undo)
     window.addAction(window.action_redo)
