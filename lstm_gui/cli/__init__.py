@@ -7,6 +7,7 @@
     lstm-gui trace [SESSION | --example NAME] [--weights ...] [--inputs ...]
                    [--long L] [--short S] [--sequence NAME] [--format table|csv|json]
     lstm-gui trace --list-examples
+    lstm-gui grad [SESSION | --example NAME] [--cell lstm|rnn|gru] [--target T] ...
     lstm-gui export-torch [SESSION | --example NAME] OUT.pt
     lstm-gui import-torch IN.pt OUT.json [--example NAME | --base SESSION]
     lstm-gui train ...
@@ -31,7 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lstm_gui import __version__
-from lstm_gui.cli import animate, desktop, landscape, torch_io, trace, train
+from lstm_gui.cli import animate, desktop, grad, landscape, torch_io, trace, train
 from lstm_gui.cli.common import (
     DEBUG_ENV,
     EXIT_BAD_INPUT,
@@ -53,6 +54,7 @@ __all__ = ["CliError", "attach_option_values", "build_command_parser", "main", "
 #: Each command: its one-line help and the function that adds its parser.
 COMMANDS: dict[str, tuple[str, Callable[[Any], None]]] = {
     "trace": (trace.HELP, trace.add_parser),
+    "grad": (grad.HELP, grad.add_parser),
     "export-torch": (torch_io.EXPORT_HELP, torch_io.add_parsers),
     "import-torch": (torch_io.IMPORT_HELP, torch_io.add_parsers),
     "train": (train.HELP, train.add_parser),

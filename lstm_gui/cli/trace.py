@@ -7,6 +7,7 @@ import math
 import sys
 from typing import Any
 
+from lstm_gui.cli.cell_args import add_cell_argument, print_cell_trace
 from lstm_gui.cli.common import (
     PROG,
     CliError,
@@ -50,6 +51,7 @@ def add_parser(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_session_arguments(parser)
+    add_cell_argument(parser)
     parser.add_argument(
         "--sequence",
         metavar="NAME",
@@ -73,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
     if args.list_examples:
         write_stdout(_examples_listing())
         return 0
+    if args.cell != "lstm":
+        return print_cell_trace(args)
     session = base_session_from_args(args)
     inputs = session.inputs
     long0, short0 = session.long0, session.short0

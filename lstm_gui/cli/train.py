@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
+from lstm_gui.cli.cell_args import add_cell_argument, session_and_cell
 from lstm_gui.cli.common import (
     EXIT_DIVERGED,
     EXIT_INTERRUPTED,
@@ -32,6 +33,7 @@ from lstm_gui.cli.common import (
     write_stdout,
 )
 from lstm_gui.core.cell import CellParams
+from lstm_gui.core.cells import CELLS
 from lstm_gui.core.dataset import DatasetItem
 from lstm_gui.core.errors import FieldError
 from lstm_gui.core.files.io import SessionFileError
@@ -39,6 +41,7 @@ from lstm_gui.core.files.session_file import save_session
 from lstm_gui.core.formatting import quote_value, show_path
 from lstm_gui.core.parsing import NumberError, parse_int, parse_number
 from lstm_gui.core.vocabulary import NOTEBOOK_NAMES, PARAM_KEYS
+from lstm_gui.training.cell_training import CellTrainResult, cell_start_weights, train_cell
 from lstm_gui.training.config import ENGINES, INITS, OPTIMIZERS, TrainConfig, start_params
 from lstm_gui.training.history import TrainingHistory
 from lstm_gui.training.run import DIVERGED, Progress, TrainingRun, TrainResult
@@ -58,6 +61,7 @@ def add_parser(subparsers: Any) -> None:
         ),
     )
     add_session_arguments(parser)
+    add_cell_argument(parser)
     parser.add_argument(
         "--init",
         default=None,
@@ -237,6 +241,8 @@ def run(args: argparse.Namespace) -> int:
     Unusable flags or files raise cli.py's ``CliError`` (exit 2, one line).
     """
     require_names(args, out="--out")
+    if getattr(args, "cell", "lstm") != "lstm":
+        return _run_other_cell(args)
     if args.out is not None:
         check_writable_target(args.out, "--out")
     session = base_session_from_args(args)
@@ -278,3 +284,68 @@ def run(args: argparse.Namespace) -> int:
     else:
         write_stdout(_table(data) + "\n")
     return 0
+
+
+def _run_other_cell(args: argparse.Namespace) -> int:
+    """``train --cell rnn|gru``: the same engines and settings on a comparison
+    cell; its weights are printed (a session keeps only the LSTM's)."""
+    session, kind, current = session_and_cell(args)
+    if args.out is not None:
+        raise CliError(f"--out: a session keeps the LSTM's weights only; the {kind.title}'s are printed instead")
+    config = config_from_args(args, session.training)
+    dataset = session.dataset
+    if not dataset:
+        raise CliError("the session has no dataset to train on")
+    try:
+        start = cell_start_weights(kind.name, config, current)
+    except FieldError as exc:
+        raise CliError(f"{FLAG_OF_FIELD.get(exc.where, exc.where)}: {exc.reason}") from None
+    # The same reporting as the LSTM's run above (kept apart from it so that
+    # the LSTM's path is unchanged).
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    try:
+        result = train_cell(kind.name, start, dataset, config, _progress_printer(sys.stderr) if show else None, 0.1)
+    except KeyboardInterrupt:
+        print("lstm-gui train: interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if result.status == DIVERGED:
+        print(f"lstm-gui train: {result.message}; nothing written", file=sys.stderr)
+        return EXIT_DIVERGED
+    data = cell_result_dict(result, config, dataset, start)
+    if args.format == "json":
+        write_stdout(json.dumps(data, indent=2) + "\n")
+    else:
+        write_stdout(_cell_table(data) + "\n")
+    return 0
+
+
+def cell_result_dict(
+    result: CellTrainResult, config: TrainConfig, dataset: Sequence[DatasetItem], start: Sequence[float]
+) -> dict[str, Any]:
+    """What ``train --cell rnn|gru --format json`` prints: like the LSTM's,
+    with ``weights`` and ``weight_keys`` in that cell's order."""
+    return {
+        "cell": result.cell,
+        "status": result.status,
+        "message": result.message,
+        "weights": list(result.weights),
+        "weight_keys": list(CELLS[result.cell].param_names),
+        "outputs": list(result.outputs),
+        "targets": [item.target for item in dataset],
+        "sequences": [item.name for item in dataset],
+        "loss": result.loss,
+        "epochs": result.epochs,
+        "seconds": result.seconds,
+        "epochs_per_second": result.epochs / result.seconds if result.seconds > 0 else None,
+        "start_weights": list(start),
+        "config": config.to_json_dict(),
+    }
+
+
+def _cell_table(data: dict[str, Any]) -> str:
+    title = CELLS[data["cell"]].title
+    lines = _table({**data, "weight_keys": [], "weights_by_notebook_name": {}}).splitlines()[:-2]
+    lines[0] = f"cell: {title}; {lines[0]}"
+    lines += ["", f"{'weight':<24} {'value':>10}"]
+    lines += [f"{key:<24} {value:>10.4f}" for key, value in zip(data["weight_keys"], data["weights"])]
+    return "\n".join(lines)

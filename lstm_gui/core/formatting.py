@@ -71,6 +71,62 @@ def show_path(path: object) -> str:
     return shown[0] + "…" + shown[1:]
 
 
+# -- columns of any cell's values as text (issue 13: the RNN, the GRU, gradients) --
+
+
+def format_scientific(value: float, decimals: int = 3) -> str:
+    """Exponent form with ``decimals`` digits after the point (``-1.234e-05``):
+    for gradients, which a fixed-point column would round to 0 as they vanish."""
+    if not math.isfinite(value):
+        return str(value)
+    # + 0.0 turns -0.0 (a zero input times a negative gradient) into 0.0.
+    return f"{value + 0.0:.{decimals}e}"
+
+
+def columns_table_text(columns: Sequence[tuple[str, Sequence[str]]], header_lines: Sequence[str] = ()) -> str:
+    """An aligned plain-text table of already formatted columns (name, texts),
+    with ``# `` header lines, as :func:`trace_table_text` lays out a trace."""
+    widths = [max([len(name)] + [len(text) for text in texts]) for name, texts in columns]
+    lines = [f"# {line}" for line in header_lines]
+    lines.append("  ".join(name.rjust(w) for (name, _), w in zip(columns, widths)).rstrip())
+    rows = min((len(texts) for _, texts in columns), default=0)
+    for row in range(rows):
+        lines.append("  ".join(texts[row].rjust(w) for (_, texts), w in zip(columns, widths)))
+    return "\n".join(lines) + "\n"
+
+
+def columns_csv_text(columns: Sequence[tuple[str, Sequence[float]]]) -> str:
+    """CSV of numeric columns (``step`` as integers) at full precision."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([name for name, _ in columns])
+    rows = min((len(values) for _, values in columns), default=0)
+    for row in range(rows):
+        writer.writerow(
+            [str(int(values[row])) if name == "step" else format_full(values[row]) for name, values in columns]
+        )
+    return out.getvalue()
+
+
+def columns_json_text(columns: Sequence[tuple[str, Sequence[float]]]) -> str:
+    """A JSON list with one compact object per step, one per line, like
+    :func:`trace_json_text`; a non-finite value becomes ``null``."""
+    encode = json.JSONEncoder(allow_nan=False).encode
+    rows = min((len(values) for _, values in columns), default=0)
+    records = [
+        encode(
+            {
+                name: int(values[row]) if name == "step" else (values[row] if math.isfinite(values[row]) else None)
+                for name, values in columns
+            }
+        )
+        for row in range(rows)
+    ]
+    if not records:
+        return "[]\n"
+    return "[\n  " + ",\n  ".join(records) + "\n]\n"
+
+
 # -- a whole trace as text (command line, copy and export) ----------------------
 
 #: The columns a person reads first: the memories before, each gate, the

@@ -12,13 +12,8 @@ from collections.abc import Sequence
 
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.dataset import DatasetItem
-from lstm_gui.training.engines.fast import (
-    BATCH_THRESHOLD,
-    BatchData,
-    batch_loss_and_gradient,
-    forward_output,
-    summed_loss,
-)
+from lstm_gui.core.gradients import lstm_output
+from lstm_gui.training.engines.fast import BATCH_THRESHOLD, BatchData, batch_loss_and_gradient, summed_loss
 
 
 def evaluate_dataset(params: CellParams, dataset: Sequence[DatasetItem]) -> tuple[float, tuple[float, ...]]:
@@ -33,5 +28,5 @@ def evaluate_dataset(params: CellParams, dataset: Sequence[DatasetItem]) -> tupl
     if len(sequences) >= BATCH_THRESHOLD:
         loss, outputs, _ = batch_loss_and_gradient(weights, BatchData(sequences), want_grad=False)
         return float(loss), tuple(outputs.tolist())
-    plain_outputs = [forward_output(weights, xs) for xs, _ in sequences]
+    plain_outputs = [lstm_output(weights, xs) for xs, _ in sequences]
     return summed_loss(plain_outputs, sequences), tuple(plain_outputs)

@@ -109,15 +109,18 @@ def dataset_sequences(dataset: Sequence[DatasetItem]) -> list[tuple[tuple[float,
     return [(tuple(item.inputs), float(item.target)) for item in dataset]
 
 
-def make_engine(weights: Sequence[float], dataset: Sequence[DatasetItem], config: TrainConfig) -> Engine:
-    """A fresh engine (fresh optimizer state) for ``config.engine``."""
+def make_engine(
+    weights: Sequence[float], dataset: Sequence[DatasetItem], config: TrainConfig, cell: str = "lstm"
+) -> Engine:
+    """A fresh engine (fresh optimizer state) for ``config.engine``, training
+    ``cell``'s weights (:data:`lstm_gui.core.cells.CELL_KINDS`)."""
     sequences = dataset_sequences(dataset)
     if config.engine == "torch":
         # imports torch: only now (seconds), and only when the reference engine is chosen.
         from lstm_gui.training.engines.torch_reference import TorchEngine
 
-        return TorchEngine(weights, sequences, config.optimizer, config.per_sample, config.momentum)
-    return FastEngine(weights, sequences, config.optimizer, config.per_sample, config.momentum)
+        return TorchEngine(weights, sequences, config.optimizer, config.per_sample, config.momentum, cell)
+    return FastEngine(weights, sequences, config.optimizer, config.per_sample, config.momentum, cell)
 
 
 class TrainingRun:

@@ -20,7 +20,7 @@ import io
 import math
 import os
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import torch
@@ -216,3 +216,51 @@ def load_torch(path: str | os.PathLike[str]) -> CellParams:
         return params_from_state_dict(state_dict)
     except TorchFileError as exc:
         raise TorchFileError(f"{source}: {exc}") from None
+
+
+# -- the comparison cells (issue 13) -------------------------------------------
+#
+# nn.RNN(1, 1): one gate; its two biases are summed, so the whole bias goes to
+# bias_ih_l0. nn.GRU(1, 1): rows reset (r), update (z), candidate (n) in that
+# order; for r and z only bias_ih + bias_hh matters, but the candidate's
+# bias_hh (b_hn) is multiplied by the reset gate, so it is kept apart:
+# bias_ih[n] = candidate.bias_input, bias_hh[n] = candidate.bias_short.
+
+
+def rnn_state_dict(params: Sequence[float], dtype: torch.dtype = torch.float64) -> dict[str, torch.Tensor]:
+    """The plain RNN's (w_short, w_input, bias) as the ``state_dict`` of ``nn.RNN(1, 1)``."""
+    w_short, w_input, bias = (float(v) for v in params)
+    return {
+        "weight_ih_l0": torch.tensor([[w_input]], dtype=dtype),
+        "weight_hh_l0": torch.tensor([[w_short]], dtype=dtype),
+        "bias_ih_l0": torch.tensor([bias], dtype=dtype),
+        "bias_hh_l0": torch.zeros(1, dtype=dtype),
+    }
+
+
+def gru_state_dict(params: Sequence[float], dtype: torch.dtype = torch.float64) -> dict[str, torch.Tensor]:
+    """The GRU's 10 numbers (:data:`lstm_gui.core.cells.GRU_PARAM_NAMES`) as
+    the ``state_dict`` of ``nn.GRU(1, 1)``."""
+    rs, rx, rb, zs, zx, zb, ns, nx, nbx, nbs = (float(v) for v in params)
+    return {
+        "weight_ih_l0": torch.tensor([[rx], [zx], [nx]], dtype=dtype),
+        "weight_hh_l0": torch.tensor([[rs], [zs], [ns]], dtype=dtype),
+        "bias_ih_l0": torch.tensor([rb, zb, nbx], dtype=dtype),
+        "bias_hh_l0": torch.tensor([0.0, 0.0, nbs], dtype=dtype),
+    }
+
+
+def make_rnn(params: Sequence[float]) -> torch.nn.RNN:
+    """A float64 ``nn.RNN(1, 1)`` (tanh) with the plain RNN's weights."""
+    rnn = torch.nn.RNN(input_size=1, hidden_size=1).double()
+    with torch.no_grad():
+        rnn.load_state_dict(rnn_state_dict(params))
+    return rnn
+
+
+def make_gru(params: Sequence[float]) -> torch.nn.GRU:
+    """A float64 ``nn.GRU(1, 1)`` with the GRU's weights."""
+    gru = torch.nn.GRU(input_size=1, hidden_size=1).double()
+    with torch.no_grad():
+        gru.load_state_dict(gru_state_dict(params))
+    return gru

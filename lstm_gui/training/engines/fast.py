@@ -2,7 +2,8 @@
 
 For a 1x1 cell, numpy and torch spend almost all their time dispatching tiny
 operations, so the small case is plain Python floats with every time step
-written out inline (local variables only, no calls per gate). Full-batch
+written out inline (local variables only, no calls per gate): each cell's
+pass of one sequence, in :mod:`lstm_gui.core.gradients`. Full-batch
 training on many sequences switches to numpy vectorized over the batch
 (:func:`batch_loss_and_gradient`), where the arithmetic finally outweighs the
 dispatch.
@@ -23,126 +24,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
+# The scalar passes of one sequence live with the other cells' in core.gradients.
+from lstm_gui.core.gradients import FORWARD_BACKWARD, OUTPUT
+from lstm_gui.core.gradients import lstm_forward_backward as forward_backward
 from lstm_gui.training.engines.optimizers import make_optimizer
 
 #: Above this many sequences, full-batch epochs use the numpy batch engine.
 #: Measured (scalar vs numpy gradient, 4- and 50-step sequences): numpy wins from
 #: about 16-32 sequences on; per-sample updates always use scalar Python.
 BATCH_THRESHOLD = 24
-
-_exp = math.exp
-_tanh = math.tanh
-
-
-# The forward step is written out again here and in forward_backward (and in
-# cell.run, with its columns) on purpose: a shared per-step function would
-# cost a call per step, which is what this module exists to avoid.
-
-
-def forward_output(w: Sequence[float], xs: Sequence[float]) -> float:
-    """The final short-term memory of one sequence from memories 0."""
-    fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = w
-    exp, tanh = _exp, _tanh
-    c = h = 0.0
-    for x in xs:
-        z = fs * h + fx * x + fb
-        if z >= 0.0:
-            f = 1.0 / (1.0 + exp(-z))
-        else:
-            e = exp(z)
-            f = e / (1.0 + e)
-        z = is_ * h + ix * x + ib
-        if z >= 0.0:
-            i = 1.0 / (1.0 + exp(-z))
-        else:
-            e = exp(z)
-            i = e / (1.0 + e)
-        z = os_ * h + ox * x + ob
-        if z >= 0.0:
-            o = 1.0 / (1.0 + exp(-z))
-        else:
-            e = exp(z)
-            o = e / (1.0 + e)
-        c = f * c + i * tanh(gs * h + gx * x + gb)
-        h = o * tanh(c)
-    return h
-
-
-def forward_backward(w: Sequence[float], xs: Sequence[float], target: float, grad: list[float]) -> float:
-    """Add d(loss)/d(weights) of one sequence to ``grad``; return its output.
-
-    ``loss = (h_T - target)^2``. The forward pass records per step what the
-    backward pass needs (input, previous memories, the four gates and
-    tanh(long)); the backward pass walks it in reverse.
-    """
-    fs, fx, fb, is_, ix, ib, gs, gx, gb, os_, ox, ob = w
-    exp, tanh = _exp, _tanh
-    # Per step: input, previous long and short, the four gates, tanh(long).
-    tape: list[tuple[float, float, float, float, float, float, float, float]] = []
-    push = tape.append
-    c = h = 0.0
-    for x in xs:
-        z = fs * h + fx * x + fb
-        if z >= 0.0:
-            f = 1.0 / (1.0 + exp(-z))
-        else:
-            e = exp(z)
-            f = e / (1.0 + e)
-        z = is_ * h + ix * x + ib
-        if z >= 0.0:
-            i = 1.0 / (1.0 + exp(-z))
-        else:
-            e = exp(z)
-            i = e / (1.0 + e)
-        z = os_ * h + ox * x + ob
-        if z >= 0.0:
-            o = 1.0 / (1.0 + exp(-z))
-        else:
-            e = exp(z)
-            o = e / (1.0 + e)
-        g = tanh(gs * h + gx * x + gb)
-        long = f * c + i * g
-        tc = tanh(long)
-        push((x, c, h, f, i, g, o, tc))
-        c = long
-        h = o * tc
-    output = h
-    d_short = 2.0 * (h - target)
-    d_long = 0.0
-    gfs = gfx = gfb = gis = gix = gib = ggs = ggx = ggb = gos = gox = gob = 0.0
-    for x, c_prev, h_prev, f, i, g, o, tc in reversed(tape):
-        d_long += d_short * o * (1.0 - tc * tc)
-        d_o = d_short * tc * o * (1.0 - o)
-        d_f = d_long * c_prev * f * (1.0 - f)
-        d_i = d_long * g * i * (1.0 - i)
-        d_g = d_long * i * (1.0 - g * g)
-        d_long *= f
-        gfs += d_f * h_prev
-        gfx += d_f * x
-        gfb += d_f
-        gis += d_i * h_prev
-        gix += d_i * x
-        gib += d_i
-        ggs += d_g * h_prev
-        ggx += d_g * x
-        ggb += d_g
-        gos += d_o * h_prev
-        gox += d_o * x
-        gob += d_o
-        d_short = d_f * fs + d_i * is_ + d_g * gs + d_o * os_
-    grad[0] += gfs
-    grad[1] += gfx
-    grad[2] += gfb
-    grad[3] += gis
-    grad[4] += gix
-    grad[5] += gib
-    grad[6] += ggs
-    grad[7] += ggx
-    grad[8] += ggb
-    grad[9] += gos
-    grad[10] += gox
-    grad[11] += gob
-    return output
 
 
 def plain_sequences(
@@ -271,7 +161,11 @@ EpochRecords = tuple[int, list[float], list[float], list[float]]
 
 
 class FastEngine:
-    """Trains 12 weights on a dataset; keeps weights and optimizer state.
+    """Trains a cell's weights on a dataset; keeps weights and optimizer state.
+
+    ``cell``: ``"lstm"`` (12 weights, this module's passes, numpy for many
+    sequences) or ``"rnn"`` / ``"gru"`` (their passes in
+    :mod:`lstm_gui.core.gradients`, scalar Python for any number of sequences).
 
     ``run_epochs`` returns per-epoch records (loss, outputs and weights after
     each epoch) as flat Python lists, which the caller turns into numpy rows
@@ -287,14 +181,19 @@ class FastEngine:
         optimizer: str,
         per_sample: bool,
         momentum: float = 0.0,
+        cell: str = "lstm",
     ) -> None:
         self.weights = [float(v) for v in weights]
         self.sequences = plain_sequences(sequences)
-        self.optimizer = make_optimizer(optimizer, momentum)
+        self.optimizer = make_optimizer(optimizer, momentum, size=len(self.weights))
         self.per_sample = per_sample
+        self.cell = cell
+        lstm = cell == "lstm"
+        self._forward_backward = FORWARD_BACKWARD[cell]
+        self._output = OUTPUT[cell]
         # Many sequences: numpy for full-batch gradients and, per sample, for
-        # the loss and outputs recorded after each epoch.
-        self.batch = BatchData(self.sequences) if len(self.sequences) >= BATCH_THRESHOLD else None
+        # the loss and outputs recorded after each epoch (the LSTM only).
+        self.batch = BatchData(self.sequences) if lstm and len(self.sequences) >= BATCH_THRESHOLD else None
         #: Full batch: (weights, loss, outputs, gradient) of the last pass.
         self._cached: tuple[tuple[float, ...], float, list[float], list[float]] | None = None
 
@@ -310,7 +209,8 @@ class FastEngine:
         if self.batch is not None:
             loss, batch_outputs, _ = batch_loss_and_gradient(w, self.batch, want_grad=False)
             return loss, batch_outputs.tolist()
-        outputs = [forward_output(w, xs) for xs, _ in self.sequences]
+        fwd = self._output
+        outputs = [fwd(w, xs) for xs, _ in self.sequences]
         return summed_loss(outputs, self.sequences), outputs
 
     def run_epochs(self, epochs: int, lr: float, stop_below: float | None = None) -> EpochRecords:
@@ -336,8 +236,9 @@ class FastEngine:
         first_inputs, first_target = self.sequences[0]
         rest = self.sequences[1:]
         step = self.optimizer.step
-        fb = forward_backward
-        fwd = forward_output
+        fb = self._forward_backward
+        fwd = self._output
+        size = len(w)
         isfinite = math.isfinite
         below = -math.inf if stop_below is None else stop_below
         losses: list[float] = []
@@ -355,7 +256,7 @@ class FastEngine:
         # update, so stopping there leaves weights and optimizer at epoch e).
         for e in range(epochs + 1):
             if e < epochs:
-                grad = [0.0] * 12
+                grad = [0.0] * size
                 h = fb(w, first_inputs, first_target, grad)
             else:
                 h = fwd(w, first_inputs)
@@ -374,7 +275,7 @@ class FastEngine:
                 break
             step(w, grad, lr)
             for xs, y in rest:
-                grad = [0.0] * 12
+                grad = [0.0] * size
                 fb(w, xs, y, grad)
                 step(w, grad, lr)
             pending_loss = 0.0
@@ -390,7 +291,8 @@ class FastEngine:
         w = self.weights
         sequences = self.sequences
         step = self.optimizer.step
-        fb = forward_backward
+        fb = self._forward_backward
+        size = len(w)
         below = -math.inf if stop_below is None else stop_below
         losses: list[float] = []
         outs: list[float] = []
@@ -398,7 +300,7 @@ class FastEngine:
         done = 0
         for _ in range(epochs):
             for xs, y in sequences:
-                grad = [0.0] * 12
+                grad = [0.0] * size
                 fb(w, xs, y, grad)
                 step(w, grad, lr)
             loss, epoch_outs, _ = batch_loss_and_gradient(w, batch, want_grad=False)
@@ -416,7 +318,8 @@ class FastEngine:
         w = self.weights
         sequences = self.sequences
         step = self.optimizer.step
-        fb = forward_backward
+        fb = self._forward_backward
+        size = len(w)
         batch = self.batch
         isfinite = math.isfinite
         below = -math.inf if stop_below is None else stop_below
@@ -438,7 +341,7 @@ class FastEngine:
                 loss, batch_outs, grad = batch_loss_and_gradient(w, batch)
                 epoch_outs = batch_outs.tolist()
             else:
-                grad = [0.0] * 12
+                grad = [0.0] * size
                 epoch_outs = [fb(w, xs, y, grad) for xs, y in sequences]
                 loss = 0.0
                 for h, (_, y) in zip(epoch_outs, sequences):

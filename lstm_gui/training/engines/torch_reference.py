@@ -31,6 +31,31 @@ def cell_output(w: torch.Tensor, xs: Sequence[float]) -> torch.Tensor:
     return short
 
 
+def rnn_output(w: torch.Tensor, xs: Sequence[float]) -> torch.Tensor:
+    """The plain RNN's final short-term memory from memory 0, differentiable in ``w``."""
+    w_short, w_input, bias = w.unbind()
+    short = torch.zeros((), dtype=w.dtype)
+    for x in xs:
+        short = torch.tanh(w_short * short + w_input * x + bias)
+    return short
+
+
+def gru_output(w: torch.Tensor, xs: Sequence[float]) -> torch.Tensor:
+    """The GRU's final short-term memory from memory 0, as ``nn.GRU`` computes it."""
+    rs, rx, rb, zs, zx, zb, ns, nx, nbx, nbs = w.unbind()
+    short = torch.zeros((), dtype=w.dtype)
+    for x in xs:
+        reset = torch.sigmoid(rs * short + rx * x + rb)
+        update = torch.sigmoid(zs * short + zx * x + zb)
+        candidate = torch.tanh(nx * x + nbx + reset * (ns * short + nbs))
+        short = (1 - update) * candidate + update * short
+    return short
+
+
+#: Each cell's differentiable final output (weights in the cell's flat order).
+CELL_OUTPUTS = {"lstm": cell_output, "rnn": rnn_output, "gru": gru_output}
+
+
 def make_torch_optimizer(
     name: str, params: list[torch.Tensor], lr: float, momentum: float = 0.0
 ) -> torch.optim.Optimizer:
@@ -55,11 +80,12 @@ def squared_error_sum(outputs: Sequence[torch.Tensor], targets: Sequence[float])
 
 
 def loss_and_gradient(
-    weights: Sequence[float], sequences: Sequence[tuple[Sequence[float], float]]
+    weights: Sequence[float], sequences: Sequence[tuple[Sequence[float], float]], cell: str = "lstm"
 ) -> tuple[float, list[float], list[float]]:
     """Summed loss, outputs and gradient by autograd (the oracle for tests)."""
     w = torch.tensor(list(weights), dtype=torch.float64, requires_grad=True)
-    outputs = [cell_output(w, xs) for xs, _ in sequences]
+    output = CELL_OUTPUTS[cell]
+    outputs = [output(w, xs) for xs, _ in sequences]
     loss = squared_error_sum(outputs, [y for _, y in sequences])
     (grad,) = torch.autograd.grad(loss, w)
     return float(loss.detach()), [float(h.detach()) for h in outputs], grad.tolist()
@@ -77,8 +103,10 @@ class TorchEngine:
         optimizer: str,
         per_sample: bool,
         momentum: float = 0.0,
+        cell: str = "lstm",
     ) -> None:
         self.param = torch.tensor([float(v) for v in weights], dtype=torch.float64, requires_grad=True)
+        self._output = CELL_OUTPUTS[cell]
         self.sequences = plain_sequences(sequences)
         self.optimizer = make_torch_optimizer(optimizer, [self.param], 0.001, momentum)
         self.per_sample = per_sample
@@ -98,14 +126,14 @@ class TorchEngine:
 
     def evaluate(self) -> tuple[float, list[float]]:
         with torch.no_grad():
-            outputs = [float(cell_output(self.param, xs)) for xs, _ in self.sequences]
+            outputs = [float(self._output(self.param, xs)) for xs, _ in self.sequences]
         return summed_loss(outputs, self.sequences), outputs
 
     def _update(self, sequences: Sequence[tuple[tuple[float, ...], float]], lr: float) -> None:
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         self.optimizer.zero_grad()
-        loss = squared_error_sum([cell_output(self.param, xs) for xs, _ in sequences], [y for _, y in sequences])
+        loss = squared_error_sum([self._output(self.param, xs) for xs, _ in sequences], [y for _, y in sequences])
         loss.backward()
         self.optimizer.step()
 
