@@ -12,17 +12,48 @@ field: ``weights.forget.bias``, ``inputs[2]``, ``long``, ``short``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
+from lstm_gui.core.cells import CELLS
 from lstm_gui.core.dataset import COMPANIES, DatasetItem, check_dataset
-from lstm_gui.core.errors import check_count, finite_number
+from lstm_gui.core.errors import FieldError, check_count, finite_number
 from lstm_gui.core.events import Signal
 from lstm_gui.core.landscape import LandscapeChoice
 from lstm_gui.core.limits import MAX_INPUT_STEPS
 from lstm_gui.core.vocabulary import PARAM_KEYS
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
+
+#: The cells drawn beside the LSTM in the comparison view (issue 13), whose
+#: weights the session keeps too.
+COMPARISON_CELLS: tuple[str, ...] = ("rnn", "gru")
+
+
+def default_comparison() -> dict[str, tuple[float, ...]]:
+    """Each comparison cell's starting weights (:attr:`CellKind.default_params`)."""
+    return {kind: CELLS[kind].default_params for kind in COMPARISON_CELLS}
+
+
+def check_comparison(comparison: Mapping[str, Sequence[float]]) -> dict[str, tuple[float, ...]]:
+    """The comparison cells' weights checked (a kind left out: its default):
+    ``FieldError`` names the place (``comparison.gru``: the count,
+    ``comparison.gru.reset.bias``: not finite, ``comparison.lstm``: unknown)."""
+    checked = default_comparison()
+    for kind, values in comparison.items():
+        if kind not in COMPARISON_CELLS:
+            raise FieldError(f"comparison.{kind}", f"unknown cell; expected one of {', '.join(COMPARISON_CELLS)}")
+        cell = CELLS[kind]
+        values = tuple(values)
+        if len(values) != cell.param_count:
+            raise FieldError(
+                f"comparison.{kind}",
+                f"the {cell.title} takes {cell.param_count} numbers ({cell.weights_order}), got {len(values)}",
+            )
+        checked[kind] = tuple(
+            finite_number(value, f"comparison.{kind}.{name}") for name, value in zip(cell.param_names, values)
+        )
+    return checked
 
 
 class SessionEvents:
@@ -36,6 +67,7 @@ class SessionEvents:
         "training_config_changed",
         "history_changed",
         "landscape_changed",
+        "comparison_changed",
     )
 
     def __init__(self) -> None:
@@ -47,6 +79,8 @@ class SessionEvents:
         self.training_config_changed: Signal[TrainConfig] = Signal("training_config_changed")
         self.history_changed: Signal[TrainingHistory | None] = Signal("history_changed")
         self.landscape_changed: Signal[LandscapeChoice] = Signal("landscape_changed")
+        #: {"rnn": weights, "gru": weights}: the comparison cells' weights.
+        self.comparison_changed: Signal[dict[str, tuple[float, ...]]] = Signal("comparison_changed")
 
 
 class Session:
@@ -68,6 +102,7 @@ class Session:
         name: str = "",
         description: str = "",
         landscape: LandscapeChoice | None = None,
+        comparison: Mapping[str, Sequence[float]] | None = None,
     ) -> None:
         self.events = SessionEvents()
         self._params = self._check_params(params)
@@ -78,6 +113,7 @@ class Session:
         self._training = training if training is not None else TrainConfig()
         self._history = history
         self._landscape = landscape if landscape is not None else LandscapeChoice()
+        self._comparison = check_comparison(comparison or {})
         #: A display name for an unsaved session (e.g. the example's name).
         self.name = name
         #: Free text saved with the session (what it shows, where it came from).
@@ -186,6 +222,29 @@ class Session:
             self._landscape = choice
             self.events.landscape_changed.emit(choice)
 
+    # -- the comparison cells (plain RNN, GRU) --------------------------------
+    @property
+    def comparison(self) -> dict[str, tuple[float, ...]]:
+        """The comparison cells' weights by kind (``rnn``, ``gru``), each in
+        its cell's flat order (:attr:`CellKind.param_names`); a copy."""
+        return dict(self._comparison)
+
+    def comparison_weights(self, kind: str) -> tuple[float, ...]:
+        """One comparison cell's weights; ``KeyError`` for another kind."""
+        return self._comparison[kind]
+
+    def set_comparison(self, comparison: Mapping[str, Sequence[float]]) -> None:
+        """Set the comparison cells' weights; a kind left out gets its default.
+        ``FieldError`` names the place (``comparison.gru.reset.bias``)."""
+        checked = check_comparison(comparison)
+        if checked != self._comparison:
+            self._comparison = checked
+            self.events.comparison_changed.emit(dict(checked))
+
+    def set_comparison_weights(self, kind: str, weights: Sequence[float]) -> None:
+        """Set one comparison cell's weights (``kind``: ``rnn`` or ``gru``)."""
+        self.set_comparison({**self._comparison, kind: tuple(weights)})
+
     def update_from(self, other: Session) -> None:
         """Take over every value of ``other`` (e.g. a file just opened),
         announcing only what changed; ``events`` keeps its connections."""
@@ -196,6 +255,7 @@ class Session:
         self.set_training(other.training)
         self.set_history(other.history)
         self.set_landscape(other.landscape)
+        self.set_comparison(other.comparison)
         self.name = other.name
         self.description = other.description
 

@@ -24,6 +24,7 @@ EVENT_NAMES: tuple[str, ...] = (
     "training_config_changed",
     "history_changed",
     "landscape_changed",
+    "comparison_changed",
 )
 
 
@@ -37,6 +38,7 @@ class SessionAdapter(QObject):
     training_config_changed = Signal(object)
     history_changed = Signal(object)
     landscape_changed = Signal(object)
+    comparison_changed = Signal(object)
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)

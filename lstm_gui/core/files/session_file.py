@@ -17,6 +17,10 @@ Layout (``format_version`` 1)::
                     "x_range": null, "y_range": [-1, 3], "grid": 64}
                                                (optional, version 4; y null: a curve,
                                                a range null: the current value +- 3)
+      "comparison": {"rnn": [0.9, 1.0, 0.0], "gru": [10 numbers]}
+                                               (optional, version 4; the plain RNN's and
+                                               the GRU's weights in core.cells' order;
+                                               a cell left out: its default)
     }
 
 Numbers are written with ``repr`` precision, so save -> load gives back exactly
@@ -45,7 +49,7 @@ from lstm_gui.core.formatting import quote_value
 from lstm_gui.core.landscape import DEFAULT_GRID, LandscapeChoice
 from lstm_gui.core.limits import MAX_INPUT_STEPS
 from lstm_gui.core.resources import example_text, list_examples
-from lstm_gui.core.session import Session
+from lstm_gui.core.session import COMPARISON_CELLS, Session, check_comparison, default_comparison
 from lstm_gui.core.vocabulary import GATES, ROLES
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
@@ -56,10 +60,11 @@ from lstm_gui.training.history import TrainingHistory
 #: epochs each kept row stands for); version 1 files simply have none.
 #: 4: the loss landscape's choices (``landscape``); older files have none.
 #: (3 is another branch's new key; the numbers are reconciled when both land.)
+#: Also 4 (branch h13d): the comparison cells' weights (``comparison``); older files have none.
 FORMAT_VERSION = 4
 
 _REQUIRED_KEYS = ("format_version", "weights", "inputs", "memories")
-_OPTIONAL_KEYS = ("name", "description", "dataset", "training", "history", "landscape")
+_OPTIONAL_KEYS = ("name", "description", "dataset", "training", "history", "landscape", "comparison")
 _TRAINING_KEYS = tuple(field.name for field in dataclasses.fields(TrainConfig))
 
 
@@ -285,6 +290,8 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         data["history"] = session.history.to_json_dict()
     if session.landscape != LandscapeChoice():
         data["landscape"] = session.landscape.to_json_dict()
+    if session.comparison != default_comparison():
+        data["comparison"] = {kind: list(weights) for kind, weights in session.comparison.items()}
     return data
 
 
@@ -343,7 +350,18 @@ def _session_from_dict(data: Any) -> Session:
             session.set_history(TrainingHistory.from_json_dict(data["history"], where=""))
     if "landscape" in data:
         session.set_landscape(landscape_from_dict(data["landscape"]))
+    if "comparison" in data:
+        session.set_comparison(comparison_from_dict(data["comparison"]))
     return session
+
+
+def comparison_from_dict(data: Any, where: str = "comparison") -> dict[str, tuple[float, ...]]:
+    """Validate a ``comparison`` object: each optional cell's list of numbers
+    (the counts and finiteness are :meth:`Session.set_comparison`'s rules)."""
+    entry = _object(data, where, (), COMPARISON_CELLS)
+    comparison = {kind: tuple(_number_list(values, f"{where}.{kind}", limit=100)) for kind, values in entry.items()}
+    with _at(""):  # the session's rule (counts, finite), reported at the file's places
+        return check_comparison(comparison)
 
 
 def landscape_from_dict(data: Any, where: str = "landscape") -> LandscapeChoice:
