@@ -35,6 +35,7 @@ from lstm_gui.core.cell import CellParams, Trace
 from lstm_gui.core.session import Session
 from lstm_gui.ui import file_actions, widget_lookup, window_actions, window_docks, window_settings
 from lstm_gui.ui.bars import add_error_bar
+from lstm_gui.ui.comparison_view import ComparisonView
 from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
 from lstm_gui.ui.document import Document
 from lstm_gui.ui.edit_recorder import EditRecorder
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
     plot: OverTimePlot
     training_panel: TrainingPanel
     live_results: LiveResults
+    comparison_view: ComparisonView
 
     def __init__(self, session: Session | None = None, path: str | None = None) -> None:
         super().__init__()
@@ -530,6 +532,7 @@ class MainWindow(QMainWindow):
             return
         self.stop_running()
         self.training_panel.shutdown()
+        self.comparison_view.shutdown()
         self._save_settings()
         self.adapter.unbind()
         self.recovery.closed()
