@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QSize, Slot
 from PySide6.QtGui import QColor, QPalette, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -39,6 +39,15 @@ from lstm_gui.ui.widgets.cell_sketch import CellSketch
 #: Each cell's loss curve: the LSTM in its long-term green, the RNN in tanh
 #: orange (its one block), the GRU in sigmoid blue (its gates).
 CURVE_COLOUR_KEYS: dict[str, str] = {"lstm": "long_term", "rnn": "tanh", "gru": "sigmoid"}
+
+
+class _LossPlot(pg.PlotWidget):
+    """The losses' plot, preferring a modest height: the word-wrapped labels
+    make the scroll area size the view by its preferred height, and a plot's
+    own preference would push the view past a 900-pixel screen."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 240)
 
 
 class ComparisonView(QWidget):
@@ -101,7 +110,7 @@ class ComparisonView(QWidget):
         self.status.setObjectName("compare_status")
         self.status.setWordWrap(True)
 
-        self.loss_plot = pg.PlotWidget()
+        self.loss_plot = _LossPlot()
         self.loss_plot.setObjectName("compare_plot")
         self.loss_plot.setMinimumHeight(190)
         self.loss_plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
