@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -16,8 +20,11 @@ from lstm_gui.core.cells import CELLS
 from lstm_gui.core.dataset import COMPANIES
 from lstm_gui.core.errors import FieldError
 from lstm_gui.training.cell_training import cell_start_weights, train_cell
+from lstm_gui.training.child import encode_frame, read_frames
 from lstm_gui.training.compare import COMPARED_CELLS, comparison_start, train_comparison
 from lstm_gui.training.config import STATQUEST_PARAMS, TrainConfig
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_each_cell_is_trained_exactly_as_train_cell_trains_it_alone():
@@ -105,3 +112,54 @@ def test_train_compare_as_a_table_names_the_three_cells(capsys):
 def test_train_compare_refuses_flags_it_cannot_honour(capsys, flags, message):
     assert cli.main(["train", "--example", "companies", "--compare", *flags]) == 2
     assert message in capsys.readouterr().err
+
+
+def _child(job_frames: bytes, keep_open: bool) -> list[tuple]:
+    """Run the comparison process on ``job_frames``; read its messages until
+    its result (stdin kept open while it trains, unless ``keep_open`` is False)."""
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lstm_gui.training.compare_child"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(job_frames)
+    process.stdin.flush()
+    if not keep_open:
+        process.stdin.close()
+    buffer, messages = bytearray(), []
+    while not messages or messages[-1][0] == "points":
+        chunk = process.stdout.read1(65536)
+        assert chunk, process.stderr.read().decode() if process.stderr else "no output"
+        buffer += chunk
+        messages += read_frames(buffer)
+    if keep_open:
+        process.stdin.close()
+    assert process.wait(timeout=60) == 0
+    return messages
+
+
+def test_the_comparison_process_streams_points_then_sends_the_results():
+    config = TrainConfig(epochs=50, init="random", seed=4)
+    messages = _child(encode_frame((COMPANIES, config, ("rnn", "gru"), {})), keep_open=True)
+    kind, results = messages[-1]
+    assert kind == "finished" and list(results) == ["rnn", "gru"]
+    expected = train_comparison(COMPANIES, config, ("rnn", "gru"))
+    assert {cell: result.weights for cell, result in results.items()} == {
+        cell: result.weights for cell, result in expected.items()
+    }
+    points = [point for message in messages[:-1] for point in message[1]]
+    assert points[-1] == ("gru", 50, results["gru"].loss)
+
+
+def test_the_comparison_process_reports_a_refused_job_and_stops_when_the_window_goes():
+    refused = _child(encode_frame(((), TrainConfig(epochs=5), COMPARED_CELLS, {})), keep_open=True)
+    assert refused == [("failed", "dataset: needs at least one sequence to train on")]
+    # End of input: the window is gone; the run stops within a chunk, the cells not begun are skipped.
+    messages = _child(encode_frame((COMPANIES, TrainConfig(epochs=10**6), COMPARED_CELLS, {})), keep_open=False)
+    kind, results = messages[-1]
+    assert kind == "finished" and set(results) <= {"lstm"}
+    assert all(result.status == "stopped" and result.epochs < 10**6 for result in results.values())
