@@ -16,7 +16,8 @@ the config's ``init``:
 
 The cells are trained one after the other in the calling thread (each one
 is :func:`~lstm_gui.training.cell_training.train_cell`); the window runs
-this in a worker thread and streams the loss points to its plot.
+this in a child process (:mod:`lstm_gui.training.compare_child`) and
+streams the loss points to its plot.
 """
 
 from __future__ import annotations

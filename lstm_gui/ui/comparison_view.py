@@ -8,7 +8,7 @@ the sequence the stepper steps (free inputs from the initial short-term
 memory, a dataset sequence from 0, as for the LSTM); the traces are the
 core's (:func:`lstm_gui.core.cells.run_cell`). Edits are undo commands.
 *Train all three* runs :func:`lstm_gui.training.compare.train_comparison`
-with the session's training settings in a worker
+with the session's training settings in a child process
 (:class:`~lstm_gui.ui.training.comparison_runner.ComparisonRunner`), plots
 the three losses on one log-scale plot and offers to apply the trained
 weights as one undo step.
