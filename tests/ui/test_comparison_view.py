@@ -165,3 +165,12 @@ def test_stop_ends_a_long_comparison_run_and_closing_joins_the_worker(window, qt
     view.train_button.click()
     window.close()
     assert not view.runner.is_running()
+
+
+def test_a_long_sequence_shows_the_right_values_far_past_the_first_computed_steps(window):
+    window.undo_stack.push(inputs_command(window.session, [((k * 37) % 11) / 5 - 1 for k in range(5000)]))
+    window.select_sequence("free")
+    for step in (3, 2600, 5000):
+        window.set_step(step)
+        assert_sketches_show_the_core_trace(window)
+    assert "step 5000 of 5000" in window.comparison_view.caption.text()
