@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Slot
+from PySide6.QtCore import QEvent, QSize, Slot
 from PySide6.QtGui import QColor, QPalette, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -321,6 +321,12 @@ class ComparisonView(QWidget):
             sketch.set_colors(colors)
         self.error_label.setStyleSheet(f"color: {colors.error};")
         self._style_plot()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The window's theme changes the application palette: follow it.
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style_plot()
 
     def _style_plot(self) -> None:
         palette = self.palette()

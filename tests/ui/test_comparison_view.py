@@ -142,6 +142,11 @@ def test_train_all_three_plots_three_losses_and_applying_is_one_undo_step(window
     assert view.status.text().startswith("Final loss: LSTM ")
     assert view.train_button.text() == "Train all three"
     count = window.undo_stack.count()
+    # While the training column trains, its result would replace the applied weights.
+    view._is_training = lambda: True
+    view.apply_button.click()
+    assert window.undo_stack.count() == count and "stop it first" in view.status.text()
+    view._is_training = lambda: False
     view.apply_button.click()
     assert window.undo_stack.count() == count + 1
     assert window.undo_stack.undoText() == "Apply comparison training"

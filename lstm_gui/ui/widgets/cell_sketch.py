@@ -139,7 +139,7 @@ class CellSketch(QWidget):
         field.set_scrubbable(True)
         field.setProperty("label", label)
         field.committed.connect(lambda value, i=index: self.weight_committed.emit(self.kind, i, value))
-        field.refused.connect(lambda reason, w=what: self.weight_refused.emit(f"{w}: {reason}"))
+        field.refused.connect(self.weight_refused.emit)  # the reason names the weight
         field.error_cleared.connect(lambda: self.weight_refused.emit(""))
         field.scrub_started.connect(self._on_scrub_started)
         field.scrubbed.connect(lambda value, i=index: self.weight_dragged.emit(self.kind, i, value, self._drag_id))
