@@ -62,7 +62,7 @@ case "$mode" in
         # Only the window needs a screen and Qt's system libraries; the
         # commands, --help and --version run anywhere.
         case "${1:-}" in
-            -h|--help|--version|trace|train|export-torch|import-torch) ;;
+            -h|--help|--version|trace|grad|stages|train|landscape|animate|export-torch|import-torch|--install-desktop-entry|--uninstall-desktop-entry) ;;
             *) check_qt_system_libraries ;;
         esac
         exec .venv/bin/lstm-gui "$@" ;;
@@ -75,8 +75,10 @@ case "$mode" in
         gate .venv/bin/python -m mypy lstm_gui
         export QT_QPA_PLATFORM=offscreen
         echo "== pytest" >&2
-        # exec: pytest's exit status is the script's.
-        exec .venv/bin/python -m pytest -q "$@" ;;
+        # exec: pytest's exit status is the script's. -n auto: one worker per
+        # CPU (pytest-xdist); every test keeps its settings and files in its
+        # own temporary folders, so they run side by side.
+        exec .venv/bin/python -m pytest -q -n auto "$@" ;;
     *)
         echo "usage: bash dev.sh run|test [ARGS...]" >&2; exit 2 ;;
 esac

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from lstm_gui.core.stages import StepPosition
     from lstm_gui.ui.app import make_app
     from lstm_gui.ui.main_window import MainWindow
 
@@ -130,7 +131,7 @@ def main(argv: list[str]) -> int:
     shot(window, "companies_dark.png")
     window.close()
 
-    # 6. The comparison dock: the plain RNN and the GRU on Company B at step 2, after Train all three
+    # 9. The comparison dock: the plain RNN and the GRU on Company B at step 2, after Train all three
     #    (random start from seed 1, Adam, lr 0.01, 2000 epochs), floated to show it whole.
     window = new_window("companies", 1440, 900)
     window.session.set_training(window.session.training.replace(init="random", seed=1, lr=0.01, epochs=2000))
@@ -153,13 +154,50 @@ def main(argv: list[str]) -> int:
     window.undo_stack.setClean()
     window.close()
 
-    # 5. The README's animation: Company B stepped through, as `lstm-gui animate` makes it.
+    # 5. The README's animation: Company B stepped through with each step's stages, as
+    # `lstm-gui animate --stages` makes it (17 frames, about 0.4 MB at 640x360).
     from lstm_gui.cli import main as lstm_gui_main
 
     gif = out / "company_b.gif"
-    argv = ["animate", "--example", "companies", "--sequence", "Company B", "--size", "640x360", str(gif)]
+    argv = ["animate", "--example", "companies", "--sequence", "Company B", "--size", "640x360", "--stages", str(gif)]
     if lstm_gui_main(argv) != 0:
         raise OSError(f"could not write {gif}")
+
+    # 6. Edit > Preferences (a floating panel): six decimals, the colour-blind safe fills.
+    from lstm_gui.core.preferences import Preferences
+
+    window = new_window("companies", 1440, 900)
+    window.set_preferences(Preferences(decimals=6, fill_map="colour_blind"), save=False)
+    window.show_preferences()
+    settle(window)
+    path = out / "preferences.png"
+    if not window.dock_preferences.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    window.close()
+
+    # 7. Stepped into a time step: Company B, step 2, stage 2 (remember something new) lit.
+    window = new_window("companies", 1440, 900)
+    window.select_sequence("Company B")
+    window.stepper.set_position(StepPosition(2, 2))
+    settle(window)
+    window.export_png(str(out / "stage.png"))
+    print("wrote stage.png")
+    window.close()
+
+    # 8. File > Export Animation's panel (a tool window) with Stages ticked.
+    from lstm_gui.ui.animation_panel import show_animation_panel
+
+    window = new_window("companies", 1440, 900)
+    window.select_sequence("Company B")
+    panel = show_animation_panel(window)
+    panel.stages_box.setChecked(True)
+    settle(window)
+    path = out / "animation_panel.png"
+    if not panel.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    window.close()
     QApplication.processEvents()
     return 0
 

@@ -23,3 +23,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _display_decimals_restored():
+    """A window's Preferences set the decimals every value label shows (one
+    process-wide setting): each test starts and ends with the default."""
+    from lstm_gui.core.formatting import DISPLAY_DECIMALS, set_display_decimals
+
+    set_display_decimals(DISPLAY_DECIMALS)
+    yield
+    set_display_decimals(DISPLAY_DECIMALS)

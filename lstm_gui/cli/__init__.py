@@ -16,9 +16,10 @@
 
     lstm-gui landscape [SESSION | --example NAME] --x NAME [--y NAME] [--x-range LO,HI]
                        [--y-range LO,HI] [--grid N] [--format json|csv]
+    lstm-gui stages [SESSION | --example NAME] [--weights ...] [--inputs ...] [--step K]
 
 One module per command (:mod:`~lstm_gui.cli.trace`, :mod:`~lstm_gui.cli.train`,
-:mod:`~lstm_gui.cli.torch_io`, :mod:`~lstm_gui.cli.animate`, :mod:`~lstm_gui.cli.landscape`)
+:mod:`~lstm_gui.cli.torch_io`, :mod:`~lstm_gui.cli.animate`, :mod:`~lstm_gui.cli.landscape`, :mod:`~lstm_gui.cli.stages`)
 over :mod:`~lstm_gui.cli.common`. Bad input
 gives exit status 2 and one line on stderr, never a traceback.
 """
@@ -32,7 +33,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lstm_gui import __version__
-from lstm_gui.cli import animate, desktop, grad, landscape, torch_io, trace, train
+from lstm_gui.cli import animate, desktop, grad, landscape, stages, torch_io, trace, train
 from lstm_gui.cli.common import (
     DEBUG_ENV,
     EXIT_BAD_INPUT,
@@ -60,6 +61,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Any], None]]] = {
     "train": (train.HELP, train.add_parser),
     "animate": (animate.HELP, animate.add_parser),
     "landscape": (landscape.HELP, landscape.add_parser),
+    "stages": (stages.HELP, stages.add_parser),
 }
 
 

@@ -43,15 +43,17 @@ def add_parser(subparsers: Any) -> None:
         "animate",
         help=HELP,
         usage=f"{PROG} animate [SESSION | --example NAME] [--sequence NAME] [--fps N] [--size WxH] "
-        "[--svg-dir DIR] [--replay] [OUT.gif]",
+        "[--svg-dir DIR] [--stages | --replay] [OUT.gif]",
         description="Draw the cell at the start and after each input of a sequence, the way the\n"
         "window draws it, and write the pictures as a looping GIF (OUT.gif) and/or as one\n"
         "SVG per step (--svg-dir). No window opens. The session is a file, an example or\n"
-        "(with neither) the 'notebook' example.",
+        "(with neither) the 'notebook' example. With --stages each step first shows its three\n"
+        "stages (forget, remember something new, output), as Step Into does, then the whole step.",
         epilog="examples:\n"
         '  lstm-gui animate --example companies --sequence "Company B" --size 800x450 company_b.gif\n'
         "  lstm-gui animate my_session.json --fps 2 steps.gif\n"
-        "  lstm-gui animate --example notebook --svg-dir slides/",
+        "  lstm-gui animate --example notebook --svg-dir slides/\n"
+        '  lstm-gui animate --example companies --sequence "Company B" --stages --svg-dir slides/',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_session_arguments(parser, overrides=False)
@@ -72,6 +74,12 @@ def add_parser(subparsers: Any) -> None:
         help=f"the GIF's exact size in pixels (default {DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]})",
     )
     parser.add_argument("--svg-dir", metavar="DIR", help="also (or only) write step_00.svg, step_01.svg, ... here")
+    parser.add_argument(
+        "--stages",
+        action="store_true",
+        help="show each step's three stages before the whole step (4 frames a step); SVG files "
+        "step_01_stage_1.svg .. step_01_stage_3.svg, step_01_whole.svg, ...",
+    )
     parser.add_argument("--theme", choices=_THEMES, default="light", help="the diagram's colours (default light)")
     parser.add_argument("--sums", action="store_true", help="write each gate's sum above its block (View > Show Sums)")
     parser.add_argument(
@@ -102,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
     args.session, out = _paths(args)
     if out is None and args.svg_dir is None:
         raise CliError("nothing to write: give OUT.gif and/or --svg-dir DIR")
+    if args.replay and args.stages:
+        raise CliError("--stages: a training replay shows whole steps; leave out --stages or --replay")
     try:
         size = parse_size(args.size, "--size") if args.size is not None else DEFAULT_SIZE
         fps = check_fps(parse_number_arg(args.fps, "--fps"), "--fps") if args.fps is not None else DEFAULT_FPS
@@ -116,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--svg-dir: {show_path(args.svg_dir)} is not a folder")
     session = base_session_from_args(args)
     try:
-        sequence = animated_sequence(session, args.sequence, "--sequence")
+        sequence = animated_sequence(session, args.sequence, "--sequence", stages=args.stages)
     except FieldError as exc:
         raise CliError(str(exc)) from None
     history = session.history
@@ -139,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
         result = export_animation(
             replay_frames(history, sequence)
             if args.replay and history is not None
-            else step_frames(session.params, sequence),
+            else step_frames(session.params, sequence, stages=args.stages),
             gif_path=out,
             svg_dir=args.svg_dir,
             size=size,

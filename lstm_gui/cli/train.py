@@ -36,6 +36,7 @@ from lstm_gui.core.cell import CellParams
 from lstm_gui.core.cells import CELLS
 from lstm_gui.core.dataset import DatasetItem
 from lstm_gui.core.errors import FieldError
+from lstm_gui.core.expressions import ExpressionError
 from lstm_gui.core.files.io import SessionFileError
 from lstm_gui.core.files.session_file import save_session
 from lstm_gui.core.formatting import quote_value, show_path
@@ -45,7 +46,7 @@ from lstm_gui.training.cell_training import CellTrainResult, cell_start_weights,
 from lstm_gui.training.compare import COMPARED_CELLS, train_comparison
 from lstm_gui.training.config import ENGINES, INITS, OPTIMIZERS, TrainConfig, start_params
 from lstm_gui.training.history import TrainingHistory
-from lstm_gui.training.run import DIVERGED, Progress, TrainingRun, TrainResult
+from lstm_gui.training.run import BREAKPOINT, DIVERGED, Progress, TrainingRun, TrainResult
 
 HELP = "train the cell on the session's dataset and print the weights reached"
 
@@ -105,6 +106,15 @@ def add_parser(subparsers: Any) -> None:
         default=None,
         metavar="LOSS",
         help="stop as soon as the summed loss falls below LOSS",
+    )
+    parser.add_argument(
+        "--break",
+        dest="break_when",
+        action="append",
+        metavar="COND",
+        help="stop at the first epoch k (0 = the start weights) where COND holds, e.g. 'loss < 0.01', "
+        "'abs(wo1) > 5', 'abs(loss_ago_100 - loss) < 1e-6' (repeatable: any of them); the result is "
+        'the weights after k epochs, and JSON adds "stopped_by": COND and "epoch": k',
     )
     parser.add_argument("--format", choices=("json", "table"), default="json")
     parser.add_argument(
@@ -231,6 +241,7 @@ def _table(data: dict[str, Any]) -> str:
         f" ({data['config']['optimizer']}, lr {data['config']['lr']:g}, "
         f"{'per sample' if data['config']['per_sample'] else 'full batch'}, {data['config']['engine']} engine)",
         f"loss: {data['loss']:.6f}",
+        *([f"stopped by: {data['stopped_by']} (at epoch {data['epoch']})"] if "stopped_by" in data else []),
         "",
         f"{'sequence':<20} {'target':>10} {'output':>10}",
     ]
@@ -266,7 +277,10 @@ def run(args: argparse.Namespace) -> int:
         history = TrainingHistory(names)
     else:
         history = history.copy()
-    training_run = TrainingRun(start, dataset, config, history)
+    try:
+        training_run = TrainingRun(start, dataset, config, history, stop_when=args.break_when)
+    except ExpressionError as exc:
+        raise CliError(f"--break: {exc.reason}") from None
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     try:
         result = training_run.run(_progress_printer(sys.stderr) if show else None, interval=0.1)
@@ -277,6 +291,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"lstm-gui train: {result.message}; nothing written", file=sys.stderr)
         return EXIT_DIVERGED
     data = result_dict(result, config, dataset, start)
+    if result.status == BREAKPOINT:
+        data["stopped_by"] = result.stopped_by
+        data["epoch"] = result.epochs
     if args.out is not None:
         session.set_params(result.params)
         session.set_training(config)

@@ -3,10 +3,13 @@
 its frames.
 
 The frames are positions ``(step, stage)``: step 0 is the start (before the
-first input), step k the cell after input k. Stage is always 0 for now (the
-whole step); when the step-into stages exist, :func:`frame_positions` is the
-one place that will list them, and the renderer draws whatever it yields.
-A training replay is a list of history rows (:func:`sample_rows`).
+first input), step k the cell after input k. Stage 0 is the whole step; with
+stages (``lstm-gui animate --stages``) each step first shows its three
+stages (:mod:`lstm_gui.core.stages`: forget, remember something new,
+output), the way Step Into walks through them, and then the whole step.
+:func:`frame_positions` is the one place that lists them, and the renderer
+draws whatever it yields. A training replay is a list of history rows
+(:func:`sample_rows`) and always shows whole steps.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from lstm_gui.core.errors import FieldError, finite_number
 from lstm_gui.core.formatting import format_number, quote_value
 from lstm_gui.core.limits import MAX_ANIMATION_FRAMES, MAX_ANIMATION_SIDE, MIN_ANIMATION_SIDE
 from lstm_gui.core.session import Session
+from lstm_gui.core.stages import LAST_STAGE, stage
 
 #: Slide-friendly 16:9 by default; the diagram is letterboxed into any size.
 DEFAULT_SIZE = (800, 450)
@@ -77,11 +81,14 @@ class AnimatedSequence:
     short0: float
 
 
-def animated_sequence(session: Session, name: str | None = None, where: str = "sequence") -> AnimatedSequence:
+def animated_sequence(
+    session: Session, name: str | None = None, where: str = "sequence", stages: bool = False
+) -> AnimatedSequence:
     """The session's free inputs (``name`` None) or its dataset sequence
     ``name``, which starts from memories 0 as in training (the window's and
     ``lstm-gui trace --sequence``'s rule). :class:`FieldError` if there is no
-    such sequence, it is empty or too long to animate."""
+    such sequence, it is empty or too long to animate (with ``stages``, four
+    frames a step count against the limit)."""
     if name is None or name == FREE_INPUTS:
         sequence = AnimatedSequence(FREE_INPUTS, session.inputs, session.long0, session.short0)
     else:
@@ -93,11 +100,13 @@ def animated_sequence(session: Session, name: str | None = None, where: str = "s
         sequence = AnimatedSequence(name, items[0].inputs, 0.0, 0.0)
     if not sequence.inputs:
         raise FieldError(where, f"the {sequence.name} are empty: nothing to step through")
-    frames = len(sequence.inputs) + 1
+    frames = frame_count(len(sequence.inputs), stages)
     if frames > MAX_ANIMATION_FRAMES:
+        with_stages = " with their stages" if stages else ""
         raise FieldError(
             where,
-            f"{len(sequence.inputs)} steps make {frames} frames, more than the limit of {MAX_ANIMATION_FRAMES}",
+            f"{len(sequence.inputs)} steps{with_stages} make {frames} frames, "
+            f"more than the limit of {MAX_ANIMATION_FRAMES}",
         )
     return sequence
 
@@ -110,14 +119,29 @@ class FramePosition:
     stage: int = 0
 
 
-def frame_positions(step_count: int) -> Iterator[FramePosition]:
-    """The start, then each step: ``step_count + 1`` positions, stage 0 each."""
-    for step in range(step_count + 1):
+def frame_positions(step_count: int, stages: bool = False) -> Iterator[FramePosition]:
+    """The start, then each step: without ``stages`` the whole step (stage 0),
+    ``step_count + 1`` positions; with ``stages`` the step's stages 1, 2, 3
+    and then the whole step, ``1 + 4 * step_count`` positions. The whole step
+    closes each step so that its last frame is the one the window shows
+    after stepping (every value written, nothing dimmed)."""
+    yield FramePosition(0)
+    for step in range(1, step_count + 1):
+        if stages:
+            for number in range(1, LAST_STAGE + 1):
+                yield FramePosition(step, number)
         yield FramePosition(step)
 
 
+def frame_count(step_count: int, stages: bool = False) -> int:
+    """How many positions :func:`frame_positions` yields (without making them)."""
+    return 1 + step_count * ((LAST_STAGE + 1) if stages else 1)
+
+
 def frame_caption(sequence: AnimatedSequence, position: FramePosition) -> str:
-    """The line above a frame: which sequence, which step, which input."""
+    """The line above a frame: which sequence, which step, which input, and
+    which stage (``Company B \u2014 step 2 of 4, stage 2 of 3: remember
+    something new``; the stage's frame shows the input on the diagram)."""
     n = len(sequence.inputs)
     title = sequence.name[:1].upper() + sequence.name[1:]
     if position.step == 0:
@@ -125,8 +149,26 @@ def frame_caption(sequence: AnimatedSequence, position: FramePosition) -> str:
             f"{title} \u2014 start: long-term memory {_short(sequence.long0)}, "
             f"short-term memory {_short(sequence.short0)}"
         )
+    if position.stage:
+        return (
+            f"{title} \u2014 step {position.step} of {n}, stage {position.stage} of {LAST_STAGE}: "
+            f"{stage(position.stage).title}"
+        )
     x = sequence.inputs[position.step - 1]
     return f"{title} \u2014 step {position.step} of {n}: input {_short(x)}"
+
+
+def svg_file_name(position: FramePosition, digits: int = 2, stages: bool = False) -> str:
+    """The SVG slide of ``position``: ``step_00.svg`` (the start) and
+    ``step_02.svg`` (all of step 2); in an animation with ``stages``, step 2
+    is ``step_02_stage_1.svg``, ``_stage_2``, ``_stage_3`` and then
+    ``step_02_whole.svg``, names that sort in the order they play (a plain
+    ``step_02.svg`` would sort before its stages). Steps are padded to
+    ``digits``."""
+    name = f"step_{position.step:0{digits}d}"
+    if not stages or position.step == 0:
+        return f"{name}.svg"
+    return f"{name}_stage_{position.stage}.svg" if position.stage else f"{name}_whole.svg"
 
 
 def _short(value: float) -> str:

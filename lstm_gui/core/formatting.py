@@ -6,21 +6,57 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from lstm_gui.core.cell import TRACE_FIELDS, Trace
 from lstm_gui.core.limits import QUOTE_CHARS
 
-#: Decimals shown for gate values and memories on the diagram and in tables.
+#: Decimals shown for gate values and memories on the diagram and in tables
+#: (the command line's, and the window's until a person chooses otherwise).
 DISPLAY_DECIMALS = 4
 
+# The decimals every value label shows. The one owner of that choice: the
+# window sets it from the person's preferences (and redraws); every caller of
+# format_number without explicit decimals follows it, so no widget keeps a
+# copy that could drift. The command line never sets it.
+_display_decimals = DISPLAY_DECIMALS
+#: Extra columns after a trace's own (watch expressions): name -> one value
+#: per step, ``None`` where the value could not be computed.
+Watches = Mapping[str, Sequence[float | None]]
 
-def format_number(value: float, decimals: int = DISPLAY_DECIMALS) -> str:
-    """The float64 ``value`` rounded for display (``-0.0000`` shows as ``0.0000``)."""
+#: A watch value that could not be computed, in a table (CSV leaves the field empty).
+MISSING_CELL = "null"
+
+
+def display_decimals() -> int:
+    """The decimals value labels show now (:data:`DISPLAY_DECIMALS` unless set)."""
+    return _display_decimals
+
+
+def set_display_decimals(decimals: int) -> None:
+    """Show ``decimals`` decimals wherever no caller asks for a number of its own
+    (the window's Preferences; checked by ``core.preferences.validate_decimals``)."""
+    global _display_decimals
+    _display_decimals = int(decimals)
+
+
+def format_number(value: float, decimals: int | None = None) -> str:
+    """The float64 ``value`` rounded for display (``-0.0000`` shows as ``0.0000``),
+    to ``decimals`` or else :func:`display_decimals`."""
+    if decimals is None:
+        decimals = _display_decimals
     text = f"{value:.{decimals}f}"
     if text.startswith("-") and float(text) == 0.0:
         text = text[1:]
     return text
+
+
+def format_weight(value: float) -> str:
+    """A weight as its field shows it: two decimals when that is exact
+    (``2.70``), else rounded to the decimals the window shows (4 unless the
+    person chose more; so ``2.705`` is not shown as ``2.71``)."""
+    short = format_number(value, 2)
+    return short if float(short) == value else format_number(value)
 
 
 def format_full(value: float) -> str:
@@ -149,8 +185,10 @@ TRACE_TABLE_COLUMNS: tuple[str, ...] = (
 _FIXED_LIMIT = 1e9
 
 
-def format_cell(value: float, decimals: int = DISPLAY_DECIMALS) -> str:
+def format_cell(value: float, decimals: int | None = None) -> str:
     """:func:`format_number` for a table cell: huge values in exponent form."""
+    if decimals is None:
+        decimals = _display_decimals
     if not math.isfinite(value):
         return str(value)
     if abs(value) >= _FIXED_LIMIT:
@@ -163,60 +201,88 @@ def trace_table_text(
     columns: Sequence[str] = TRACE_TABLE_COLUMNS,
     header_lines: Sequence[str] = (),
     decimals: int = DISPLAY_DECIMALS,
+    watches: Watches | None = None,
 ) -> str:
     """An aligned plain-text table, one row per step (numbers rounded).
 
     ``header_lines`` are printed first, each prefixed with ``# `` so that the
-    table stays easy to read back with tools that skip comments.
+    table stays easy to read back with tools that skip comments. ``watches``
+    add columns after ``columns`` (:data:`MISSING_CELL` where a value is
+    ``None``).
     """
     cells = [[str(v) if name == "step" else format_cell(v, decimals) for v in trace.column(name)] for name in columns]
-    widths = [max([len(name)] + [len(text) for text in column]) for name, column in zip(columns, cells)]
+    names = list(columns)
+    for name, values in (watches or {}).items():
+        names.append(name)
+        cells.append([MISSING_CELL if v is None else format_cell(v, decimals) for v in values])
+    widths = [max([len(name)] + [len(text) for text in column]) for name, column in zip(names, cells)]
     lines = [f"# {line}" for line in header_lines]
-    lines.append("  ".join(name.rjust(w) for name, w in zip(columns, widths)).rstrip())
+    lines.append("  ".join(name.rjust(w) for name, w in zip(names, widths)).rstrip())
     for row in range(len(trace)):
-        lines.append("  ".join(cells[c][row].rjust(widths[c]) for c in range(len(columns))))
+        lines.append("  ".join(cells[c][row].rjust(widths[c]) for c in range(len(names))))
     return "\n".join(lines) + "\n"
 
 
-def trace_csv_text(trace: Trace, columns: Sequence[str] | None = None) -> str:
-    """CSV with a header row; numbers at full precision (they read back exactly)."""
+def trace_csv_text(trace: Trace, columns: Sequence[str] | None = None, watches: Watches | None = None) -> str:
+    """CSV with a header row; numbers at full precision (they read back
+    exactly). ``watches`` add columns at the end (an empty field where a
+    value is ``None``)."""
     columns = TRACE_FIELDS if columns is None else tuple(columns)
+    watches = watches or {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([*columns, *watches])
     data = [trace.column(name) for name in columns]
+    extra = list(watches.values())
     for row in range(len(trace)):
         writer.writerow(
             [str(col[row]) if name == "step" else format_full(col[row]) for name, col in zip(columns, data)]
+            + ["" if (value := col[row]) is None else format_full(value) for col in extra]
         )
     return out.getvalue()
 
 
-def trace_json_data(trace: Trace) -> list[dict[str, float | int | None]]:
-    """One object per step with every :data:`~lstm_gui.core.cell.TRACE_FIELDS` key.
+def trace_json_data(trace: Trace, watches: Watches | None = None) -> list[dict[str, float | int | None]]:
+    """One object per step with every :data:`~lstm_gui.core.cell.TRACE_FIELDS` key
+    (and each watch's, after them).
 
     A non-finite value (only possible when the weights times the inputs
     overflow) becomes ``None`` (JSON ``null``): JSON has no NaN.
     """
     data = {name: trace.column(name) for name in TRACE_FIELDS}
+    watches = watches or {}
     steps = []
     for row in range(len(trace)):
         record: dict[str, float | int | None] = {}
         for name in TRACE_FIELDS:
             value = data[name][row]
             record[name] = value if name == "step" or math.isfinite(value) else None
+        for name, values in watches.items():
+            record[name] = values[row]
         steps.append(record)
     return steps
 
 
-def trace_json_text(trace: Trace) -> str:
+def _json_step_lines(trace: Trace, watches: Watches | None, indent: str) -> str:
+    encode = json.JSONEncoder(allow_nan=False).encode
+    rows = [encode(record) for record in trace_json_data(trace, watches)]
+    if not rows:
+        return "[]"
+    return "[\n" + indent + (",\n" + indent).join(rows) + "\n" + indent[:-2] + "]"
+
+
+def trace_json_text(trace: Trace, watches: Watches | None = None) -> str:
     """:func:`trace_json_data` as JSON text (exact numbers), one step per line.
 
     One compact object per line keeps a 100,000-step trace fast to write and
     easy to read with line tools; it is still one JSON list.
     """
-    encode = json.JSONEncoder(allow_nan=False).encode
-    rows = [encode(record) for record in trace_json_data(trace)]
-    if not rows:
-        return "[]\n"
-    return "[\n  " + ",\n  ".join(rows) + "\n]\n"
+    return _json_step_lines(trace, watches, "  ") + "\n"
+
+
+def trace_json_break_text(trace: Trace, stopped: tuple[int, str] | None, watches: Watches | None = None) -> str:
+    """The JSON of a trace run with a break condition: ``{"steps": [...],
+    "break": {"step": K, "condition": "..."}}`` (``"break": null`` when it
+    never held); ``trace`` holds the steps shown (1..K)."""
+    brk = "null" if stopped is None else json.dumps({"step": stopped[0], "condition": stopped[1]})
+    return '{\n  "steps": ' + _json_step_lines(trace, watches, "    ") + ',\n  "break": ' + brk + "\n}\n"

@@ -13,9 +13,11 @@ pass. So the coefficients are computed for all steps at once with numpy, the
 recurrence itself is a tight scalar loop (two multiply-adds per step for the
 LSTM, one multiply for the RNN and the GRU), and the weights' per-step
 contributions and their sums from the end are numpy again. Measured
-(``benchmarks/bench_gradients.py``): 100,000 LSTM steps in about 0.2 s (the forward trace alone: 0.1 s).
+(``benchmarks/bench_gradients.py``): 100,000 LSTM steps in about 0.2 s on a
+lightly loaded machine, twice the forward trace alone.
 
-:func:`forward_backward` is the per-sequence form training uses (the final
+:data:`FORWARD_BACKWARD` (``lstm_forward_backward``, ``rnn_forward_backward``,
+``gru_forward_backward``) is the per-sequence form training uses (the final
 output and the weight gradient only, plain Python floats, no arrays: for a
 few short sequences numpy's dispatch would cost more than the arithmetic);
 :func:`dataset_gradients` sums it over a dataset. Tested number for number

@@ -17,6 +17,7 @@ and for a process:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import struct
@@ -32,7 +33,7 @@ from lstm_gui.core.dataset import DatasetItem
 from lstm_gui.core.errors import FieldError
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
-from lstm_gui.training.run import Progress, TrainingRun
+from lstm_gui.training.run import Progress, TrainingRun, checked_conditions
 
 #: A message on the pipes: its length (4 bytes, big-endian), then a pickle.
 FRAME = struct.Struct("!I")
@@ -49,6 +50,10 @@ class TrainJob:
     config: TrainConfig
     history: TrainingHistory | None = None  # continue this history, or start afresh
     max_rate: float | None = None  # epochs per second at most (None: as fast as possible)
+    #: Stop conditions (texts; TrainingRun's ``stop_when``), e.g. the enabled
+    #: training breakpoints; with ``pause_at_break`` the run pauses there.
+    stop_when: tuple[str, ...] = ()
+    pause_at_break: bool = False
 
 
 class JobRunner:
@@ -91,6 +96,13 @@ class JobRunner:
         """Limit the speed (``None``: as fast as possible), now or at the start."""
         self._apply(lambda run: run.set_max_rate(epochs_per_second))
 
+    def set_stop_when(self, stop_when: tuple[str, ...]) -> None:
+        """Replace the stop conditions (checked now: ExpressionError if bad)
+        from the next chunk on, or at the start."""
+        texts = tuple(stop_when)
+        checked_conditions(texts, len(self.job.dataset))
+        self._apply(lambda run: run.set_stop_when(texts))
+
     def set_params(self, params: tuple[float, ...]) -> None:
         """Continue from these 12 weights at the next chunk (optimizer kept)."""
         cell_params = CellParams.from_flat(params)
@@ -108,7 +120,14 @@ class JobRunner:
     def _run(self) -> None:
         job = self.job
         history = job.history
-        run_obj = TrainingRun(CellParams.from_flat(job.params), job.dataset, job.config, history)
+        run_obj = TrainingRun(
+            CellParams.from_flat(job.params),
+            job.dataset,
+            job.config,
+            history,
+            stop_when=job.stop_when,
+            pause_at_break=job.pause_at_break,
+        )
         # Share the caller's events so pause/stop need no extra hop.
         if self.pause_event is not None:
             run_obj.pause_event = self.pause_event
@@ -184,7 +203,8 @@ def main() -> int:
     """The training process: a job and then commands on stdin, messages on stdout.
 
     Commands: ``("pause",)``, ``("resume",)``, ``("stop",)``, ``("lr", rate)``,
-    ``("max_rate", epochs_per_second or None)``, ``("params", 12 floats)``.
+    ``("max_rate", epochs_per_second or None)``, ``("params", 12 floats)``,
+    ``("stop_when", texts)`` (stop conditions, checked by the window first).
     End of stdin (the window closed or crashed) stops the run, so the process
     never outlives the window.
     """
@@ -226,6 +246,10 @@ def main() -> int:
                 runner.set_max_rate(None if command[1] is None else float(command[1]))
             elif command[0] == "params":
                 runner.set_params(tuple(float(v) for v in command[1]))
+            elif command[0] == "stop_when":
+                # The window checks conditions before it sends them.
+                with contextlib.suppress(FieldError):
+                    runner.set_stop_when(tuple(str(text) for text in command[1]))
 
     threading.Thread(target=listen, name="commands", daemon=True).start()
     try:

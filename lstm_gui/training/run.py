@@ -35,18 +35,21 @@ import numpy as np
 
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.debugging import TrainingBreak
 from lstm_gui.core.errors import FieldError
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.engines.fast import FastEngine
 from lstm_gui.training.history import HistoryChunk, TrainingHistory
 
 #: How a run ended: all epochs done, stopped by a person, the loss fell below
-#: ``stop_below``, or the loss or a weight stopped being finite.
-Status = Literal["finished", "stopped", "stopped_below", "diverged"]
+#: ``stop_below``, the loss or a weight stopped being finite, or a stop
+#: condition (``stop_when``) held.
+Status = Literal["finished", "stopped", "stopped_below", "diverged", "breakpoint"]
 FINISHED: Final = "finished"
 STOPPED: Final = "stopped"
 STOPPED_BELOW: Final = "stopped_below"
 DIVERGED: Final = "diverged"
+BREAKPOINT: Final = "breakpoint"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,9 @@ class Progress:
     #: Set on the last report of a run (how it ended); empty before.
     status: Status | Literal[""] = ""
     lr: float = 0.0
+    #: The stop condition that holds at ``epoch`` (a pause at a breakpoint,
+    #: or the end of a run stopped by one); empty otherwise.
+    stopped_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,9 @@ class TrainResult:
     epochs: int
     message: str = ""
     seconds: float = 0.0
+    #: The stop condition (its text, as given) that ended the run at
+    #: ``epochs``; empty unless ``status`` is ``"breakpoint"``.
+    stopped_by: str = ""
 
 
 #: One record per epoch: (loss, outputs, weights) after it.
@@ -101,6 +110,14 @@ class Engine(Protocol):
 
     def set_weights(self, values: Sequence[float]) -> None:
         """Replace the 12 weights, keeping the optimizer's state."""
+        ...
+
+    def snapshot(self) -> object:
+        """Everything training changes (weights, optimizer state), copied."""
+        ...
+
+    def restore(self, state: object) -> None:
+        """Go back to a snapshot; the same epochs then give the same numbers."""
         ...
 
 
@@ -133,6 +150,19 @@ class TrainingRun:
     config : optimizer, learning rate, epochs, mode, engine, early stop.
     history : a history to continue (a retrain appends a new run to it);
         ``None`` starts a new one. Available as ``self.history``.
+    stop_when : stop conditions (text, or a list of texts: enabled
+        breakpoints), in the language of :mod:`lstm_gui.core.expressions`
+        over :func:`~lstm_gui.core.expressions.training_names`. They are
+        checked on the start weights (``epoch`` 0) and after every epoch
+        (``epoch`` counts this run's epochs); the run ends with status
+        ``"breakpoint"`` at the first epoch where one holds, its weights,
+        loss and outputs those after that epoch, ``stopped_by`` its text.
+        Not part of :class:`TrainConfig` (not a saved training setting);
+        texts, so the run stays picklable, compiled when it starts.
+    pause_at_break : instead of ending there, pause (``pause_event`` set;
+        the paused progress report names the condition in ``stopped_by``);
+        resuming continues from that epoch with the optimizer's state of
+        that epoch, and the conditions are checked again from the next.
 
     Control from other threads: ``pause_event`` (set = paused; the optimizer
     state is kept), ``stop_event`` (set = stop after the current chunk of a
@@ -158,9 +188,13 @@ class TrainingRun:
         dataset: Sequence[DatasetItem],
         config: TrainConfig,
         history: TrainingHistory | None = None,
+        stop_when: str | Sequence[str] | None = None,
+        pause_at_break: bool = False,
     ) -> None:
         if not dataset:
             raise FieldError("dataset", "needs at least one sequence to train on")
+        self.stop_when = checked_conditions(stop_when, len(dataset))
+        self.pause_at_break = pause_at_break
         self.params = params
         self.dataset = tuple(dataset)
         self.config = config
@@ -174,6 +208,8 @@ class TrainingRun:
         self._lr = config.lr
         self._max_rate: float | None = None
         self._pending_params: CellParams | None = None
+        self._pending_stop_when: tuple[str, ...] | None = None
+        self._fired = ""  # the stop condition the current pause is at
         self._init_sync()
 
     def _init_sync(self) -> None:
@@ -228,6 +264,20 @@ class TrainingRun:
         with self._lock:
             self._pending_params = params
 
+    def set_stop_when(self, stop_when: str | Sequence[str] | None) -> None:
+        """Replace the stop conditions from the next chunk on (thread-safe),
+        e.g. breakpoints edited during a run. New conditions know no earlier
+        losses: ``loss_ago_N`` is unknown for their first N epochs.
+
+        Raises
+        ------
+        ExpressionError
+            A condition is not valid (checked here, in the caller's thread).
+        """
+        texts = checked_conditions(stop_when, len(self.dataset))
+        with self._lock:
+            self._pending_stop_when = texts
+
     def stop(self) -> None:
         self.stop_event.set()
 
@@ -258,6 +308,27 @@ class TrainingRun:
         start_row = ([first_epoch], [start_loss], [start_outputs], [self.params.to_flat()])
         history.extend(*start_row, run_start=True)
         rows_reported.extend(*start_row, run_start=True)
+        breaks = [TrainingBreak(text, len(self.dataset)) for text in self.stop_when]
+        if breaks:
+            at_start = _first_break(breaks, 0, [start_loss], list(start_outputs), list(self.params.to_flat()), 1)
+            for check in breaks:
+                check.advance([start_loss])
+            if at_start is not None:
+                if not self.pause_at_break:
+                    return self._finish(
+                        BREAKPOINT,
+                        self.params,
+                        start_loss,
+                        start_outputs,
+                        0,
+                        0.0,
+                        on_progress,
+                        rows_reported,
+                        f"stopped at the start weights (epoch 0): {self.stop_when[at_start[1]]} holds",
+                        stopped_by=self.stop_when[at_start[1]],
+                    )
+                self._fired = self.stop_when[at_start[1]]
+                self.pause_event.set()
 
         total = config.epochs
         done = 0
@@ -281,6 +352,7 @@ class TrainingRun:
                     on_progress(self._progress(done, total, last_row, 0.0, 0.0, history, rows_reported, paused=True))
                 while self.pause_event.is_set() and not self.stop_event.is_set():
                     self.stop_event.wait(0.02)
+                self._fired = ""
                 paused_seconds += time.perf_counter() - pause_began
                 throttle = (None, done, time.perf_counter())  # the limit counts from the resume
                 continue
@@ -288,6 +360,10 @@ class TrainingRun:
                 lr = self._lr
                 max_rate = self._max_rate
                 new_params, self._pending_params = self._pending_params, None
+                new_stop_when, self._pending_stop_when = self._pending_stop_when, None
+            if new_stop_when is not None:
+                self.stop_when = new_stop_when
+                breaks = [TrainingBreak(text, len(self.dataset)) for text in new_stop_when]
             if new_params is not None:
                 last_row = self._apply_params(
                     engine, new_params, first_epoch + done, (history, rows_reported), last_row
@@ -299,6 +375,7 @@ class TrainingRun:
                 # Chunks of at most THROTTLE_SECONDS' worth of epochs.
                 n = min(n, max(1, int(max_rate * self.THROTTLE_SECONDS)))
             t0 = time.perf_counter()
+            before = engine.snapshot() if breaks else None
             try:
                 count, losses, outs, weights = engine.run_epochs(n, lr, stop_below)
             except (OverflowError, ZeroDivisionError, ValueError) as exc:
@@ -307,6 +384,7 @@ class TrainingRun:
                 message = str(exc)
                 n = -1
             elapsed = time.perf_counter() - t0
+            fired: tuple[int, int] | None = None
             if count:
                 recorded = np.asarray(weights, dtype=np.float64).reshape(-1, 12)[:count]
                 bad = ~np.isfinite(recorded).all(axis=1)
@@ -314,6 +392,22 @@ class TrainingRun:
                     # A weight overflowed while the loss stayed finite: keep the epochs before.
                     count = int(np.argmax(bad))
                     n = -1
+                fired = _first_break(breaks, done + 1, losses, outs, weights, count) if breaks and count else None
+                if fired is not None:
+                    if fired[0] + 1 < count:
+                        # The engine went past the epoch: replay the chunk up to it,
+                        # so its weights and optimizer state are that epoch's.
+                        assert before is not None
+                        engine.restore(before)
+                        count, losses, outs, weights = engine.run_epochs(fired[0] + 1, lr, stop_below)
+                        recorded = np.asarray(weights, dtype=np.float64).reshape(-1, 12)[:count]
+                    count = fired[0] + 1
+                    n = count
+                    for check in breaks:
+                        check.advance(losses[:count])
+                elif breaks:
+                    for check in breaks:
+                        check.advance(losses[:count])
                 if count:
                     rows = (
                         np.arange(first_epoch + done + 1, first_epoch + done + count + 1),
@@ -329,6 +423,15 @@ class TrainingRun:
                         tuple(rows[3][-1].tolist()),
                     )
                 done += count
+            if fired is not None:
+                if not self.pause_at_break or done >= total:
+                    status = BREAKPOINT
+                    self._fired = self.stop_when[fired[1]]
+                    message = f"stopped after {done} epochs: {self._fired} holds"
+                    break
+                self._fired = self.stop_when[fired[1]]
+                self.pause_event.set()
+                continue
             # The engine returns early for both reasons; a chunk may also end
             # exactly on the epoch that fell below the threshold.
             if n != -1 and stop_below is not None and count and losses[count - 1] < stop_below:
@@ -371,6 +474,7 @@ class TrainingRun:
             on_progress,
             rows_reported,
             message,
+            stopped_by=self._fired if status == BREAKPOINT else "",
         )
 
     def _wait_for_rate(self, throttle: tuple[float | None, int, float], done: int) -> None:
@@ -434,6 +538,7 @@ class TrainingRun:
             paused=paused,
             status=status,
             lr=self._lr if lr is None else lr,
+            stopped_by=self._fired,
         )
 
     def _finish(
@@ -447,7 +552,9 @@ class TrainingRun:
         on_progress: Callable[[Progress], None] | None,
         rows_reported: _Outbox,
         message: str = "",
+        stopped_by: str = "",
     ) -> TrainResult:
+        self._fired = stopped_by
         if status == FINISHED and not message:
             message = f"finished {done} epochs"
         if on_progress is not None:
@@ -472,7 +579,38 @@ class TrainingRun:
             epochs=done,
             message=message,
             seconds=seconds,
+            stopped_by=stopped_by,
         )
+
+
+def checked_conditions(stop_when: str | Sequence[str] | None, dataset_size: int) -> tuple[str, ...]:
+    """``stop_when`` as a tuple of texts, each checked (ExpressionError if bad)."""
+    texts = () if stop_when is None else (stop_when,) if isinstance(stop_when, str) else tuple(stop_when)
+    for text in texts:
+        TrainingBreak(text, dataset_size)
+    return texts
+
+
+def _first_break(
+    breaks: Sequence[TrainingBreak],
+    first_epoch: int,
+    losses: Sequence[float],
+    outputs: Sequence[float],
+    weights: Sequence[float],
+    count: int,
+) -> tuple[int, int] | None:
+    """(row, index of the condition) of the first of ``count`` epoch records
+    where a condition holds (the first condition in the list on a tie), or
+    ``None``. Each later condition is scanned only up to the best row yet."""
+    best: tuple[int, int] | None = None
+    for number, check in enumerate(breaks):
+        rows = count if best is None else best[0]
+        if rows <= 0:
+            break
+        row = check.first_hit(first_epoch, losses, outputs, weights, rows)
+        if row is not None:
+            best = (row, number)
+    return best
 
 
 class _Outbox:

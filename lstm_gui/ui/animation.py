@@ -1,5 +1,8 @@
 """Animations of the cell for slides: a GIF of stepping through a sequence (or
 of a training run's replay) and one SVG per step, drawn from the real diagram.
+With stages, each step also shows its three stages the way Step Into does
+(the stage's parts lit and the rest dimmed, later values pending, the
+stage's caption with its formulas), as stills: no pulse.
 
 The frames are the window's own :class:`~lstm_gui.ui.diagram.scene.DiagramScene`
 rendered offscreen (through :meth:`DiagramScene.render_to`, the same painting
@@ -43,6 +46,7 @@ from lstm_gui.core.animation import (
     frame_duration_ms,
     frame_positions,
     sample_rows,
+    svg_file_name,
 )
 from lstm_gui.core.cell import CellParams, Trace, run
 from lstm_gui.core.files.io import atomic_write_bytes
@@ -65,6 +69,8 @@ class Frame:
 
     state: DiagramState
     caption: str
+    #: Where in the sequence (names the SVG slide); None for a replay's frames.
+    position: FramePosition | None = None
 
 
 @dataclass(slots=True)
@@ -76,18 +82,23 @@ class AnimationResult:
     svg_paths: list[str] = field(default_factory=list)
 
 
-def step_frames(params: CellParams, sequence: AnimatedSequence) -> Iterator[Frame]:
+def step_frames(params: CellParams, sequence: AnimatedSequence, stages: bool = False) -> Iterator[Frame]:
     """The start and every step of ``sequence`` with ``params``, one frame
-    per position of :func:`~lstm_gui.core.animation.frame_positions`."""
+    per position of :func:`~lstm_gui.core.animation.frame_positions` (with
+    ``stages``, each step's three stages before the whole step)."""
     trace = run(params, sequence.inputs, sequence.long0, sequence.short0)
-    for position in frame_positions(len(trace)):
-        yield Frame(_state_at(params, sequence, trace, position), frame_caption(sequence, position))
+    for position in frame_positions(len(trace), stages):
+        yield Frame(_state_at(params, sequence, trace, position), frame_caption(sequence, position), position)
 
 
 def _state_at(params: CellParams, sequence: AnimatedSequence, trace: Trace, position: FramePosition) -> DiagramState:
-    # Stage is 0 (the whole step) until the scene can show the stages of a step.
+    # The stage goes through DiagramState as the window's does (MainWindow._show_step):
+    # the scene lights and dims the stage's parts, writes "…" for what a later
+    # stage computes and shows the stage's caption with its formulas.
     step = trace[position.step - 1] if position.step >= 1 else None
-    return DiagramState(params=params, long0=sequence.long0, short0=sequence.short0, step=step)
+    return DiagramState(
+        params=params, long0=sequence.long0, short0=sequence.short0, step=step, stage=position.stage if step else 0
+    )
 
 
 def replay_frames(
@@ -291,9 +302,9 @@ class AnimationExport:
         done = 0
         svgs: list[tuple[Path, bytes]] = []
         if self.svg_dir is not None:
-            digits = max(2, len(str(len(self.frames) - 1)))
-            for k, frame in enumerate(self.frames):
-                path = Path(self.svg_dir) / f"step_{k:0{digits}d}.svg"
+            names = svg_names(self.frames)
+            for frame, name in zip(self.frames, names, strict=True):
+                path = Path(self.svg_dir) / name
                 svgs.append((path, self.renderer.svg_bytes(frame, f"{self.title} - {frame.caption}")))
                 done += 1
                 yield done
@@ -329,6 +340,20 @@ class AnimationExport:
         self.renderer.close()
 
 
+def svg_names(frames: Sequence[Frame]) -> list[str]:
+    """The SVG file of each frame (:func:`~lstm_gui.core.animation.svg_file_name`):
+    named by step (and stage) when every frame has a position, else by its
+    index (a replay: ``step_00.svg``, ``step_01.svg``, ...)."""
+    positions = [frame.position for frame in frames]
+    if any(position is None for position in positions):
+        digits = max(2, len(str(len(frames) - 1)))
+        return [svg_file_name(FramePosition(k), digits) for k in range(len(frames))]
+    known = [position for position in positions if position is not None]
+    digits = max(2, len(str(max(position.step for position in known))))
+    stages = any(position.stage for position in known)
+    return [svg_file_name(position, digits, stages) for position in known]
+
+
 def export_animation(
     frames: Sequence[Frame] | Iterator[Frame],
     gif_path: str | os.PathLike[str] | None = None,
@@ -340,8 +365,8 @@ def export_animation(
     title: str = "LSTM cell",
 ) -> AnimationResult:
     """Render ``frames`` at ``size`` and write a GIF to ``gif_path`` and/or
-    ``step_00.svg``, ``step_01.svg``, ... into ``svg_dir`` (created if
-    missing). Every file is written atomically; ``OSError`` (naming the
+    ``step_00.svg``, ``step_01.svg``, ... (:func:`svg_names`) into
+    ``svg_dir`` (created if missing). Every file is written atomically; ``OSError`` (naming the
     target) if one cannot be."""
     job = AnimationExport(frames, gif_path, svg_dir, size, fps, theme, show_sums, title)
     try:

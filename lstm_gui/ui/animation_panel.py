@@ -2,7 +2,9 @@
 the animation's size, speed and what to animate, and a Save GIF button.
 
 The GIF shows the sequence the window steps (free inputs or a dataset
-sequence) with the weights the diagram shows, or the training run's replay;
+sequence) with the weights the diagram shows, each step's three stages
+before it when "Stages" is ticked (off by default, as ``lstm-gui animate``
+without ``--stages``), or the training run's replay (whole steps only);
 the theme and View > Show Sums follow the window. The work runs in small
 pieces on the event loop (:class:`~lstm_gui.ui.animation.AnimationExport`),
 with progress in the panel and a Stop button; the status bar says where the
@@ -18,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -39,6 +42,7 @@ from lstm_gui.core.animation import (
     MAX_REPLAY_FRAMES,
     MIN_FPS,
     animated_sequence,
+    frame_count,
     parse_size,
 )
 from lstm_gui.core.errors import FieldError
@@ -76,6 +80,13 @@ class AnimationPanel(QWidget):
         self._kind.addButton(self.steps_button)
         self._kind.addButton(self.replay_button)
         self._kind.buttonToggled.connect(self._on_kind_toggled)
+        self.stages_box = QCheckBox("Stages: each step's three stages, then the whole step")
+        self.stages_box.setObjectName("animation_stages")
+        self.stages_box.setToolTip(
+            "Forget, remember something new, output: as Step Into shows them (4 frames a step). "
+            "A training replay shows whole steps."
+        )
+        self.stages_box.toggled.connect(self._on_kind_toggled)
 
         self.size_box = QComboBox()
         self.size_box.setObjectName("animation_size")
@@ -124,6 +135,10 @@ class AnimationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.what_label)
         layout.addWidget(self.steps_button)
+        stages_row = QHBoxLayout()
+        stages_row.addSpacing(20)  # under "Stepping through the sequence": it belongs to that choice
+        stages_row.addWidget(self.stages_box)
+        layout.addLayout(stages_row)
         layout.addWidget(self.replay_button)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -156,12 +171,21 @@ class AnimationPanel(QWidget):
         self.replay_button.setEnabled(history is not None)
         if history is None and self.replay_button.isChecked():
             self.steps_button.setChecked(True)
+        self.stages_box.setEnabled(self.steps_button.isChecked())
         if self.replay_button.isChecked() and history is not None:
             frames = min(len(history), MAX_REPLAY_FRAMES)
             text = f"{name[:1].upper()}{name[1:]}: its last step at {frames} epochs of the training run."
+        elif self.stages_box.isChecked():
+            text = (
+                f"{name[:1].upper()}{name[1:]}: the start and {steps} step{'s' if steps != 1 else ''}, "
+                f"3 stages each ({frame_count(steps, stages=True)} frames)."
+            )
         else:
             text = f"{name[:1].upper()}{name[1:]}: the start and {steps} step{'s' if steps != 1 else ''}."
         self.what_label.setText(text)
+        if self.isVisible() and self.height() < self.sizeHint().height():
+            # A longer line wrapped: grow rather than squeeze the rows below it.
+            self.resize(self.width(), self.sizeHint().height())
 
     @Slot()
     def _on_kind_toggled(self, *_: object) -> None:
@@ -169,11 +193,12 @@ class AnimationPanel(QWidget):
 
     def frames(self) -> list[Frame]:
         """The frames to write; :class:`FieldError` if the sequence cannot be animated."""
-        sequence = animated_sequence(self._window.session, self.sequence_name())
         history = self._history()
         if self.replay_button.isChecked() and history is not None:
-            return list(replay_frames(history, sequence))
-        return list(step_frames(self._window.stepper.params(), sequence))
+            return list(replay_frames(history, animated_sequence(self._window.session, self.sequence_name())))
+        stages = self.stages_box.isChecked()
+        sequence = animated_sequence(self._window.session, self.sequence_name(), stages=stages)
+        return list(step_frames(self._window.stepper.params(), sequence, stages=stages))
 
     def size_value(self) -> tuple[int, int]:
         return parse_size(self.size_box.currentText(), "Size")

@@ -19,7 +19,10 @@ says what % of it to add.</li>
 what % of it becomes the new short-term memory.</li></ol>
 <p>The fill of each block shows its value (legend at the bottom right). Hover a block for its formula with
 the numbers filled in; <b>View &gt; Show Sums</b> writes every sum on the diagram. Step through the inputs
-with the toolbar or the arrow keys (&rarr; forward, &larr; back, Home to step 0, before the first input).</p>
+with the toolbar or the arrow keys (&rarr; forward, &larr; back, Home to step 0, before the first input).
+<b>Step Into</b> (F11) stops inside a time step at each of the three stages above: the stage's blocks and lines
+are lit, values not yet computed read &hellip;, and a caption writes its formulas with the numbers;
+<b>Step Out</b> (Shift+F11) shows the whole step.</p>
 <h3>Training</h3>
 <p>The <b>Training</b> panel beside the diagram trains the 12 numbers on the dataset (StatQuest's Company A
 &rarr; 0 and Company B &rarr; 1): each sequence starts from memories 0 and its final short-term memory should

@@ -11,7 +11,8 @@ The parts live beside it: ``window_actions`` (actions, toolbars, menus),
 ``window_docks`` (the docks and their layout), ``file_actions`` (New, Open,
 Save, exports, the PyTorch import), ``window_settings`` (what the window
 remembers between runs), ``edit_recorder`` (a person's edits as undo
-commands), ``widget_lookup`` and ``help_text``.
+commands), ``window_preferences`` (Preferences, Keyboard Shortcuts, About,
+the theme following the system), ``widget_lookup`` and ``help_text``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QIcon, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDockWidget,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -32,19 +34,28 @@ from PySide6.QtWidgets import (
 )
 
 from lstm_gui.core.cell import CellParams, Trace
+from lstm_gui.core.preferences import Preferences
 from lstm_gui.core.session import Session
-from lstm_gui.ui import file_actions, widget_lookup, window_actions, window_docks, window_settings
+from lstm_gui.ui import (
+    file_actions,
+    step_stages,
+    widget_lookup,
+    window_actions,
+    window_docks,
+    window_preferences,
+    window_settings,
+)
 from lstm_gui.ui.bars import add_error_bar
 from lstm_gui.ui.comparison_view import ComparisonView
 from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
 from lstm_gui.ui.document import Document
 from lstm_gui.ui.edit_recorder import EditRecorder
 from lstm_gui.ui.exports import export_png, export_svg, export_torch, export_trace_csv
-from lstm_gui.ui.help_text import ABOUT_HTML
+from lstm_gui.ui.preferences_panel import PreferencesPanel
 from lstm_gui.ui.recovery import RecoveryKeeper
-from lstm_gui.ui.settings import app_settings
+from lstm_gui.ui.settings import app_settings, theme_choice
 from lstm_gui.ui.stepper import Stepper
-from lstm_gui.ui.theme import THEMES, diagram_colors
+from lstm_gui.ui.theme import diagram_colors, resolve_theme
 from lstm_gui.ui.training.live_results import LiveResults
 from lstm_gui.ui.training.panel import TrainingPanel
 from lstm_gui.ui.widgets.input_strip import InputStrip
@@ -78,6 +89,9 @@ class MainWindow(QMainWindow):
     action_step_forward: QAction
     action_run: QAction
     action_go_to_end: QAction
+    action_step_into: QAction
+    action_step_out: QAction
+    action_run_stages: QAction
     action_undo: QAction
     action_redo: QAction
     action_show_sums: QAction
@@ -94,14 +108,22 @@ class MainWindow(QMainWindow):
     training_panel: TrainingPanel
     live_results: LiveResults
     comparison_view: ComparisonView
+    # window_preferences (issue 14's native feel)
+    preferences: Preferences
+    system_theme: str
+    dock_preferences: QDockWidget
+    preferences_panel: PreferencesPanel
+    dock_shortcuts: QDockWidget
 
     def __init__(self, session: Session | None = None, path: str | None = None) -> None:
         super().__init__()
         self.setObjectName("main_window")
         self.settings = app_settings()
-        self.theme = str(self.settings.value("theme", "light"))
-        if self.theme not in THEMES:
-            self.theme = "light"
+        #: View > Theme: "system" (follow the desktop), "light" or "dark";
+        #: ``theme`` is the one drawn.
+        self.theme_choice = theme_choice(self.settings)
+        window_preferences.load_window_preferences(self)
+        self.theme = resolve_theme(self.theme_choice, self.system_theme)
         self.document = Document(self.settings, session, self, path)
         self.session: Session = self.document.session
         self.undo_stack = self.document.undo_stack
@@ -119,6 +141,7 @@ class MainWindow(QMainWindow):
         window_actions.build_actions(self)
         window_actions.build_toolbar(self)
         window_docks.build_docks(self)
+        window_preferences.build_preference_docks(self)
         window_actions.build_training_toolbar(self)
         window_actions.build_view_actions(self)
         window_actions.build_menus(self)
@@ -127,7 +150,7 @@ class MainWindow(QMainWindow):
 
         self.resize(self.fitting_size(DEFAULT_SIZE))
         self._restore_settings()
-        self._apply_theme(self.theme, save=False)
+        self._apply_theme(self.theme_choice, save=False)
         self._on_sources_changed()
         self._on_sequence_changed()
         self._on_trace_changed()
@@ -165,6 +188,7 @@ class MainWindow(QMainWindow):
         stepper.trace_changed.connect(self._on_trace_changed)
         stepper.sequence_changed.connect(self._on_sequence_changed)
         stepper.step_changed.connect(self._on_step_changed)
+        stepper.stage_changed.connect(self._on_stage_changed)
         stepper.running_changed.connect(self._on_running_changed)
         adapter.dataset_changed.connect(self._on_sources_changed)
 
@@ -256,6 +280,11 @@ class MainWindow(QMainWindow):
         self._show_step()
         self.step_changed.emit(step)
 
+    @Slot(int)
+    def _on_stage_changed(self, stage: int) -> None:
+        self._show_step()
+        step_stages.on_stage_changed(self, stage)
+
     def _show_step(self) -> None:
         stepper = self.stepper
         step, trace = stepper.step, stepper.trace
@@ -268,6 +297,7 @@ class MainWindow(QMainWindow):
                 step=trace[step - 1] if step >= 1 else None,
                 read_only=stepper.preview is not None,
                 preview_note=self._preview_note(),
+                stage=stepper.stage,
             )
         )
         self.trace_table.show_step(step)
@@ -280,12 +310,13 @@ class MainWindow(QMainWindow):
         n = len(trace)
         text = f"step {step} of {n}"
         self.step_label.setText(text)
-        self.status_step.setText(text)
-        at_end = step >= n
+        self.status_step.setText(text + step_stages.status_suffix(stepper))
+        at_end = stepper.at_end()
         self.action_step_forward.setEnabled(not at_end)
         self.action_go_to_end.setEnabled(not at_end)
         self.action_step_back.setEnabled(step > 0)
         self.action_reset.setEnabled(step > 0)
+        step_stages.update_actions(self)
 
     # -- stepping ------------------------------------------------------------------------
     def set_step(self, step: int) -> None:
@@ -307,6 +338,20 @@ class MainWindow(QMainWindow):
     @Slot()
     def go_to_end(self) -> None:
         self.stepper.go_to_end()
+
+    @Slot()
+    def step_into(self) -> None:
+        self.stepper.step_into()
+
+    @Slot()
+    def step_out(self) -> None:
+        self.stepper.step_out()
+
+    @Slot(bool)
+    def set_run_stages(self, on: bool) -> None:
+        """Run plays each step's stages (Step > Run Through Stages)."""
+        self.stepper.set_run_stages(on)
+        self.action_run_stages.setChecked(on)
 
     @Slot()
     def toggle_run(self) -> None:
@@ -464,11 +509,35 @@ class MainWindow(QMainWindow):
         return file_actions.import_torch(self, path)
 
     # -- view -----------------------------------------------------------------------
-    def _apply_theme(self, theme: str, save: bool = True) -> None:
-        window_settings.apply_window_theme(self, theme, save)
+    def _apply_theme(self, choice: str, save: bool = True) -> None:
+        """Draw with the theme ``choice`` ("system", "light", "dark")."""
+        window_settings.apply_window_theme(self, choice, save)
+
+    @Slot(Qt.ColorScheme)
+    def _on_color_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        window_preferences.on_color_scheme_changed(self, scheme)
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About lstm-gui", ABOUT_HTML)
+        """The About window with the versions, never modal."""
+        window_preferences.show_about(self)
+
+    def show_preferences(self) -> None:
+        """The Preferences panel, floating beside the window, never modal."""
+        height = self.preferences_panel.sizeHint().height() + 40  # its title bar
+        window_preferences.show_dock(self, self.dock_preferences, 400, height)
+
+    def show_keyboard_shortcuts(self) -> None:
+        """Every action with a shortcut, grouped by menu, in a floating panel."""
+        window_preferences.show_dock(self, self.dock_shortcuts, 420, 620)
+
+    def set_preferences(self, preferences: Preferences, save: bool = True) -> None:
+        """Apply ``preferences`` at once and remember them (not an undo step)."""
+        window_preferences.set_preferences(self, preferences, save)
+
+    def animation_speed(self) -> float:
+        """The animation speed factor chosen in Preferences (1 = normal): an
+        animation that takes t ms at normal speed takes t / factor ms."""
+        return self.preferences.animation_speed
 
     def show_how_to_read(self) -> None:
         """The help beside the window, never modal: a floating panel next to
@@ -484,7 +553,8 @@ class MainWindow(QMainWindow):
 
     #: Below this window width the stepper's buttons show icons only (their
     #: names stay in the tooltips), so Train/Pause/Stop stay on the toolbar.
-    COMPACT_TOOLBAR_WIDTH = 1300
+    #: 1400 since Step Into and Step Out joined them (at 1340 Stop fell off).
+    COMPACT_TOOLBAR_WIDTH = 1400
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -533,6 +603,7 @@ class MainWindow(QMainWindow):
         self.stop_running()
         self.training_panel.shutdown()
         self.comparison_view.shutdown()
+        window_preferences.disconnect_scheme(self)
         self._save_settings()
         self.adapter.unbind()
         self.recovery.closed()

@@ -1,6 +1,7 @@
 """The stepper: which sequence is stepped, its trace, the current step, Run.
 
-View state, never saved in the file: the current step, the sequence being
+View state, never saved in the file: the current step (and the stage
+inside it, when a person steps into a time step), the sequence being
 stepped (the free inputs or a dataset sequence) and a training preview's
 weights. The trace is recomputed only when what it depends on changed; the
 window draws it.
@@ -12,6 +13,10 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from lstm_gui.core.cell import CellParams, Trace, run
 from lstm_gui.core.session import Session
+from lstm_gui.core.stages import StepPosition, next_pos
+from lstm_gui.core.stages import step_back as stage_step_back
+from lstm_gui.core.stages import step_into as stage_step_into
+from lstm_gui.core.stages import step_out as stage_step_out
 from lstm_gui.ui.adapter import SessionAdapter
 
 #: The stepper runs the free input sequence (not a dataset sequence).
@@ -31,12 +36,15 @@ class Stepper(QObject):
     sequence_changed : the stepped sequence itself changed (its inputs or
         initial memories, or another sequence was chosen).
     step_changed(int) : the current step changed (0 = before the first input).
+    stage_changed(int) : the stage inside the current step changed (0 = the
+        whole step; 1..3 inside it, see :mod:`lstm_gui.core.stages`).
     running_changed(bool) : Run started or stopped.
     """
 
     trace_changed = Signal()
     sequence_changed = Signal()
     step_changed = Signal(int)
+    stage_changed = Signal(int)
     running_changed = Signal(bool)
 
     def __init__(self, adapter: SessionAdapter, parent: QObject | None = None) -> None:
@@ -45,6 +53,9 @@ class Stepper(QObject):
         self._source = FREE_SOURCE
         #: The window opens at step 1, so every value shows a number at once.
         self._step = 1
+        self._stage = 0
+        #: Run plays each step's stages (Step > Run Through Stages).
+        self._run_stages = False
         self._preview: CellParams | None = None
         self._speed = DEFAULT_SPEED
         self._trace: Trace = run(self._session.params, ())
@@ -146,22 +157,57 @@ class Stepper(QObject):
     def recompute(self) -> None:
         inputs, long0, short0, _free = self.sequence()
         self._trace = run(self.params(), inputs, long0, short0)
-        self._step = min(self._step, len(self._trace))
+        left_stage = False
+        if self._step > len(self._trace):
+            # The step shown is gone: the last one, whole (step 0 has no stages).
+            self._step = len(self._trace)
+            left_stage, self._stage = self._stage != 0, 0
         self.trace_changed.emit()
+        if left_stage:
+            self.stage_changed.emit(0)
 
     # -- the current step --------------------------------------------------------
     def set_step(self, step: int) -> None:
-        """Go to ``step`` (0 = before the first input), clamped to the trace."""
-        step = max(0, min(int(step), len(self._trace)))
-        if step != self._step:
-            self._step = step
+        """Go to ``step`` (0 = before the first input), clamped to the trace,
+        shown whole (any stage is left)."""
+        self.set_position(StepPosition(max(0, min(int(step), len(self._trace)))))
+
+    @property
+    def stage(self) -> int:
+        """The stage shown inside the current step (0 = the whole step)."""
+        return self._stage
+
+    def position(self) -> StepPosition:
+        return StepPosition(self._step, self._stage)
+
+    def set_position(self, pos: StepPosition) -> None:
+        """Show step ``pos.step`` at stage ``pos.stage``: ``step_changed``
+        first (when it changed), then ``stage_changed``."""
+        step = min(pos.step, len(self._trace))
+        stage = pos.stage if step == pos.step else 0  # past the end: the last step, whole
+        step_moved, stage_moved = step != self._step, stage != self._stage
+        # Both are set before either is announced, so the step's redraw shows the stage.
+        self._step, self._stage = step, stage
+        if step_moved:
             self.step_changed.emit(step)
+        if stage_moved:
+            self.stage_changed.emit(stage)
 
     def step_forward(self) -> None:
         self.set_step(self._step + 1)
 
     def step_back(self) -> None:
-        self.set_step(self._step - 1)
+        """One step back; inside a step, one stage back."""
+        self.set_position(stage_step_back(self.position(), len(self._trace)))
+
+    def step_into(self) -> None:
+        """Enter the next step at stage 1, or go to the next stage; the last
+        stage completes the step."""
+        self.set_position(stage_step_into(self.position(), len(self._trace)))
+
+    def step_out(self) -> None:
+        """Finish the step: show it whole."""
+        self.set_position(stage_step_out(self.position(), len(self._trace)))
 
     def reset(self) -> None:
         self.stop_running()
@@ -172,7 +218,8 @@ class Stepper(QObject):
         self.set_step(len(self._trace))
 
     def at_end(self) -> bool:
-        return self._step >= len(self._trace)
+        """The last step, shown whole (nothing left to step)."""
+        return self._step >= len(self._trace) and self._stage == 0
 
     # -- Run ----------------------------------------------------------------------
     @property
@@ -186,6 +233,14 @@ class Stepper(QObject):
 
     def is_running(self) -> bool:
         return self._timer.isActive()
+
+    @property
+    def run_stages(self) -> bool:
+        return self._run_stages
+
+    def set_run_stages(self, on: bool) -> None:
+        """Run plays every stage of each step (one tick each), not whole steps."""
+        self._run_stages = bool(on)
 
     def toggle_run(self) -> None:
         if self._timer.isActive():
@@ -203,7 +258,9 @@ class Stepper(QObject):
 
     @Slot()
     def _on_tick(self) -> None:
-        if not self.at_end():
+        if self._run_stages:
+            self.set_position(next_pos(self.position(), len(self._trace)))
+        elif not self.at_end():
             self.step_forward()
         if self.at_end():
             self.stop_running()

@@ -7,12 +7,17 @@ changes so the lines stay readable on a dark background.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 THEMES: tuple[str, ...] = ("light", "dark")
+#: What a person can choose in View > Theme: "system" follows the desktop's
+#: light or dark scheme (and its changes); the default until one is chosen.
+THEME_CHOICES: tuple[str, ...] = ("system", "light", "dark")
+DEFAULT_THEME_CHOICE = "system"
 #: How far a full value (1, or -1 for tanh) mixes the fill towards the colour.
 FILL_STRENGTH = 0.62
 
@@ -37,6 +42,7 @@ class DiagramColors:
     error: str
     current: str  # highlight of the current step (strip, table)
     flash: str = "#f5a300"  # ring around a value that just changed (diagram)
+    fill_map: str = "video"  # colour map of the block fills (core.preferences.FILL_MAPS)
 
 
 LIGHT = DiagramColors(
@@ -78,8 +84,25 @@ DARK = DiagramColors(
 )
 
 
-def diagram_colors(theme: str) -> DiagramColors:
-    return DARK if theme == "dark" else LIGHT
+def diagram_colors(theme: str, fill_map: str = "video") -> DiagramColors:
+    """The colours of ``theme`` with block fills from the colour map ``fill_map``."""
+    colors = DARK if theme == "dark" else LIGHT
+    return colors if fill_map == colors.fill_map else replace(colors, fill_map=fill_map)
+
+
+def system_theme() -> str:
+    """The desktop's scheme as a theme: "dark" when Qt says so (Qt 6.5+),
+    else "light" (also when the platform cannot tell, e.g. offscreen)."""
+    app = QGuiApplication.instance()
+    if not isinstance(app, QGuiApplication):
+        return "light"
+    return "dark" if app.styleHints().colorScheme() == Qt.ColorScheme.Dark else "light"
+
+
+def resolve_theme(choice: str, system: str) -> str:
+    """The theme to draw with for the person's ``choice`` ("system", "light",
+    "dark"; anything else counts as "system") when the desktop's is ``system``."""
+    return choice if choice in THEMES else (system if system in THEMES else "light")
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -91,14 +114,40 @@ def _mix(a: QColor, b: QColor, t: float) -> QColor:
     )
 
 
-def value_fill(colors: DiagramColors, activation: str, value: float) -> QColor:
-    """The fill of a gate block for ``value``.
+#: Viridis (matplotlib's perceptually uniform, colour-blind friendly map) at 0, 1/4 ... 1.
+_VIRIDIS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
+#: Okabe-Ito colours: sigmoid blue; tanh bluish green (-1) to orange (+1).
+_OKABE_ITO = {"sigmoid": "#0072b2", "tanh_low": "#009e73", "tanh_high": "#e69f00"}
 
-    Sigmoid 0..1: from the plain surface to full blue. Tanh -1..1: violet at
-    -1, the plain surface at 0, full orange at +1 (a diverging scale, so the
-    sign reads at a glance).
+
+def _ramp(stops: tuple[str, ...], t: float) -> QColor:
+    t = min(1.0, max(0.0, t)) * (len(stops) - 1)
+    k = min(int(t), len(stops) - 2)
+    return _mix(QColor(stops[k]), QColor(stops[k + 1]), t - k)
+
+
+def value_fill(colors: DiagramColors, activation: str, value: float) -> QColor:
+    """The fill of a gate block for ``value`` in the colour map ``colors.fill_map``.
+
+    "video" (the default): sigmoid 0..1 from the plain surface to full blue;
+    tanh -1..1 violet at -1, the plain surface at 0, full orange at +1 (a
+    diverging scale, so the sign reads at a glance). "viridis": one
+    sequential scale for both (tanh from -1 to 1). "grey": the surface to
+    the text colour (sigmoid); dark to light (tanh). "colour_blind": the
+    video's scheme in Okabe-Ito colours.
     """
     surface = QColor(colors.surface)
+    if colors.fill_map == "viridis":
+        return _ramp(_VIRIDIS, value if activation == "sigmoid" else (value + 1) / 2)
+    if colors.fill_map == "grey":
+        if activation == "sigmoid":
+            return _mix(surface, QColor(colors.text), value * FILL_STRENGTH)
+        return _ramp(("#262626", "#8c8c8c", "#f2f2f2"), (value + 1) / 2)
+    if colors.fill_map == "colour_blind":
+        if activation == "sigmoid":
+            return _mix(surface, QColor(_OKABE_ITO["sigmoid"]), value * FILL_STRENGTH * 1.2)
+        end = _OKABE_ITO["tanh_high"] if value >= 0 else _OKABE_ITO["tanh_low"]
+        return _mix(surface, QColor(end), abs(value) * FILL_STRENGTH * 1.2)
     # Never quite the outline's colour, so the block's type stays visible.
     strength = FILL_STRENGTH
     if activation == "sigmoid":

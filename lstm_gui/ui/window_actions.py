@@ -22,7 +22,7 @@ from lstm_gui.core.files.session_file import example_names
 from lstm_gui.ui.animation_panel import show_animation_panel
 from lstm_gui.ui.file_actions import export_dialog
 from lstm_gui.ui.stepper import SPEEDS
-from lstm_gui.ui.theme import THEMES
+from lstm_gui.ui.theme import THEME_CHOICES
 
 
 def make_action(
@@ -74,6 +74,32 @@ def build_actions(window: Any) -> None:
     window.action_go_to_end = make_action(
         window, "Go to end", "action_go_to_end", window.go_to_end, "End", "Jump to the last step"
     )
+    # Issue 12: into a time step, the video's three stages (F11 is not full screen here).
+    window.action_step_into = make_action(
+        window,
+        "Step Into",
+        "action_step_into",
+        window.step_into,
+        "F11",
+        "Into the time step, one stage at a time: forget, remember something new, output",
+    )
+    window.action_step_out = make_action(
+        window,
+        "Step Out",
+        "action_step_out",
+        window.step_out,
+        "Shift+F11",
+        "Finish the time step: show it whole",
+    )
+    window.action_run_stages = make_action(
+        window,
+        "Run Through Stages",
+        "action_run_stages",
+        window.set_run_stages,
+        None,
+        "Run shows each step's three stages, a pulse travelling along the lines (slow motion)",
+    )
+    window.action_run_stages.setCheckable(True)
 
     window.action_new = make_action(
         window,
@@ -207,6 +233,8 @@ def build_toolbar(window: Any) -> None:
         (window.action_run, QStyle.StandardPixmap.SP_MediaPlay),
         (window.action_step_forward, QStyle.StandardPixmap.SP_MediaSeekForward),
         (window.action_go_to_end, QStyle.StandardPixmap.SP_MediaSkipForward),
+        (window.action_step_into, QStyle.StandardPixmap.SP_ArrowDown),
+        (window.action_step_out, QStyle.StandardPixmap.SP_ArrowUp),
     ):
         action.setIcon(style.standardIcon(icon))
         bar.addAction(action)
@@ -328,6 +356,19 @@ def build_menus(window: Any) -> None:
         "Copy the selected trace rows (all if none) as text",
     )
     edit_menu.addAction(window.action_copy_trace)
+    edit_menu.addSeparator()
+    # Ctrl+, where the platform has no standard key for it (Linux, Windows).
+    preferences_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences) or [QKeySequence("Ctrl+,")]
+    window.action_preferences = make_action(
+        window,
+        "&Preferences...",
+        "action_preferences",
+        window.show_preferences,
+        preferences_keys,
+        "Decimals shown, animation speed, plot updates, block colours",
+    )
+    window.action_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+    edit_menu.addAction(window.action_preferences)
 
     training_menu = bar.addMenu("&Training")
     training_menu.setObjectName("menu_training")
@@ -344,15 +385,20 @@ def build_menus(window: Any) -> None:
         window.action_go_to_end,
     ):
         step_menu.addAction(action)
+    step_menu.addSeparator()
+    for action in (window.action_step_into, window.action_step_out, window.action_run_stages):
+        step_menu.addAction(action)
 
     view_menu = bar.addMenu("&View")
     theme_menu = view_menu.addMenu("&Theme")
     group = QActionGroup(window)
     window.theme_actions = {}
-    for theme in THEMES:
+    for theme in THEME_CHOICES:
         action = QAction(theme.capitalize(), window, checkable=True)
         action.setObjectName(f"action_theme_{theme}")
-        action.setChecked(theme == window.theme)
+        if theme == "system":
+            action.setToolTip("Follow the desktop's light or dark scheme")
+        action.setChecked(theme == window.theme_choice)
         action.triggered.connect(lambda _=False, t=theme: window._apply_theme(t))
         group.addAction(action)
         theme_menu.addAction(action)
@@ -382,9 +428,21 @@ def build_menus(window: Any) -> None:
             "What the lines, blocks and numbers mean",
         )
     )
-    help_menu.addAction(
-        make_action(window, "&About lstm-gui", "action_about", window.show_about, None, "Version and credits")
+    window.action_keyboard_shortcuts = make_action(
+        window,
+        "&Keyboard Shortcuts",
+        "action_keyboard_shortcuts",
+        window.show_keyboard_shortcuts,
+        None,
+        "Every action with a shortcut, by menu, with a filter",
     )
+    help_menu.addAction(window.action_keyboard_shortcuts)
+    help_menu.addSeparator()
+    window.action_about = make_action(
+        window, "&About lstm-gui", "action_about", window.show_about, None, "Versions and credits"
+    )
+    window.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+    help_menu.addAction(window.action_about)
 
 
 def fill_recent_menu(window: Any) -> None:

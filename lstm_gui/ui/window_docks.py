@@ -121,18 +121,22 @@ def add_dock(window: Any, title: str, name: str, widget: QWidget, area: Qt.DockW
 def show_how_to_read(window: Any) -> None:
     """The help beside the window, never modal: a floating panel next to
     the diagram it explains (double-click its title to dock it)."""
-    dock = window.dock_help
+    show_beside(window, window.dock_help)
+
+
+def show_beside(window: Any, dock: QDockWidget, width: int = 420, height: int = 640) -> None:
+    """``dock`` as a floating panel beside the window (inside its right edge
+    when the screen has no room), never modal; shown where it is if it is."""
     if not dock.isVisible():
         dock.setFloating(True)
         frame = window.frameGeometry()
         screen = window.screen().availableGeometry() if window.screen() is not None else frame
-        width = 420
         x = (
             frame.right() + 8
             if frame.right() + 8 + width <= screen.right()
             else max(screen.left(), frame.right() - width)
         )
-        dock.setGeometry(x, frame.top() + 60, width, min(640, frame.height() - 80))
+        dock.setGeometry(x, frame.top() + 60, width, min(height, frame.height() - 80))
         dock.show()
     dock.raise_()
     dock.activateWindow()
@@ -179,7 +183,8 @@ def reset_layout(window: Any) -> None:
         window.dock_plot.raise_()
     else:
         window.splitDockWidget(window.dock_trace, window.dock_plot, Qt.Orientation.Horizontal)
-    window.dock_help.hide()
+    for floating in (window.dock_help, window.dock_preferences, window.dock_shortcuts):
+        floating.hide()
     # The landscape: back to its tab beside the training column, hidden.
     window.removeDockWidget(window.dock_landscape)
     window.dock_landscape.setFloating(False)

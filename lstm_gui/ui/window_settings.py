@@ -14,8 +14,9 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
+from lstm_gui.ui.settings import THEME_KEY
 from lstm_gui.ui.stepper import DEFAULT_SPEED
-from lstm_gui.ui.theme import THEMES, apply_theme, diagram_colors
+from lstm_gui.ui.theme import DEFAULT_THEME_CHOICE, THEME_CHOICES, apply_theme, diagram_colors, resolve_theme
 
 
 def restore_settings(window: Any) -> None:
@@ -50,21 +51,24 @@ def save_settings(window: Any) -> None:
     settings = window.settings
     settings.setValue("geometry", window.saveGeometry())
     settings.setValue("window_state", window.saveState())
-    settings.setValue("theme", window.theme)
+    settings.setValue(THEME_KEY, window.theme_choice)
     settings.setValue("run_speed", window.stepper.speed)
     if window.document.path:
         settings.setValue("last_folder", str(Path(window.document.path).parent))
     settings.sync()
 
 
-def apply_window_theme(window: Any, theme: str, save: bool = True) -> None:
+def apply_window_theme(window: Any, choice: str, save: bool = True) -> None:
     """Colour the application, the diagram, the plot, the trace table and the
-    input strip with ``theme`` (light if unknown); remember it if ``save``."""
-    window.theme = theme if theme in THEMES else "light"
+    input strip for the theme ``choice``: "light", "dark", or "system" (the
+    desktop's scheme, ``window.system_theme``; also for an unknown choice).
+    Remember the choice if ``save``. ``window.theme`` is the theme drawn."""
+    window.theme_choice = choice if choice in THEME_CHOICES else DEFAULT_THEME_CHOICE
+    window.theme = resolve_theme(window.theme_choice, window.system_theme)
     app = QApplication.instance()
     if isinstance(app, QApplication):
         apply_theme(app, window.theme)
-    colors = diagram_colors(window.theme)
+    colors = diagram_colors(window.theme, window.preferences.fill_map)
     window.scene.apply_colors(colors)
     window.plot.apply_colors(colors)
     if hasattr(window, "comparison_view"):
@@ -74,10 +78,18 @@ def apply_window_theme(window: Any, theme: str, save: bool = True) -> None:
     window.input_strip.refresh_style()
     window.trace_table.viewport().update()
     window.input_strip.view.viewport().update()
-    if window.theme in getattr(window, "theme_actions", {}):
-        window.theme_actions[window.theme].setChecked(True)
+    if window.theme_choice in getattr(window, "theme_actions", {}):
+        window.theme_actions[window.theme_choice].setChecked(True)
     if save:
-        window.settings.setValue("theme", window.theme)
+        window.settings.setValue(THEME_KEY, window.theme_choice)
+
+
+def follow_system_scheme(window: Any, system: str) -> None:
+    """The desktop switched to ``system`` ("light" or "dark"): redraw in it
+    when the person's choice is "system"; an explicit choice stays."""
+    window.system_theme = system
+    if window.theme_choice == DEFAULT_THEME_CHOICE and resolve_theme(window.theme_choice, system) != window.theme:
+        apply_window_theme(window, window.theme_choice, save=False)
 
 
 def show_sums(window: Any, shown: bool) -> None:

@@ -126,3 +126,37 @@ def test_replay_animates_a_saved_training_run_epoch_by_epoch(tmp_path, capsys):
 def test_replay_without_a_history_is_refused(tmp_path, capsys):
     assert main(["animate", "--example", "companies", "--replay", str(tmp_path / "x.gif")]) == 2
     assert "--replay: the session has no training history" in capsys.readouterr().err
+
+
+def test_stages_shows_each_steps_three_stages_before_the_whole_step(tmp_path, capsys):
+    out = tmp_path / "stages.gif"
+    args = ["animate", "--example", "companies", "--sequence", "Company B", "--size", "320x180", "--stages"]
+    assert main([*args, str(out)]) == 0, capsys.readouterr().err
+    with Image.open(out) as gif:
+        assert gif.size == (320, 180)
+    frames = _frames(out)
+    assert len(frames) == 1 + 4 * 4 and len(set(frames)) == 17
+    assert f"wrote {out}: 17 frames, 320x180, 1 fps" in capsys.readouterr().err
+
+
+def test_stages_svg_dir_names_each_stage_so_the_files_sort_in_play_order(tmp_path, capsys):
+    slides = tmp_path / "slides"
+    args = ["animate", "--example", "companies", "--sequence", "Company A", "--stages", "--svg-dir", str(slides)]
+    assert main(args) == 0, capsys.readouterr().err
+    names = sorted(p.name for p in slides.iterdir())
+    expected = ["step_00.svg"]
+    for step in range(1, 5):
+        expected += [f"step_0{step}_stage_{k}.svg" for k in (1, 2, 3)] + [f"step_0{step}_whole.svg"]
+    assert names == expected
+    text = (slides / "step_02_stage_2.svg").read_text()
+    assert "<title>LSTM cell - Company A \u2014 step 2 of 4, stage 2 of 3: remember something new</title>" in text
+    assert "Stage 2 of 3: remember something new" in text  # the stage's caption on the diagram
+    assert "step 2 of 4: input 0.5</title>" in (slides / "step_02_whole.svg").read_text()
+    assert "wrote 17 SVG files" in capsys.readouterr().err
+
+
+def test_stages_with_replay_is_refused_a_replay_shows_whole_steps(tmp_path, capsys):
+    assert main(["animate", "--example", "companies", "--replay", "--stages", str(tmp_path / "x.gif")]) == 2
+    err = capsys.readouterr().err
+    assert "--stages: a training replay shows whole steps; leave out --stages or --replay" in err
+    assert not (tmp_path / "x.gif").exists()

@@ -11,10 +11,12 @@ from lstm_gui.core.animation import (
     animated_sequence,
     check_fps,
     frame_caption,
+    frame_count,
     frame_duration_ms,
     frame_positions,
     parse_size,
     sample_rows,
+    svg_file_name,
 )
 from lstm_gui.core.errors import FieldError
 from lstm_gui.core.files.session_file import load_example
@@ -89,6 +91,63 @@ def test_each_frame_caption_names_the_sequence_the_step_and_its_input():
     captions = [frame_caption(sequence, position) for position in frame_positions(len(sequence.inputs))]
     assert captions[0] == "Company B \u2014 start: long-term memory 0, short-term memory 0"
     assert captions[2] == f"Company B \u2014 step 2 of 4: input {sequence.inputs[1]:g}"
+
+
+def test_with_stages_each_step_shows_stages_1_2_3_then_the_whole_step():
+    positions = list(frame_positions(2, stages=True))
+    assert positions == [
+        FramePosition(0, 0),
+        FramePosition(1, 1),
+        FramePosition(1, 2),
+        FramePosition(1, 3),
+        FramePosition(1, 0),
+        FramePosition(2, 1),
+        FramePosition(2, 2),
+        FramePosition(2, 3),
+        FramePosition(2, 0),
+    ]
+    for n in (0, 1, 4, 30):
+        assert frame_count(n, stages=True) == len(list(frame_positions(n, stages=True))) == 1 + 4 * n
+        assert frame_count(n) == len(list(frame_positions(n))) == 1 + n
+    # The whole steps are the same positions with or without stages.
+    assert [p for p in frame_positions(4, stages=True) if p.stage == 0] == list(frame_positions(4))
+
+
+def test_a_stage_frames_caption_names_the_step_and_the_stage_in_the_videos_words():
+    sequence = animated_sequence(load_example("companies"), "Company B")
+    assert frame_caption(sequence, FramePosition(2, 1)) == "Company B \u2014 step 2 of 4, stage 1 of 3: forget"
+    assert (
+        frame_caption(sequence, FramePosition(2, 2))
+        == "Company B \u2014 step 2 of 4, stage 2 of 3: remember something new"
+    )
+    assert frame_caption(sequence, FramePosition(4, 3)) == "Company B \u2014 step 4 of 4, stage 3 of 3: output"
+    assert frame_caption(sequence, FramePosition(2, 0)).endswith(f"step 2 of 4: input {sequence.inputs[1]:g}")
+
+
+def test_svg_names_without_stages_are_as_before_and_with_stages_sort_in_play_order():
+    assert [svg_file_name(p) for p in frame_positions(2)] == ["step_00.svg", "step_01.svg", "step_02.svg"]
+    names = [svg_file_name(p, 2, stages=True) for p in frame_positions(2, stages=True)]
+    assert names[:6] == [
+        "step_00.svg",
+        "step_01_stage_1.svg",
+        "step_01_stage_2.svg",
+        "step_01_stage_3.svg",
+        "step_01_whole.svg",
+        "step_02_stage_1.svg",
+    ]
+    assert sorted(names) == names and len(set(names)) == len(names)
+    assert svg_file_name(FramePosition(7, 2), 3, stages=True) == "step_007_stage_2.svg"
+
+
+def test_stages_count_four_frames_a_step_against_the_frame_limit():
+    session = load_example("notebook")
+    steps = (MAX_ANIMATION_FRAMES - 1) // 4
+    session.set_inputs([0.5] * steps)
+    assert frame_count(len(animated_sequence(session, stages=True).inputs), stages=True) <= MAX_ANIMATION_FRAMES
+    session.set_inputs([0.5] * (steps + 1))
+    animated_sequence(session)  # fine without stages
+    with pytest.raises(FieldError, match="steps with their stages make"):
+        animated_sequence(session, stages=True)
 
 
 def test_a_replay_samples_at_most_the_limit_of_rows_always_the_first_and_the_last():

@@ -1,5 +1,5 @@
-"""File > Export Animation in the window, the offscreen frame renderer, and
-the application icon."""
+"""File > Export Animation in the window, the offscreen frame renderer (with
+a step's stages drawn as the window draws them), and the application icon."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from PIL import Image
 from lstm_gui.core.animation import animated_sequence
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams
 from lstm_gui.core.files.session_file import load_example
+from lstm_gui.core.stages import pending_keys
 from lstm_gui.training.history import TrainingHistory
-from lstm_gui.ui.animation import FrameRenderer, replay_frames, step_frames
+from lstm_gui.ui.animation import FrameRenderer, replay_frames, step_frames, svg_names
 from lstm_gui.ui.animation_panel import show_animation_panel
 from lstm_gui.ui.app import app_icon
 
@@ -49,6 +50,46 @@ def test_a_frame_is_exactly_the_requested_size_in_any_proportion(qapp):
         assert (image.width(), image.height()) == (width, height)
         assert diagram.width() <= width + 1e-6 and diagram.bottom() <= height + 1e-6
         assert caption.bottom() <= diagram.top() + 1e-6
+
+
+def test_stage_frames_draw_the_stage_as_step_into_does_and_the_whole_steps_are_unchanged(qapp):
+    sequence = animated_sequence(load_example("companies"), "Company B")
+    plain = list(step_frames(NOTEBOOK_PARAMS, sequence))
+    staged = list(step_frames(NOTEBOOK_PARAMS, sequence, stages=True))
+    assert len(staged) == 1 + 4 * 4
+    assert [frame for frame in staged if frame.state.stage == 0] == plain
+    renderer = FrameRenderer(400, 240)
+    try:
+        images = []
+        for frame in staged:
+            image = renderer.image(frame)
+            assert (image.width(), image.height()) == (400, 240)
+            images.append(bytes(image.constBits()))
+            view = renderer.scene.stage_state()
+            assert view.stage == frame.state.stage
+            if frame.state.stage:
+                assert view.caption.startswith(f"Stage {frame.state.stage} of 3")
+                assert view.dimmed and set(view.pending) <= set(pending_keys(frame.state.stage))
+                assert bool(view.pending) == (frame.state.stage < 3)  # stage 3 computes the last values
+            else:
+                assert not view.dimmed and view.pending == () and view.caption == ""
+            assert not renderer.scene.stage_overlay.pulse_running()  # stills: no pulse
+        # A whole step drawn after its stages is the same picture as drawn on its own.
+        fresh = FrameRenderer(400, 240)
+        try:
+            assert bytes(fresh.image(staged[8]).constBits()) == images[8]
+        finally:
+            fresh.close()
+    finally:
+        renderer.close()
+    assert len(set(images)) == len(images)
+    assert svg_names(staged)[5:9] == [
+        "step_02_stage_1.svg",
+        "step_02_stage_2.svg",
+        "step_02_stage_3.svg",
+        "step_02_whole.svg",
+    ]
+    assert svg_names(plain) == [f"step_0{k}.svg" for k in range(5)]
 
 
 def test_a_replay_shows_the_last_step_at_each_sampled_epoch(qapp):
@@ -132,3 +173,37 @@ def test_the_training_replay_is_offered_once_the_session_has_a_history(make_wind
     assert panel.export_to(str(out))
     qtbot.waitUntil(lambda: not panel.is_exporting(), timeout=EXPORT_TIMEOUT_MS)
     assert len(_frame_bytes(out)) == 3
+
+
+def test_the_stages_checkbox_is_off_by_default_and_adds_each_steps_stages(make_window, qtbot, tmp_path):
+    window = make_window()
+    window.open_example("companies", ask=False)
+    window.select_sequence("Company B")
+    panel = show_animation_panel(window)
+    assert not panel.stages_box.isChecked() and panel.stages_box.isEnabled()
+    panel.stages_box.setChecked(True)
+    assert "Company B: the start and 4 steps, 3 stages each (17 frames)" in panel.what_label.text()
+    panel.size_box.setCurrentText("320x180")
+    out = tmp_path / "stages.gif"
+    assert panel.export_to(str(out))
+    qtbot.waitUntil(lambda: not panel.is_exporting(), timeout=EXPORT_TIMEOUT_MS)
+    frames = _frame_bytes(out)
+    assert len(frames) == 17 and len(set(frames)) == 17
+    assert window.statusBar().currentMessage() == f"Wrote {out}: 17 frames, 320x180"
+    assert window.errors == [] and window.undo_stack.isClean()
+
+
+def test_a_replay_shows_whole_steps_so_the_stages_checkbox_is_off_for_it(make_window, qtbot):
+    window = make_window()
+    window.open_example("companies", ask=False)
+    panel = show_animation_panel(window)
+    history = TrainingHistory(("Company A", "Company B"))
+    flat = NOTEBOOK_PARAMS.to_flat()
+    history.extend([0, 1, 2], [0.5, 0.25, 0.125], [[0, 0]] * 3, [flat, flat, [w + 0.5 for w in flat]], run_start=True)
+    window.session.set_history(history)
+    panel.stages_box.setChecked(True)
+    panel.replay_button.setChecked(True)
+    assert not panel.stages_box.isEnabled()
+    assert len(panel.frames()) == 3  # a replay frame per epoch, whatever the box says
+    panel.steps_button.setChecked(True)
+    assert panel.stages_box.isEnabled() and len(panel.frames()) == 17

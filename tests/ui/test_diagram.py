@@ -266,7 +266,7 @@ def test_a_step_flashes_the_changed_values_with_their_previous_value(qtbot):
     qtbot.waitExposed(win)
     win.set_step(1)
     scene = win.scene
-    qtbot.waitUntil(lambda: not scene.flashing_labels(), timeout=3000)
+    qtbot.waitUntil(lambda: not scene.flashing_labels(), timeout=20000)
     forget = win.value_label("forget")
     assert forget.text() == "0.9627"  # Company B step 1 (reference.md: f=0.962673)
     win.set_step(2)
@@ -278,7 +278,7 @@ def test_a_step_flashes_the_changed_values_with_their_previous_value(qtbot):
     win.set_step(3)  # stepping on while it flashes: "was" is the step before
     assert scene.was_text(forget) == "was 0.9601"
     assert forget.text() == "0.9754"
-    qtbot.waitUntil(lambda: not scene.flashing_labels(), timeout=3000)
+    qtbot.waitUntil(lambda: not scene.flashing_labels(), timeout=20000)
     assert scene.was_text(forget) == ""
     assert forget.text() == "0.9754"
     win.undo_stack.setClean()
@@ -286,7 +286,7 @@ def test_a_step_flashes_the_changed_values_with_their_previous_value(qtbot):
 
 def test_during_a_drag_was_keeps_the_value_before_the_drag(window, qtbot):
     scene = window.scene
-    qtbot.waitUntil(lambda: not scene.flashing_labels(), timeout=3000)
+    qtbot.waitUntil(lambda: not scene.flashing_labels(), timeout=20000)
     field = window.weight_field("forget", "w_short")
     field.begin_scrub()
     for _ in range(5):

@@ -23,7 +23,7 @@ def _window(qtbot) -> MainWindow:
     qtbot.waitExposed(win)
     win.activateWindow()
     # Window shortcuts only fire in the active window.
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=20000)
     return win
 
 
@@ -70,7 +70,7 @@ def test_a_bad_file_at_start_up_says_why_and_opens_the_default(qtbot, tmp_path, 
     bad.write_text("not json at all", encoding="utf-8")
     win = build_window(str(bad), None)
     qtbot.addWidget(win)
-    qtbot.waitUntil(lambda: bool(errors), timeout=3000)
+    qtbot.waitUntil(lambda: bool(errors), timeout=20000)
     assert "nonsense.json" in errors[0]
     assert win.session.params == Session().params
     assert win.path is None
@@ -79,7 +79,7 @@ def test_a_bad_file_at_start_up_says_why_and_opens_the_default(qtbot, tmp_path, 
 def test_example_at_start_up(qtbot):
     win = build_window(None, "companies")
     qtbot.addWidget(win)
-    qtbot.waitUntil(lambda: [i.name for i in win.session.dataset] == ["Company A", "Company B"], timeout=3000)
+    qtbot.waitUntil(lambda: [i.name for i in win.session.dataset] == ["Company A", "Company B"], timeout=20000)
     assert not win.isWindowModified()
 
 

@@ -28,7 +28,7 @@ def _window(qtbot, width: int, height: int) -> MainWindow:
     window.show()
     qtbot.waitExposed(window)
     window.reset_layout()
-    qtbot.waitUntil(lambda: window.dock_training.width() >= 300, timeout=3000)
+    qtbot.waitUntil(lambda: window.dock_training.width() >= 300, timeout=20000)
     _settle(qtbot, window)
     return window
 
@@ -41,7 +41,7 @@ def _settle(qtbot, window: MainWindow) -> None:
         seen.append((window.diagram.width(), window.dock_training.width(), window.diagram.transform().m11()))
         return len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3]
 
-    qtbot.waitUntil(steady, timeout=3000)
+    qtbot.waitUntil(steady, timeout=20000)
 
 
 def _on_screen(widget: QWidget, window: MainWindow) -> QRect:

@@ -289,7 +289,7 @@ def test_run_steps_by_itself_and_stops_at_the_end(window, qtbot):
     window.set_speed(30)
     window.action_run.trigger()
     assert window.is_running()
-    qtbot.waitUntil(lambda: window.step == 4 and not window.is_running(), timeout=3000)
+    qtbot.waitUntil(lambda: window.step == 4 and not window.is_running(), timeout=20000)
     assert not window.isWindowModified()
 
 
@@ -362,9 +362,9 @@ def test_modified_is_exactly_the_undo_stack_not_clean(window, qtbot):
 def test_after_a_theme_switch_the_memory_fields_use_the_new_theme(window, qtbot):
     field = window.input_strip.long_field
     window._apply_theme("dark", save=False)
-    qtbot.waitUntil(lambda: field.palette().color(field.backgroundRole()).lightness() < 80, timeout=2000)
+    qtbot.waitUntil(lambda: field.palette().color(field.backgroundRole()).lightness() < 80, timeout=20000)
     window._apply_theme("light", save=False)
-    qtbot.waitUntil(lambda: field.palette().color(field.backgroundRole()).lightness() > 200, timeout=2000)
+    qtbot.waitUntil(lambda: field.palette().color(field.backgroundRole()).lightness() > 200, timeout=20000)
 
 
 def test_memory_fields_are_disabled_while_a_dataset_sequence_is_stepped(window):

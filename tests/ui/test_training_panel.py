@@ -222,7 +222,7 @@ def test_stop_and_close_leave_no_process_running(qtbot):
     assert pid is not None and process_alive(pid)
     window.close()  # calls panel.shutdown(): stop and wait, at most a second
     assert not panel.is_training()
-    qtbot.waitUntil(lambda: not process_alive(pid), timeout=2000)
+    qtbot.waitUntil(lambda: not process_alive(pid), timeout=20000)
 
 
 def test_the_thread_trainer_trains_stops_and_leaves_no_thread(qtbot):

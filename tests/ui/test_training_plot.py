@@ -63,7 +63,7 @@ def test_the_plot_shows_rows_and_zooms_into_epochs(qtbot):
     assert [line.value() for line in plot.target_lines] == [0.0, 1.0]
     plot.weight_plot.setXRange(1000, 2000, padding=0)
     plot._copy_x_range(plot.weight_plot.getViewBox())  # what a drag by hand does
-    qtbot.waitUntil(lambda: plot.loss_curve.xData is not None and plot.loss_curve.xData[0] >= 990, timeout=2000)
+    qtbot.waitUntil(lambda: plot.loss_curve.xData is not None and plot.loss_curve.xData[0] >= 990, timeout=20000)
     assert plot.loss_curve.xData[-1] <= 2010
     assert plot.loss_plot.getViewBox().viewRange()[0] == pytest.approx([1000, 2000])
     plot.enableAutoRange()

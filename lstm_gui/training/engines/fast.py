@@ -19,8 +19,10 @@ Loss of one sequence: ``(final short - target)^2``, memories start at 0.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -202,6 +204,20 @@ class FastEngine:
         optimizer's state (moments, step count) is kept."""
         self.weights[:] = [float(v) for v in values]
         self._cached = None
+
+    def snapshot(self) -> object:
+        """A copy of everything training changes (weights, optimizer state,
+        the cached last pass), for :meth:`restore`."""
+        return copy.deepcopy((self.weights, self.optimizer, self._cached))
+
+    def restore(self, state: object) -> None:
+        """Go back to a :meth:`snapshot`: the same epochs then give the same
+        numbers again, bit for bit (a breakpoint inside a chunk replays up
+        to its epoch)."""
+        saved: tuple[list[float], Any, Any] = copy.deepcopy(state)  # type: ignore[assignment]
+        self.weights[:] = saved[0]
+        self.optimizer = saved[1]
+        self._cached = saved[2]
 
     def evaluate(self) -> tuple[float, list[float]]:
         """(summed loss, outputs) at the current weights."""

@@ -8,8 +8,10 @@ lazily, only when this engine is chosen.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import torch
 
@@ -123,6 +125,16 @@ class TorchEngine:
     def set_weights(self, values: Sequence[float]) -> None:
         """Replace the 12 weights in place; the optimizer's state is kept."""
         self.weights = values
+
+    def snapshot(self) -> object:
+        """The weights and the optimizer's state, for :meth:`restore`."""
+        return (self.weights, copy.deepcopy(self.optimizer.state_dict()))
+
+    def restore(self, state: object) -> None:
+        """Go back to a :meth:`snapshot` (same epochs, same numbers again)."""
+        saved: tuple[list[float], dict[str, Any]] = state  # type: ignore[assignment]
+        self.weights = saved[0]
+        self.optimizer.load_state_dict(copy.deepcopy(saved[1]))
 
     def evaluate(self) -> tuple[float, list[float]]:
         with torch.no_grad():

@@ -53,8 +53,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lstm_gui.core.cell import CellParams, StepTrace
-from lstm_gui.core.formatting import format_number
+from lstm_gui.core.cell import TRACE_FIELDS, CellParams, StepTrace
+from lstm_gui.core.formatting import DISPLAY_DECIMALS, display_decimals, format_number
+from lstm_gui.core.preferences import animation_ms
+from lstm_gui.core.stages import pending_keys, stage, stage_formulas
 from lstm_gui.core.vocabulary import (
     GATE_ACTIVATION,
     GATE_CAPTIONS,
@@ -64,6 +66,7 @@ from lstm_gui.core.vocabulary import (
     NOTEBOOK_NAMES,
     ROLE_WORDS,
 )
+from lstm_gui.ui.diagram.stages import StageOverlay, StageView
 from lstm_gui.ui.theme import LIGHT, DiagramColors, readable_text, value_fill
 from lstm_gui.ui.widgets.number_field import NumberField, display_text
 
@@ -107,6 +110,7 @@ BUBBLE_PX = 17
 
 SYMBOL: dict[str, str] = {"sigmoid": "\u03c3", "tanh": "tanh"}
 BLANK = "\u2014"  # em dash: no value at step 0
+PENDING = "\u2026"  # ellipsis: not yet computed in the stage shown
 
 
 def _font(px: float, bold: bool = False, italic: bool = False) -> QFont:
@@ -115,6 +119,13 @@ def _font(px: float, bold: bool = False, italic: bool = False) -> QFont:
     font.setBold(bold)
     font.setItalic(italic)
     return font
+
+
+def value_px(base_px: int) -> int:
+    """The font size of a value label for the decimals shown: ``base_px`` at 4,
+    smaller at more, so "-0.12345678" fits where "-0.1235" was sized to."""
+    chars = display_decimals() + 3  # "-0." and the decimals
+    return round(base_px * min(1.0, (DISPLAY_DECIMALS + 3) / chars))
 
 
 def _term(text: str) -> str:
@@ -145,6 +156,8 @@ class DiagramState:
     read_only: bool = False
     #: What the read-only weights are, for the banner (a run's live weights, an epoch's preview).
     preview_note: str = "The training run's live weights (read-only)"
+    #: The stage shown inside ``step`` (0: the whole step; see :mod:`lstm_gui.core.stages`).
+    stage: int = 0
 
 
 class _Label(QLabel):
@@ -268,15 +281,41 @@ class DiagramScene(QGraphicsScene):
         self._flash.setInterval(FLASH_TICK_MS)
         self._flash.timeout.connect(self._on_flash_tick)
         self._flash_ticks_left = 0
+        #: Ticks of one flash at the chosen animation speed (Preferences).
+        self._flash_ticks = FLASH_MS // FLASH_TICK_MS
         self._state: DiagramState | None = None
+        self._pending: set[str] = set()
+        #: Items by diagram part id (:data:`lstm_gui.core.stages.DIAGRAM_PARTS`).
+        self.parts: dict[str, list[QGraphicsItem]] = {}
+        self._building_part = ""
         self._build()
+        self.stage_overlay = StageOverlay(
+            self,
+            self.parts,
+            # Stage 1's caption right of the forget gate's line, stage 3's left
+            # of the output gate: over what the stage dims.
+            anchors={
+                1: (GATE_X["forget"] + 24, "left"),
+                2: (ADD_X, "center"),
+                3: (GATE_X["output"] - BLOCK_W / 2 - 10, "right"),
+            },
+            caption_bottom=BLOCK_TOP - 3,
+            x_range=(LINE_START - 60, LINE_END + 40),
+            px=LABEL_PX,  # read at ~10 px in a 1280x720 window
+        )
         self.apply_colors(colors)
 
     # -- building blocks -----------------------------------------------------
     def _track(self, item: QAbstractGraphicsShapeItem, kind: str, key: str) -> QAbstractGraphicsShapeItem:
         self._styled.append((item, kind, key))
         self.addItem(item)
+        self._tag(item)
         return item
+
+    def _tag(self, item: QGraphicsItem) -> None:
+        """File ``item`` under the diagram part being built (a stage lights parts)."""
+        if self._building_part:
+            self.parts.setdefault(self._building_part, []).append(item)
 
     def _line(
         self, points: list[tuple[float, float]], key: str, width: float = 3.0, arrow: bool = True, z: float = 1.0
@@ -339,6 +378,7 @@ class DiagramScene(QGraphicsScene):
         proxy = self.addWidget(widget)
         proxy.setPos(x, y)
         proxy.setZValue(z)
+        self._tag(proxy)
         return proxy
 
     def _memory_label(
@@ -372,30 +412,46 @@ class DiagramScene(QGraphicsScene):
 
     # -- the drawing -----------------------------------------------------------
     def _build(self) -> None:
-        # Stage headings.
-        for text, x in (
-            ("1  forget", GATE_X["forget"]),
-            ("2  remember something new", ADD_X),
-            ("3  output", (GATE_X["output"] + OUT_X) / 2),
+        # Stage headings (a stage shown lights its own, see StageOverlay).
+        for number, (text, x) in enumerate(
+            (
+                ("1  forget", GATE_X["forget"]),
+                ("2  remember something new", ADD_X),
+                ("3  output", (GATE_X["output"] + OUT_X) / 2),
+            ),
+            start=1,
         ):
+            self._building_part = f"heading_{number}"
             self._text(text, x, 6, px=HEADING_PX, key="muted", bold=True, align="center")
 
-        # Memory and input lines.
-        self._line([(LINE_START, LONG_Y), (LINE_END, LONG_Y)], "long_term", width=7, z=0.5)
+        # Memory and input lines. The long-term line is three parts, split at
+        # the x and + nodes (which cover the joins), so a stage lights its own.
+        fx = GATE_X["forget"]
+        self._building_part = "long_in"
+        self._line([(LINE_START, LONG_Y), (fx, LONG_Y)], "long_term", width=7, arrow=False, z=0.5)
+        self._building_part = "long_kept"
+        self._line([(fx, LONG_Y), (ADD_X, LONG_Y)], "long_term", width=7, arrow=False, z=0.5)
+        self._building_part = "long_out"
+        self._line([(ADD_X, LONG_Y), (LINE_END, LONG_Y)], "long_term", width=7, z=0.5)
+        self._building_part = "short_line"
         self._line(
             [(LINE_START, SHORT_Y), (GATE_X["output"] - ARM, SHORT_Y)], "short_term", width=5, arrow=False, z=0.5
         )
+        self._building_part = "x_line"
         self._line(
             [(LINE_START, INPUT_Y), (GATE_X["output"] + ARM, INPUT_Y)], "input_line", width=3, arrow=False, z=0.5
         )
 
         # Left: the memories before this step and the input.
+        self._building_part = "long_in"
         self._text("long-term memory", 20, LONG_Y - 44, px=LABEL_PX, key="long_term", bold=True)
         self.long_prev_label = self._memory_label("value_long_prev", 20, LONG_Y - 20, "long_term")
+        self._building_part = "short_line"
         self._text("short-term memory", 20, SHORT_Y - 44, px=LABEL_PX, key="short_term", bold=True)
         self.short_prev_label = self._memory_label(
             "value_short_prev", 20, SHORT_Y - 20, "short_term", was=(LINE_START - 4, SHORT_Y + 5, "left")
         )
+        self._building_part = "x_line"
         self._text("input", 20, INPUT_Y + 22, px=LABEL_PX, key="input_line", bold=True)
         self.input_label = self._memory_label(
             "value_x", 20, INPUT_Y - 20, "input_line", was=(LINE_START - 4, INPUT_Y - 24, "left")
@@ -405,34 +461,44 @@ class DiagramScene(QGraphicsScene):
         for gate in GATES:
             cx = GATE_X[gate]
             bottom = BLOCK_TOP + BLOCK_H
+            self._building_part = f"{gate}_feed"
             self._dot(cx - ARM, SHORT_Y, "short_term")
             self._line([(cx - ARM, SHORT_Y), (cx - ARM, bottom)], "short_term", width=3)
             self._dot(cx + ARM, INPUT_Y, "input_line")
             self._line([(cx + ARM, INPUT_Y), (cx + ARM, bottom)], "input_line", width=2.5)
             self._add_field(gate, "w_short", cx - ARM - FIELD_W / 2, W_SHORT_Y, "short_term")
             self._add_field(gate, "w_input", cx + ARM - FIELD_W / 2, W_INPUT_Y, "input_line")
+            self._building_part = f"{gate}_block"
             self._add_block(gate, cx)
 
         # Stage 1: forget x long-term.
-        fx = GATE_X["forget"]
+        self._building_part = "forget_out"
         self._line([(fx, BLOCK_TOP), (fx, LONG_Y + NODE_R)], "sigmoid", width=3)
-        self._node(fx, LONG_Y, "\u00d7", "long_term")
         self._text(GATE_CAPTIONS["forget"], fx + 12, LONG_Y + 34, italic=True)
+        self._building_part = "forget_node"
+        self._node(fx, LONG_Y, "\u00d7", "long_term")
 
         # Stage 2: input x candidate, added to the long-term memory.
         ix, gx = GATE_X["input"], GATE_X["candidate"]
+        self._building_part = "input_out"
         self._line([(ix, BLOCK_TOP), (ix, ADD_NODE_Y), (ADD_X - NODE_R, ADD_NODE_Y)], "sigmoid", width=3)
-        self._line([(gx, BLOCK_TOP), (gx, ADD_NODE_Y), (ADD_X + NODE_R, ADD_NODE_Y)], "tanh", width=3)
-        self._node(ADD_X, ADD_NODE_Y, "\u00d7", "muted")
-        self._line([(ADD_X, ADD_NODE_Y - NODE_R), (ADD_X, LONG_Y + NODE_R)], "muted", width=3)
-        self._node(ADD_X, LONG_Y, "+", "long_term")
         self._text(GATE_CAPTIONS["input"], ix - 8, ADD_NODE_Y + 20, italic=True, align="right")
+        self._building_part = "candidate_out"
+        self._line([(gx, BLOCK_TOP), (gx, ADD_NODE_Y), (ADD_X + NODE_R, ADD_NODE_Y)], "tanh", width=3)
         self._text(GATE_CAPTIONS["candidate"], gx + 8, ADD_NODE_Y + 20, italic=True)
+        self._building_part = "product_node"
+        self._node(ADD_X, ADD_NODE_Y, "\u00d7", "muted")
+        self._building_part = "added_line"
+        self._line([(ADD_X, ADD_NODE_Y - NODE_R), (ADD_X, LONG_Y + NODE_R)], "muted", width=3)
+        self._building_part = "add_node"
+        self._node(ADD_X, LONG_Y, "+", "long_term")
 
         # Stage 3: tanh of the new long-term memory, times the output gate.
         ox = GATE_X["output"]
+        self._building_part = "tanh_feed"
         self._dot(OUT_X, LONG_Y, "long_term")
         self._line([(OUT_X, LONG_Y), (OUT_X, TANH_Y - 28)], "long_term", width=3)
+        self._building_part = "tanh_block"
         tanh_block = QGraphicsRectItem(OUT_X - TANH_W / 2, TANH_Y - 28, TANH_W, 56)
         tanh_block.setZValue(3)
         self._track(tanh_block, "block", "tanh")
@@ -442,35 +508,47 @@ class DiagramScene(QGraphicsScene):
         self.tanh_label.setFixedSize(int(TANH_W - 4), 52)
         self._proxy(self.tanh_label, OUT_X - TANH_W / 2 + 2, TANH_Y - 26, z=6)
         self._add_flash(self.tanh_label, OUT_X, TANH_Y - 56, "center")
-        self._line([(OUT_X, TANH_Y + 28), (OUT_X, OUT_NODE_Y - NODE_R)], "tanh", width=3)
         self._text("potential short-term\nmemory", OUT_X + TANH_W / 2 + 8, TANH_Y - 24, italic=True)
+        self._building_part = "tanh_out"
+        self._line([(OUT_X, TANH_Y + 28), (OUT_X, OUT_NODE_Y - NODE_R)], "tanh", width=3)
+        self._building_part = "output_out"
         self._line([(ox + BLOCK_W / 2, OUT_NODE_Y), (OUT_X - NODE_R, OUT_NODE_Y)], "sigmoid", width=3)
-        self._node(OUT_X, OUT_NODE_Y, "\u00d7", "short_term")
-        self._line([(OUT_X, OUT_NODE_Y + NODE_R), (OUT_X, SHORT_Y), (LINE_END, SHORT_Y)], "short_term", width=5)
         # Narrow, between the candidate's caption and the tanh block.
         output_caption = textwrap.fill(GATE_CAPTIONS["output"].replace("\n", " "), 12)
         self._text(output_caption, OUT_X - TANH_W / 2 - 8, SUM_TOP - 62, italic=True, align="right")
+        self._building_part = "out_node"
+        self._node(OUT_X, OUT_NODE_Y, "\u00d7", "short_term")
+        self._building_part = "short_out"
+        self._line([(OUT_X, OUT_NODE_Y + NODE_R), (OUT_X, SHORT_Y), (LINE_END, SHORT_Y)], "short_term", width=5)
 
         # Right: the memories after this step.
         rx = LINE_END + 10
+        self._building_part = "long_out"
         self._text("new long-term\nmemory", rx, LONG_Y - 66, px=LABEL_PX, key="long_term", bold=True)
         self.long_label = self._memory_label("value_long", rx, LONG_Y - 20, "long_term", width=150)
+        self._building_part = "short_out"
         self._text("new short-term\nmemory", rx, SHORT_Y - 66, px=LABEL_PX, key="short_term", bold=True)
         self.short_label = self._memory_label("value_short", rx, SHORT_Y - 20, "short_term", width=150)
         self._text("(the output)", rx, SHORT_Y + 46, px=SMALL_PX, italic=True)
 
         # The products on the memory lines, next to where they flow.
+        self._building_part = "long_kept"
         self._small_values["long_remembered"] = self._text("", fx + 20, LONG_Y + 10, px=SMALL_PX, key="text")
+        self._building_part = "added_line"
         self._small_values["long_added"] = self._text("", ADD_X + 12, LONG_Y + 28, px=SMALL_PX, key="text")
+        self._building_part = "out_node"
         self._small_values["short_out"] = self._text("", OUT_X + NODE_R + 6, OUT_NODE_Y - 10, px=SMALL_PX, key="text")
 
         # The sums, above each block (View > Show Sums).
         for gate in GATES:
+            self._building_part = f"{gate}_block"
             note = _Note(SMALL_PX, pad=4)
             note.setZValue(8)
             note.setVisible(False)
             self.addItem(note)
+            self._tag(note)
             self._sums[gate] = note
+        self._building_part = ""  # the legend and the banners belong to no stage
 
         self._build_legend()
         self.preview_banner = self._text("", 990, INPUT_Y + 22, px=CAPTION_PX, key="error", bold=True, align="center")
@@ -613,6 +691,21 @@ class DiagramScene(QGraphicsScene):
         item = self._names[(gate, role)]
         return item.text() if item.isVisible() else ""
 
+    def stage_state(self) -> StageView:
+        """The stage shown: its caption, the parts lit and dimmed, the values pending."""
+        labels = dict(self.value_labels) | {
+            "long_tanh": self.tanh_label,
+            "long": self.long_label,
+            "short": self.short_label,
+        }
+        return self.stage_overlay.view(
+            tuple(key for key in TRACE_FIELDS if key in labels and labels[key].text() == PENDING)
+        )
+
+    def play_stage_pulse(self, tick_ms: int) -> None:
+        """Run through stages: a pulse along the shown stage's lines over one tick."""
+        self.stage_overlay.play_pulse(tick_ms)
+
     def hint_text(self) -> str:
         """The step-0 hint ("" when a step is shown)."""
         return self.step0_banner.label.text() if self.step0_banner.isVisible() else ""
@@ -744,7 +837,8 @@ class DiagramScene(QGraphicsScene):
             label.setStyleSheet(
                 f"#{label.objectName()} {{ background: {colors.surface}; color: {colors.text};"
                 f" border: 2px solid {getattr(colors, key)}; border-radius: 8px;"
-                f" font-size: {MEMORY_VALUE_PX}px; font-weight: 600; }}"
+                f" font-size: {value_px(MEMORY_VALUE_PX)}px; font-weight: 600; }}"
+                f' #{label.objectName()}[pending="true"] {{ color: {colors.muted}; }}'
             )
         for field_key, field in self.fields.items():
             border = getattr(colors, self._field_line[field_key])
@@ -764,6 +858,7 @@ class DiagramScene(QGraphicsScene):
         for sum_note in self._sums.values():
             sum_note.set_colors(colors.background, colors.text, colors.field_border)
         self.step0_banner.set_colors(colors.surface, colors.text, colors.sigmoid)
+        self.stage_overlay.apply_colors(colors)
         for bubble_key in list(self._bubbles):
             reason = self._bubbles[bubble_key][2]
             self._show_bubble(bubble_key, reason)
@@ -795,16 +890,21 @@ class DiagramScene(QGraphicsScene):
                 field.style().polish(field)
                 field.refresh_cursor()
         step = state.step
+        # Inside a step, what a later stage computes is pending: "…", never the old value.
+        stage_number = state.stage if step is not None else 0
+        pending = set(pending_keys(stage_number))
+        self._pending = pending
         for gate in GATES:
             block = self.blocks[gate]
             label = self.value_labels[gate]
             activation = GATE_ACTIVATION[gate]
-            if step is None:
+            if step is None or gate in pending:
                 fill = QColor(colors.surface)
-                label.setText(BLANK)
+                label.setText(BLANK if step is None else PENDING)
                 tip = (
                     f"{GATE_WORDS[gate].capitalize()}: {activation} of "
-                    f"w_short x short-term + w_input x input + bias.\nStep forward to see its value."
+                    f"w_short x short-term + w_input x input + bias.\n"
+                    + ("Step forward to see its value." if step is None else "Computed in a later stage of this step.")
                 )
             else:
                 value = getattr(step, gate)
@@ -817,12 +917,12 @@ class DiagramScene(QGraphicsScene):
             block.setBrush(fill)
             block.setToolTip(tip)
             label.setToolTip(tip)
-            text_color = readable_text(fill)
+            text_color = QColor(colors.muted) if step is not None and gate in pending else readable_text(fill)
             if label.property("text_color") != text_color.name():
                 # Restyling is costly (a re-polish): only when black/white flips.
                 label.setProperty("text_color", text_color.name())
                 label.setStyleSheet(
-                    f"#{label.objectName()} {{ color: {text_color.name()}; font-size: {GATE_VALUE_PX}px;"
+                    f"#{label.objectName()} {{ color: {text_color.name()}; font-size: {value_px(GATE_VALUE_PX)}px;"
                     " font-weight: 700; }"
                 )
                 self._set_block_text_color(gate, text_color)
@@ -838,30 +938,50 @@ class DiagramScene(QGraphicsScene):
         else:
             self.long_prev_label.setText(format_number(step.long_prev))
             self.short_prev_label.setText(format_number(step.short_prev))
-            self.long_label.setText(format_number(step.long))
-            self.short_label.setText(format_number(step.short))
+            self.long_label.setText(self._shown(step, "long"))
+            self.short_label.setText(self._shown(step, "short"))
             self.input_label.setText(format_number(step.x))
-            self.tanh_label.setText(format_number(step.long_tanh))
-            tanh_fill = value_fill(colors, "tanh", step.long_tanh)
+            self.tanh_label.setText(self._shown(step, "long_tanh"))
+            pending_tanh = "long_tanh" in pending
+            tanh_fill = QColor(colors.surface) if pending_tanh else value_fill(colors, "tanh", step.long_tanh)
             self.tanh_block.setBrush(tanh_fill)
+        for label, key in ((self.long_label, "long"), (self.short_label, "short")):
+            if bool(label.property("pending")) != (key in pending):
+                label.setProperty("pending", key in pending)  # muted text (apply_colors' sheet)
+                label.style().unpolish(label)
+                label.style().polish(label)
         self._show_sums_of(state)
         if self.step0_banner.isVisible() != (step is None):
             self.step0_banner.setVisible(step is None)
-        tanh_text = readable_text(tanh_fill).name()
+        tanh_text = (QColor(colors.muted) if "long_tanh" in pending else readable_text(tanh_fill)).name()
         if self.tanh_label.property("text_color") != tanh_text:
             self.tanh_label.setProperty("text_color", tanh_text)
             self.tanh_label.setStyleSheet(
-                f"#value_long_tanh {{ color: {tanh_text}; font-size: {MEMORY_VALUE_PX}px; font-weight: 700; }}"
+                f"#value_long_tanh {{ color: {tanh_text}; font-size: {value_px(MEMORY_VALUE_PX)}px; font-weight: 700; }}"
             )
         banner = state.preview_note if state.read_only else ""
         if self.preview_banner.text() != banner:
             self.preview_banner.setText(banner)
             # centred under the cell (alignment is computed from the text)
             self.preview_banner.setX(990 - self.preview_banner.boundingRect().width() / 2)
+        if step is not None and stage_number:
+            self.stage_overlay.show(
+                stage_number, stage(stage_number).heading, stage_formulas(stage_number, params, step)
+            )
+        else:
+            self.stage_overlay.show(0)
         if before is not None:
-            changed = [(label, old) for label, old in zip(labels, before, strict=True) if label.text() != old]
+            changed = [
+                (label, old)
+                for label, old in zip(labels, before, strict=True)
+                if label.text() != old and label.text() != PENDING  # going pending is no news
+            ]
             if changed:
                 self._start_flash(changed)
+
+    def _shown(self, step: StepTrace, key: str) -> str:
+        """A trace value as the diagram writes it, or "…" while it is pending."""
+        return PENDING if key in self._pending else format_number(getattr(step, key))
 
     def _show_sums_of(self, state: DiagramState) -> None:
         step = state.step
@@ -874,21 +994,30 @@ class DiagramScene(QGraphicsScene):
             self._sum_texts.clear()
             return
         fmt = format_number
+
+        def v(key: str) -> str:
+            return self._shown(step, key)
+
         if self._show_sums:
-            small["long_remembered"].setText(
-                f"{fmt(step.forget)} \u00d7 {fmt(step.long_prev)} = {fmt(step.long_remembered)}"
-            )
-            small["long_added"].setText(f"+ {fmt(step.input)} \u00d7 {fmt(step.candidate)} = {fmt(step.long_added)}")
-            small["short_out"].setText(f"{fmt(step.output)} \u00d7 {fmt(step.long_tanh)} = {fmt(step.short)}")
+            small["long_remembered"].setText(f"{v('forget')} \u00d7 {fmt(step.long_prev)} = {v('long_remembered')}")
+            small["long_added"].setText(f"+ {v('input')} \u00d7 {v('candidate')} = {v('long_added')}")
+            # More decimals than 4 would run off the diagram's right edge on one line.
+            wrap = "\n" if display_decimals() > DISPLAY_DECIMALS else " "
+            small["short_out"].setText(f"{v('output')} \u00d7 {v('long_tanh')}{wrap}= {v('short')}")
             for gate, note in self._sums.items():
+                if state.stage:
+                    # The stage's caption has the sums of its gates, where these would go.
+                    note.setVisible(False)
+                    self._sum_texts.pop(gate, None)
+                    continue
                 lines = gate_sum_lines(gate, state.params, step)
                 # Just above the block, clear of its title on any font.
                 note.set_text("\n".join(lines), GATE_X[gate], SUM_TOP, bottom=BLOCK_TOP - 4)
                 note.setVisible(True)
                 self._sum_texts[gate] = " ".join(lines)
         else:
-            small["long_remembered"].setText(f"kept {fmt(step.long_remembered)}")
-            small["long_added"].setText(f"+ {fmt(step.long_added)}")
+            small["long_remembered"].setText(f"kept {v('long_remembered')}")
+            small["long_added"].setText(f"+ {v('long_added')}")
             small["short_out"].setText("")
             for note in self._sums.values():
                 note.setVisible(False)
@@ -905,12 +1034,12 @@ class DiagramScene(QGraphicsScene):
             self._flashing.add(label)
             was = self._was[label]
             note, x, y, align = self._flash_note[label]
-            show_note = was not in (BLANK, "", label.text())
+            show_note = was not in (BLANK, PENDING, "", label.text())
             if show_note:
                 note.set_text(f"was {was}", x, y, align)
             note.setVisible(show_note)
             self._flash_ring[label].setVisible(True)
-        self._flash_ticks_left = FLASH_MS // FLASH_TICK_MS
+        self._flash_ticks_left = self._flash_ticks
         self._set_flash_opacity(1.0)
         if not running:
             self._flash.start()
@@ -925,7 +1054,7 @@ class DiagramScene(QGraphicsScene):
     def _on_flash_tick(self) -> None:
         self._flash_ticks_left -= 1
         if self._flash_ticks_left > 0:
-            self._set_flash_opacity(self._flash_ticks_left / (FLASH_MS // FLASH_TICK_MS))
+            self._set_flash_opacity(self._flash_ticks_left / self._flash_ticks)
             return
         self._flash.stop()
         for label in self._flashing:
@@ -934,9 +1063,18 @@ class DiagramScene(QGraphicsScene):
         self._flashing.clear()
         self._was.clear()
 
+    def set_animation_speed(self, speed: float) -> None:
+        """Flash changed values for :data:`FLASH_MS` divided by ``speed`` (Preferences)."""
+        self._flash_ticks = max(1, animation_ms(FLASH_MS, speed) // FLASH_TICK_MS)
+
+    def flash_ms(self) -> int:
+        """How long a changed value flashes now (ms)."""
+        return self._flash_ticks * FLASH_TICK_MS
+
     def clear(self) -> None:
         """Remove every item (the window does on close): the flash stops first."""
         self._flash.stop()
+        self.stage_overlay.stop_pulse()
         self._flashing.clear()
         self._flash_ring.clear()
         self._flash_note.clear()

@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy
 
 from lstm_gui.core.cell import CellParams
+from lstm_gui.core.preferences import plot_interval_ms
 from lstm_gui.core.session import Session
 from lstm_gui.training.child import TrainJob
 from lstm_gui.training.config import TrainConfig, start_params
@@ -356,6 +357,15 @@ class TrainingController(QObject):
         if progress.paused and self._pause_pending and self._paused:
             self._pause_pending = False
             self._commit_pause(progress)
+
+    def set_plot_rate(self, rate: int) -> None:
+        """Redraw each training plot at most ``rate`` times a second (Preferences);
+        REFRESH_MS is the tick at the default 40."""
+        self._refresh_timer.setInterval(plot_interval_ms(rate, TrainingPlot.PARTS))
+
+    def plot_interval_ms(self) -> int:
+        """The redraw tick now (ms; one plot per tick)."""
+        return self._refresh_timer.interval()
 
     @Slot()
     def _on_refresh(self) -> None:

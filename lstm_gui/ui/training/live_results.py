@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.formatting import format_number
 from lstm_gui.training.evaluate import evaluate_dataset
 
 #: Sequences listed one per line; the rest are counted in a summary line.
@@ -136,17 +137,17 @@ class LiveResults(QWidget):
         loss, before = self.loss, self.previous_loss
         if loss is None:
             return "Loss --"
-        text = f"Loss {loss:.4f}"
+        text = f"Loss {format_number(loss)}"
         if before is not None:
             arrow = " ▼" if loss < before else (" ▲" if loss > before else "")
-            text += f" (was {before:.4f}){arrow}"
+            text += f" (was {format_number(before)}){arrow}"
         return text
 
     def _output_text(self, name: str, output: float, target: float) -> str:
-        text = f"{name} {output:.4f}"
+        text = f"{name} {format_number(output)}"
         before = self._previous_outputs.get(name)
         if before is not None:
-            text += f" (was {before:.4f})"
+            text += f" (was {format_number(before)})"
         return f"{text} → {_target_text(target)}"
 
     def _colour_changes(self) -> None:

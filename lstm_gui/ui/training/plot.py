@@ -26,6 +26,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QVBoxLayout, QWidget
 
+from lstm_gui.core.formatting import format_number
 from lstm_gui.core.vocabulary import NOTEBOOK_NAMES
 from lstm_gui.training.history import TrainingHistory
 from lstm_gui.ui.theme import parameter_colors
@@ -652,9 +653,12 @@ class TrainingPlot(QWidget):
         return [label.text for _sample, label in legend.items]
 
     @staticmethod
-    def _legend_values(legend: pg.LegendItem, names: Sequence[str], values: np.ndarray, decimals: int = 4) -> None:
+    def _legend_values(
+        legend: pg.LegendItem, names: Sequence[str], values: np.ndarray, decimals: int | None = None
+    ) -> None:
+        # Outputs at the window's display decimals (Preferences); weights at 2.
         for (_sample, label), name, value in zip(legend.items, names, values):
-            label.setText(f"{name} {float(value):.{decimals}f}")
+            label.setText(f"{name} {format_number(float(value), decimals)}")
 
     def clear_hover(self) -> None:
         for text in self.hover_texts:

@@ -19,14 +19,13 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from lstm_gui.core.formatting import format_full, format_number
+from lstm_gui.core.formatting import format_full, format_weight
 from lstm_gui.core.parsing import NumberError, parse_number
 
 
 def display_text(value: float) -> str:
     """Two decimals when that is exact (``2.70``), else rounded to four."""
-    short = format_number(value, 2)
-    return short if float(short) == value else format_number(value, 4)
+    return format_weight(value)
 
 
 #: Change per screen pixel of a drag, or per Up/Down press.
@@ -121,6 +120,11 @@ class NumberField(QLineEdit):
         self._base_tooltip = text
         if not self._error:
             self.setToolTip(text)
+
+    def redisplay(self) -> None:
+        """Show the value again (the display decimals changed); not while it is edited."""
+        if not self.hasFocus():
+            self._show_value()
 
     def _show_value(self) -> None:
         editing = self.hasFocus() and not self.isReadOnly() and not self._scrubbing
