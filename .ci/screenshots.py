@@ -27,6 +27,9 @@ def main(argv: list[str]) -> int:
     from lstm_gui.ui.app import make_app
     from lstm_gui.ui.main_window import MainWindow
 
+    # --only-gradients: just issue 13's pictures (the others need a long training run).
+    only_gradients = "--only-gradients" in argv
+    argv = [arg for arg in argv if arg != "--only-gradients"]
     out = Path(argv[0]) if argv else ROOT / "resources" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     app = make_app()
@@ -72,6 +75,10 @@ def main(argv: list[str]) -> int:
         while panel.is_training() and time.monotonic() < deadline:
             app.processEvents()
         settle(window)
+
+    if only_gradients:
+        gradient_shots(app, out, new_window, shot, settle)
+        return 0
 
     # 1. 1440x900: StatQuest's run done, Company B at its last step, the sums on the diagram.
     window = new_window("companies", 1440, 900)
@@ -154,7 +161,11 @@ def main(argv: list[str]) -> int:
     window.undo_stack.setClean()
     window.close()
 
-    # 5. The README's animation: Company B stepped through with each step's stages, as
+    # 5. Issue 13: the long-memory example after seed 0's run (Train), with View > Show
+    #    Gradients, walked back to step 1, and the gradient-through-time plot.
+    gradient_shots(app, out, new_window, shot, settle)
+
+    # 6. The README's animation: Company B stepped through with each step's stages, as
     # `lstm-gui animate --stages` makes it (17 frames, about 0.4 MB at 640x360).
     from lstm_gui.cli import main as lstm_gui_main
 
@@ -200,6 +211,50 @@ def main(argv: list[str]) -> int:
     window.close()
     QApplication.processEvents()
     return 0
+
+
+def gradient_shots(app, out: Path, new_window, shot, settle) -> None:
+    """gradients_window.png (1440x900) and gradient_plot.png: the long-memory example
+    trained as its settings say (seed 0's start, Adam lr 0.05, 1000 epochs), the
+    gradients on the diagram at step 1, and the curves with a plain RNN's from the
+    same kind of start after the same training."""
+    from lstm_gui.core.cells import cell_kind
+    from lstm_gui.core.gradients import gradients
+    from lstm_gui.training.cell_training import train_cell
+
+    window = new_window("long-memory", 1440, 900)
+    panel = window.training_panel
+    panel.action_train.trigger()
+    deadline = time.monotonic() + 300
+    while panel.is_training() and time.monotonic() < deadline:
+        app.processEvents()
+    settle(window)
+    window.action_show_gradients.trigger()
+    window.dock_gradient_plot.show()
+    window.dock_gradient_plot.raise_()
+    window.set_step(1)
+    shot(window, "gradients_window.png")
+    window.dock_gradient_plot.setFloating(True)
+    window.dock_gradient_plot.resize(900, 380)
+    session = window.session
+    rnn = train_cell(
+        "rnn", cell_kind("rnn").random_params(0), session.dataset, session.training.replace(init="current")
+    )
+    inputs, _long0, short0, _free = window.stepper.sequence()
+    window.gradients.plot.set_cell_curve(
+        "rnn",
+        gradients("rnn", rnn.weights, inputs, 0.0, short0, window.gradients.model.target()),
+        "plain RNN, same start and training: d loss / d short-term",
+    )
+    window.set_step(1)
+    for _ in range(20):
+        app.processEvents()
+    path = out / "gradient_plot.png"
+    if not window.dock_gradient_plot.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path}")
+    window.undo_stack.setClean()
+    window.close()
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@
     lstm-gui stages [SESSION | --example NAME] [--weights ...] [--inputs ...] [--step K]
 
 One module per command (:mod:`~lstm_gui.cli.trace`, :mod:`~lstm_gui.cli.train`,
-:mod:`~lstm_gui.cli.torch_io`, :mod:`~lstm_gui.cli.animate`, :mod:`~lstm_gui.cli.landscape`, :mod:`~lstm_gui.cli.stages`)
+:mod:`~lstm_gui.cli.torch_io`, :mod:`~lstm_gui.cli.animate`, :mod:`~lstm_gui.cli.grad`,
+:mod:`~lstm_gui.cli.landscape`, :mod:`~lstm_gui.cli.stages`)
 over :mod:`~lstm_gui.cli.common`. Bad input
 gives exit status 2 and one line on stderr, never a traceback.
 """

@@ -68,6 +68,7 @@ class SessionEvents:
         "history_changed",
         "landscape_changed",
         "comparison_changed",
+        "target_changed",
     )
 
     def __init__(self) -> None:
@@ -81,6 +82,8 @@ class SessionEvents:
         self.landscape_changed: Signal[LandscapeChoice] = Signal("landscape_changed")
         #: {"rnn": weights, "gru": weights}: the comparison cells' weights.
         self.comparison_changed: Signal[dict[str, tuple[float, ...]]] = Signal("comparison_changed")
+        #: The free input sequence's target (``None``: none set).
+        self.target_changed: Signal[float | None] = Signal("target_changed")
 
 
 class Session:
@@ -103,6 +106,7 @@ class Session:
         description: str = "",
         landscape: LandscapeChoice | None = None,
         comparison: Mapping[str, Sequence[float]] | None = None,
+        target: float | None = None,
     ) -> None:
         self.events = SessionEvents()
         self._params = self._check_params(params)
@@ -114,6 +118,7 @@ class Session:
         self._history = history
         self._landscape = landscape if landscape is not None else LandscapeChoice()
         self._comparison = check_comparison(comparison or {})
+        self._target = self._check_target(target)
         #: A display name for an unsaved session (e.g. the example's name).
         self.name = name
         #: Free text saved with the session (what it shows, where it came from).
@@ -179,6 +184,25 @@ class Session:
         if (long0, short0) != (self._long0, self._short0):
             self._long0, self._short0 = long0, short0
             self.events.memories_changed.emit((long0, short0))
+
+    # -- the free input sequence's target ------------------------------------
+    @staticmethod
+    def _check_target(target: float | None) -> float | None:
+        return None if target is None else finite_number(target, "target")
+
+    @property
+    def target(self) -> float | None:
+        """What the free input sequence's last short-term memory should be
+        (the loss ``(short_T - target)**2`` of the gradients); ``None``: not set.
+        A dataset sequence uses the dataset's own target instead."""
+        return self._target
+
+    def set_target(self, target: float | None) -> None:
+        """Change the free inputs' target; ``FieldError`` (``target``) if not finite."""
+        checked = self._check_target(target)
+        if checked != self._target:
+            self._target = checked
+            self.events.target_changed.emit(checked)
 
     # -- dataset, training settings, history --------------------------------
     @property
@@ -256,6 +280,7 @@ class Session:
         self.set_history(other.history)
         self.set_landscape(other.landscape)
         self.set_comparison(other.comparison)
+        self.set_target(other.target)
         self.name = other.name
         self.description = other.description
 

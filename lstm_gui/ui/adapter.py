@@ -25,6 +25,7 @@ EVENT_NAMES: tuple[str, ...] = (
     "history_changed",
     "landscape_changed",
     "comparison_changed",
+    "target_changed",
 )
 
 
@@ -39,6 +40,7 @@ class SessionAdapter(QObject):
     history_changed = Signal(object)
     landscape_changed = Signal(object)
     comparison_changed = Signal(object)
+    target_changed = Signal(object)
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -100,6 +100,13 @@ def memories_command(
     )
 
 
+def target_command(session: Session, target: float | None, text: str | None = None) -> SetValueCommand:
+    """The free inputs' target (one undo step per committed edit)."""
+    if text is None:
+        text = "Clear the target" if target is None else f"Set the target to {format_full(target)}"
+    return SetValueCommand(text, session.set_target, session.target, None if target is None else float(target))
+
+
 def dataset_command(session: Session, dataset: Sequence[DatasetItem], text: str = "Edit dataset") -> SetValueCommand:
     return SetValueCommand(text, session.set_dataset, session.dataset, tuple(dataset))
 

@@ -38,6 +38,7 @@ from lstm_gui.core.preferences import Preferences
 from lstm_gui.core.session import Session
 from lstm_gui.ui import (
     file_actions,
+    gradient_window,
     step_stages,
     widget_lookup,
     window_actions,
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         window_actions.build_toolbar(self)
         window_docks.build_docks(self)
         window_preferences.build_preference_docks(self)
+        gradient_window.install(self)  # issue 13: target, Show Gradients, Nudge, gradient plot
         window_actions.build_training_toolbar(self)
         window_actions.build_view_actions(self)
         window_actions.build_menus(self)

@@ -375,6 +375,8 @@ def build_menus(window: Any) -> None:
     panel = window.training_panel
     for action in (panel.action_train, panel.action_pause, panel.action_stop):
         training_menu.addAction(action)
+    training_menu.addSeparator()
+    training_menu.addAction(window.action_nudge)
 
     step_menu = bar.addMenu("&Step")
     for action in (
@@ -406,11 +408,12 @@ def build_menus(window: Any) -> None:
     view_menu.addSeparator()
     view_menu.addAction(window.action_show_sums)
     view_menu.addAction(window.action_show_names)
+    view_menu.addAction(window.action_show_gradients)
     view_menu.addSeparator()
     view_menu.addAction(window.action_view_training)
     view_menu.addAction(window.action_view_landscape)
     view_menu.addAction(window.action_view_comparison)
-    for dock in (window.dock_trace, window.dock_plot):
+    for dock in (window.dock_trace, window.dock_plot, window.dock_gradient_plot):
         view_menu.addAction(dock.toggleViewAction())
     view_menu.addAction(window.action_reset_layout)
     view_menu.addSeparator()

@@ -168,6 +168,8 @@ def _make_room_for_plots(window: Any) -> None:
 
 def reset_layout(window: Any) -> None:
     """The panels where they start, shown, docked and sized for this window."""
+    if hasattr(window, "gradients"):  # issue 13's gradient plot: out first, back in below
+        window.gradients.leave_layout()
     for dock, area in (
         (window.dock_training, Qt.DockWidgetArea.RightDockWidgetArea),
         (window.dock_trace, Qt.DockWidgetArea.BottomDockWidgetArea),
@@ -196,5 +198,7 @@ def reset_layout(window: Any) -> None:
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.dock_comparison)
     window.tabifyDockWidget(window.dock_training, window.dock_comparison)
     window.dock_comparison.hide()
+    # The gradient plot: a tab beside the over-time plot (issue 13).
+    window.gradients.reset_place()
     window.diagram.set_zoom(1.0)
     QTimer.singleShot(0, window.size_docks)

@@ -35,6 +35,7 @@ def restore_settings(window: Any) -> None:
     for action, key, show in (
         (window.action_show_sums, "show_sums", window.scene.set_show_sums),
         (window.action_show_names, "show_names", window.scene.set_show_names),
+        (window.action_show_gradients, "show_gradients", window.gradients.set_shown),
     ):
         shown = str(settings.value(key, "false")).lower() == "true"
         action.setChecked(shown)
@@ -73,6 +74,7 @@ def apply_window_theme(window: Any, choice: str, save: bool = True) -> None:
     window.plot.apply_colors(colors)
     if hasattr(window, "comparison_view"):
         window.comparison_view.set_colors(colors)
+    window.gradients.apply_colors(colors)
     window.trace_table.trace_model.highlight = QColor(colors.current)
     window.input_strip.model.highlight = QColor(colors.current)
     window.input_strip.refresh_style()

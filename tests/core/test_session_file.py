@@ -411,18 +411,17 @@ def test_session_events_carry_the_new_value_and_drop_dead_listeners():
     session.set_inputs([1.0])  # nobody left to call: no error
 
 
-def test_files_are_written_as_version_4_and_versions_1_and_2_still_load(tmp_path):
+def test_files_are_written_as_the_current_version_and_older_files_still_load(tmp_path):
     from lstm_gui.core.files.session_file import FORMAT_VERSION
 
     assert FORMAT_VERSION == 4
     session = load_example("companies")
     data = json.loads(dumps_session(session))
-    assert data["format_version"] == 4
-    data["format_version"] = 1  # what lstm-gui wrote before the history's loss envelope
-    assert loads_session(json.dumps(data)).dataset == session.dataset
-    data["format_version"] = 2  # before the landscape's choices
-    assert loads_session(json.dumps(data)).dataset == session.dataset
-    data["format_version"] = 5
+    assert data["format_version"] == FORMAT_VERSION
+    for older in (1, 2, 3):  # 1: before the history's loss envelope; 2, 3: before the target
+        data["format_version"] = older
+        assert loads_session(json.dumps(data)).dataset == session.dataset
+    data["format_version"] = FORMAT_VERSION + 1
     with pytest.raises(SessionFileError, match="newer than this lstm-gui understands"):
         loads_session(json.dumps(data))
 

@@ -9,6 +9,7 @@ Layout (``format_version`` 1)::
       "weights": {"forget": {"w_short": 2.7, "w_input": 1.63, "bias": 1.62},
                   "input": {...}, "candidate": {...}, "output": {...}},
       "inputs": [1.0],                         the free input sequence
+      "target": 0.5,                           (optional, version 4) the free inputs' target
       "memories": {"long": 2.0, "short": 1.0}, initial memories
       "dataset": [{"name": "Company A", "inputs": [0, 0.5, 0.25, 1], "target": 0}],
       "training": {...TrainConfig fields...},
@@ -58,13 +59,13 @@ from lstm_gui.training.history import TrainingHistory
 #: smaller one still loads. 1: the first format. 2: a saved history that was
 #: thinned may hold ``loss_min``/``loss_max`` (the exact loss envelope of the
 #: epochs each kept row stands for); version 1 files simply have none.
-#: 4: the loss landscape's choices (``landscape``); older files have none.
-#: (3 is another branch's new key; the numbers are reconciled when both land.)
+#: 4: the loss landscape's choices (``landscape``) and the free input
+#: sequence's ``target``; older files have neither.
 #: Also 4 (branch h13d): the comparison cells' weights (``comparison``); older files have none.
 FORMAT_VERSION = 4
 
 _REQUIRED_KEYS = ("format_version", "weights", "inputs", "memories")
-_OPTIONAL_KEYS = ("name", "description", "dataset", "training", "history", "landscape", "comparison")
+_OPTIONAL_KEYS = ("name", "description", "dataset", "training", "history", "landscape", "target", "comparison")
 _TRAINING_KEYS = tuple(field.name for field in dataclasses.fields(TrainConfig))
 
 
@@ -283,6 +284,8 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         data["description"] = session.description
     data["weights"] = params_to_dict(session.params)
     data["inputs"] = list(session.inputs)
+    if session.target is not None:
+        data["target"] = session.target
     data["memories"] = {"long": session.long0, "short": session.short0}
     data["dataset"] = dataset_to_list(session.dataset)
     data["training"] = session.training.to_json_dict()
@@ -335,6 +338,10 @@ def _session_from_dict(data: Any) -> Session:
     inputs = _number_list(data["inputs"], "inputs", MAX_INPUT_STEPS)
     with _at(""):
         session.set_inputs(inputs)
+    if data.get("target") is not None:
+        target = _number(data["target"], "target")
+        with _at(""):
+            session.set_target(target)
     memories = _object(data["memories"], "memories", ("long", "short"))
     long0 = _number(memories["long"], "memories.long")
     short0 = _number(memories["short"], "memories.short")

@@ -115,6 +115,7 @@ class InputStrip(QWidget):
     input_added = Signal()
     input_removed = Signal(int)
     memories_edited = Signal(float, float)
+    target_edited = Signal(float)
     step_clicked = Signal(int)
     refused = Signal(str)
 
@@ -199,6 +200,21 @@ class InputStrip(QWidget):
         layout.addWidget(self.long_field)
         layout.addWidget(QLabel("short"))
         layout.addWidget(self.short_field)
+        # The sequence's target (the loss of View > Show Gradients): shown only
+        # with the gradients, so the strip stays narrow enough for 1024 px.
+        self.target_label = QLabel("target")
+        self.target_label.setToolTip("What the last short-term memory should be: the loss is (short_T - target)^2")
+        layout.addWidget(self.target_label)
+        self.target_field = NumberField(0.0, "target")
+        self.target_field.setObjectName("sequence_target")
+        self.target_field.setAccessibleName("target")
+        self.target_field.setFixedWidth(62)
+        self.target_field.setStyleSheet('QLineEdit[invalid="true"] { border: 2px solid #d32f2f; }')
+        self.target_field.refused.connect(self._on_refused)
+        self.target_field.error_cleared.connect(lambda: self.message.setText(""))
+        self.target_field.committed.connect(self.target_edited)
+        layout.addWidget(self.target_field)
+        self.set_target_visible(False)
 
         self.message = QLabel("")
         self.message.setObjectName("input_strip_message")
@@ -211,7 +227,7 @@ class InputStrip(QWidget):
         """Re-apply the style sheets after a theme change: Qt keeps a widget's
         style-sheet palette from when it was polished, so without this the
         memory fields kept the old theme's colours."""
-        for widget in (self.long_field, self.short_field, self.message, self.view):
+        for widget in (self.long_field, self.short_field, self.target_field, self.message, self.view):
             widget.setStyleSheet(widget.styleSheet())
 
     def _on_refused(self, reason: str) -> None:
@@ -256,6 +272,24 @@ class InputStrip(QWidget):
             self.message.setText("")
         if free:
             self.message.setStyleSheet("color: #d32f2f; font-weight: 600;")
+
+    def set_target_visible(self, visible: bool) -> None:
+        self.target_label.setVisible(visible)
+        self.target_field.setVisible(visible)
+
+    def set_target(self, target: float, free: bool) -> None:
+        """Show the stepped sequence's target: editable for the free inputs,
+        the dataset's (greyed) for a dataset sequence."""
+        field = self.target_field
+        field.setReadOnly(not free)
+        field.setEnabled(free)
+        if field.value() != target or not field.error():
+            field.set_value(target)
+        field.set_base_tooltip(
+            "The free inputs' target: the loss is (short_T - target)^2 (saved with the session)"
+            if free
+            else "The dataset sequence's own target (edit it in the dataset)"
+        )
 
     def set_current(self, step: int) -> None:
         self.model.set_current(step)
