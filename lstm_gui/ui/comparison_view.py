@@ -17,6 +17,7 @@ weights as one undo step.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVB
 
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.cells import CELLS, CellTrace, run_cell, trace_row
+from lstm_gui.core.gradients import gradients
 from lstm_gui.core.session import COMPARISON_CELLS
 from lstm_gui.training.cell_training import CellTrainResult
 from lstm_gui.training.compare import COMPARED_CELLS
@@ -341,3 +343,26 @@ class ComparisonView(QWidget):
     def shutdown(self) -> None:
         """Stop and join a comparison training (the window closes)."""
         self.runner.shutdown()
+
+
+def show_gradient_curves(window: Any) -> None:
+    """Issue 13: while the comparison dock is shown, the gradient-through-time
+    plot also draws the plain RNN's and the GRU's |d loss / d short_t| on the
+    same inputs and target (their weights: the session's comparison weights),
+    so the RNN's vanishing gradient shows beside the LSTM's. ``window`` has
+    ``gradients`` (:mod:`lstm_gui.ui.gradient_window`) and the comparison dock."""
+    feature, dock = window.gradients, window.dock_comparison
+
+    def update(*_: object) -> None:
+        inputs, _long0, short0, _free = window.stepper.sequence()
+        shown = dock.isVisible() and feature.model.is_needed() and bool(inputs)
+        for kind in COMPARISON_CELLS:
+            grads = None
+            if shown:
+                weights = window.session.comparison_weights(kind)
+                grads = gradients(kind, weights, inputs, 0.0, short0, feature.model.target())
+            feature.plot.set_cell_curve(kind, grads, f"{CELLS[kind].title}: d loss / d short-term")
+
+    feature.model.changed.connect(update)
+    window.adapter.comparison_changed.connect(update)
+    dock.visibilityChanged.connect(update)

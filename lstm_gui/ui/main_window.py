@@ -47,7 +47,7 @@ from lstm_gui.ui import (
     window_settings,
 )
 from lstm_gui.ui.bars import add_error_bar
-from lstm_gui.ui.comparison_view import ComparisonView
+from lstm_gui.ui.comparison_view import ComparisonView, show_gradient_curves
 from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
 from lstm_gui.ui.document import Document
 from lstm_gui.ui.edit_recorder import EditRecorder
@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         window_docks.build_docks(self)
         window_preferences.build_preference_docks(self)
         gradient_window.install(self)  # issue 13: target, Show Gradients, Nudge, gradient plot
+        show_gradient_curves(self)  # issue 13: the RNN's and GRU's curves beside the LSTM's
         window_actions.build_training_toolbar(self)
         window_actions.build_view_actions(self)
         window_actions.build_menus(self)

@@ -179,3 +179,25 @@ def test_a_long_sequence_shows_the_right_values_far_past_the_first_computed_step
         window.set_step(step)
         assert_sketches_show_the_core_trace(window)
     assert "step 5000 of 5000" in window.comparison_view.caption.text()
+
+
+def test_the_gradient_plot_draws_the_rnn_and_gru_curves_while_the_comparison_is_shown(window):
+    import numpy as np
+
+    from lstm_gui.core.gradients import gradients
+    from lstm_gui.ui.widgets.gradient_plot import memory_gradients
+
+    window.select_sequence("Company B")
+    window.dock_gradient_plot.toggleViewAction().trigger()
+    plot = window.gradients.plot
+    assert window.dock_gradient_plot.isVisible() and {"rnn", "gru"} <= set(plot.curves)
+    inputs, _long0, _short0, _free = window.stepper.sequence()
+    for kind in ("rnn", "gru"):
+        expected = gradients(kind, window.session.comparison_weights(kind), inputs, 0.0, 0.0, 1.0)
+        assert np.allclose(plot.values(kind), memory_gradients(expected)[1], rtol=0, atol=0)
+    window.comparison_view.sketches["rnn"].fields[0].setText("0.1")
+    window.comparison_view.sketches["rnn"].fields[0].commit()
+    expected = gradients("rnn", (0.1, 1.0, 0.0), inputs, 0.0, 0.0, 1.0)
+    assert np.array_equal(plot.values("rnn"), memory_gradients(expected)[1])
+    window.dock_comparison.hide()
+    assert "rnn" not in plot.curves and "gru" not in plot.curves
