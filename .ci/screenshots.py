@@ -34,10 +34,7 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = make_app()
 
-    def settle(window: MainWindow) -> None:
-        for _ in range(10):
-            app.processEvents()
-        window.reset_layout()
+    def fade(window: MainWindow) -> None:
         for _ in range(20):
             app.processEvents()
         # Let the brief "what changed" flashes fade: the pictures show the steady state.
@@ -45,6 +42,12 @@ def main(argv: list[str]) -> int:
         while window.scene.flashing_labels() and time.monotonic() < deadline:
             app.processEvents()
             time.sleep(0.02)
+
+    def settle(window: MainWindow) -> None:
+        for _ in range(10):
+            app.processEvents()
+        window.reset_layout()
+        fade(window)
 
     def shot(window: MainWindow, name: str) -> None:
         settle(window)
@@ -206,6 +209,17 @@ def main(argv: list[str]) -> int:
     settle(window)
     path = out / "animation_panel.png"
     if not panel.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    window.close()
+
+    # 9. 1280x720: the tour's chapter 2 beside the diagram, its question answered.
+    window = new_window("statquest-tour", 1280, 720)
+    window.lessons.go_to(1)  # after settle(): its Reset Layout would show the docks the chapter hides
+    window.lessons.guess("yes")
+    fade(window)
+    path = out / "lesson.png"
+    if not window.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     window.close()

@@ -1,7 +1,7 @@
 """The session: the one object that owns the truth of what a person works on.
 
 Weights, the free input sequence, the initial memories, the dataset, the
-training settings and the training history. Plain Python; every setter
+training settings, the training history and a lesson's chapters. Plain Python; every setter
 validates, stores an immutable value and announces the change through a
 :class:`~lstm_gui.core.events.Signal` named for what happened. Setting an
 equal value announces nothing.
@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
 from lstm_gui.core.cells import CELLS
+from lstm_gui.core.chapters import Chapter
 from lstm_gui.core.dataset import COMPANIES, DatasetItem, check_dataset
 from lstm_gui.core.errors import FieldError, check_count, finite_number
 from lstm_gui.core.events import Signal
@@ -69,6 +70,7 @@ class SessionEvents:
         "landscape_changed",
         "comparison_changed",
         "target_changed",
+        "chapters_changed",
     )
 
     def __init__(self) -> None:
@@ -84,6 +86,8 @@ class SessionEvents:
         self.comparison_changed: Signal[dict[str, tuple[float, ...]]] = Signal("comparison_changed")
         #: The free input sequence's target (``None``: none set).
         self.target_changed: Signal[float | None] = Signal("target_changed")
+        #: A lesson's chapters (issue 14): added, removed or their text edited.
+        self.chapters_changed: Signal[tuple[Chapter, ...]] = Signal("chapters_changed")
 
 
 class Session:
@@ -119,6 +123,7 @@ class Session:
         self._landscape = landscape if landscape is not None else LandscapeChoice()
         self._comparison = check_comparison(comparison or {})
         self._target = self._check_target(target)
+        self._chapters: tuple[Chapter, ...] = ()
         #: A display name for an unsaved session (e.g. the example's name).
         self.name = name
         #: Free text saved with the session (what it shows, where it came from).
@@ -269,6 +274,18 @@ class Session:
         """Set one comparison cell's weights (``kind``: ``rnn`` or ``gru``)."""
         self.set_comparison({**self._comparison, kind: tuple(weights)})
 
+    # -- a lesson's chapters ---------------------------------------------------
+    @property
+    def chapters(self) -> tuple[Chapter, ...]:
+        """The lesson's chapters (none: an ordinary session)."""
+        return self._chapters
+
+    def set_chapters(self, chapters: Sequence[Chapter]) -> None:
+        chapters = tuple(chapters)
+        if chapters != self._chapters:
+            self._chapters = chapters
+            self.events.chapters_changed.emit(chapters)
+
     def update_from(self, other: Session) -> None:
         """Take over every value of ``other`` (e.g. a file just opened),
         announcing only what changed; ``events`` keeps its connections."""
@@ -281,6 +298,7 @@ class Session:
         self.set_landscape(other.landscape)
         self.set_comparison(other.comparison)
         self.set_target(other.target)
+        self.set_chapters(other.chapters)
         self.name = other.name
         self.description = other.description
 

@@ -26,6 +26,7 @@ EVENT_NAMES: tuple[str, ...] = (
     "landscape_changed",
     "comparison_changed",
     "target_changed",
+    "chapters_changed",
 )
 
 
@@ -41,6 +42,7 @@ class SessionAdapter(QObject):
     landscape_changed = Signal(object)
     comparison_changed = Signal(object)
     target_changed = Signal(object)
+    chapters_changed = Signal(object)
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)

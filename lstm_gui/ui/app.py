@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 from lstm_gui.core.resources import resource
 from lstm_gui.ui.error_report import install_error_hooks
+from lstm_gui.ui.lessons.first_start import offer_tour, tour_offer_wanted
 from lstm_gui.ui.main_window import MainWindow
 from lstm_gui.ui.recovery import install_interrupt_handler
-from lstm_gui.ui.settings import APPLICATION, ORGANIZATION
+from lstm_gui.ui.settings import APPLICATION, ORGANIZATION, app_settings
 from lstm_gui.ui.system_check import missing_system_libraries_message
 
 
@@ -45,9 +46,13 @@ def build_window(session_path: str | None = None, example: str | None = None) ->
     """A :class:`MainWindow` for a session file or an example.
 
     A file or example that cannot be opened leaves the default session open
-    and says why once the window is shown.
+    and says why once the window is shown. A first start with neither
+    offers the tour in a bar.
     """
+    first_start = tour_offer_wanted(app_settings())  # before the window stores anything
     window = MainWindow()
+    if first_start and not session_path and not example:
+        offer_tour(window)
     if session_path:
         QTimer.singleShot(0, lambda: window.open_path(session_path, ask=False))
     elif example:

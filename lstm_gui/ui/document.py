@@ -89,6 +89,16 @@ class Document(QObject):
         self._set_path(path)
         self.replaced.emit()
 
+    def set_up(self, session: Session) -> None:
+        """Show ``session``'s contents as a lesson's chapter sets them up: like
+        Open, not an undo step (the undo history is cleared), but the file
+        stays the same and changes not yet saved stay unsaved."""
+        modified = self.is_modified()
+        self.session.update_from(session)
+        self.undo_stack.clear()
+        if modified:
+            self.undo_stack.resetClean()
+
     def new(self) -> None:
         self.replace(Session(), None)
 

@@ -52,6 +52,7 @@ from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
 from lstm_gui.ui.document import Document
 from lstm_gui.ui.edit_recorder import EditRecorder
 from lstm_gui.ui.exports import export_png, export_svg, export_torch, export_trace_csv
+from lstm_gui.ui.lessons import LessonController, install_lessons
 from lstm_gui.ui.preferences_panel import PreferencesPanel
 from lstm_gui.ui.recovery import RecoveryKeeper
 from lstm_gui.ui.settings import app_settings, theme_choice
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
         # Issue 11: errors shown in a bar inside the window; unsaved changes kept for a crash.
         self.error_bar = add_error_bar(self)
         self.recovery = RecoveryKeeper(self)
+        # Issue 14: the lesson panel, the Lesson menu and the tour.
+        self.lessons: LessonController = install_lessons(self)
 
     # -- construction ------------------------------------------------------------
     def _build_central(self) -> None:

@@ -411,17 +411,22 @@ def test_session_events_carry_the_new_value_and_drop_dead_listeners():
     session.set_inputs([1.0])  # nobody left to call: no error
 
 
-def test_files_are_written_as_the_current_version_and_older_files_still_load(tmp_path):
+def test_files_are_written_as_version_5_and_versions_1_to_4_still_load(tmp_path):
     from lstm_gui.core.files.session_file import FORMAT_VERSION
 
-    assert FORMAT_VERSION == 4
+    assert FORMAT_VERSION == 5
     session = load_example("companies")
     data = json.loads(dumps_session(session))
-    assert data["format_version"] == FORMAT_VERSION
-    for older in (1, 2, 3):  # 1: before the history's loss envelope; 2, 3: before the target
+    assert data["format_version"] == 5
+    for older in (
+        1,
+        2,
+        3,
+        4,
+    ):  # 1: before the loss envelope; 2: before breakpoints; 3: before landscape and target; 4: before chapters
         data["format_version"] = older
         assert loads_session(json.dumps(data)).dataset == session.dataset
-    data["format_version"] = FORMAT_VERSION + 1
+    data["format_version"] = 6
     with pytest.raises(SessionFileError, match="newer than this lstm-gui understands"):
         loads_session(json.dumps(data))
 

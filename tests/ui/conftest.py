@@ -13,6 +13,8 @@ def _private_settings(tmp_path_factory, monkeypatch):
     monkeypatch.setenv(SETTINGS_DIR_ENV, str(tmp_path_factory.mktemp("settings")))
     # Recovery copies and the error log go to the app-data folder: a private one too.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
+    # No tour offer on a first start (a fresh settings folder is one); tests/ui/test_lesson_panel.py asks for it.
+    monkeypatch.setenv("LSTM_GUI_NO_TOUR", "1")
 
 
 @pytest.fixture

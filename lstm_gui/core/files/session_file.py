@@ -22,7 +22,19 @@ Layout (``format_version`` 1)::
                                                (optional, version 4; the plain RNN's and
                                                the GRU's weights in core.cells' order;
                                                a cell left out: its default)
+      "chapters": [{...}, ...]                 (optional, a lesson: see below)
     }
+
+A lesson's chapter (``format_version`` 5, issue 14)::
+
+    {"title": "The forget gate", "text": "**Bold**, *italic*, - bullets",
+     "state": {"sequence": "Company A", "step": 0, "stage": "forget",
+               "weights": ..., "inputs": ..., "memories": ..., "dataset": ...,
+               "training": ..., "history": ...},      (each part optional)
+     "highlight": ["forget", "long_term"], "hidden": [...], "locked": [...],
+     "prediction": {"question": "...", "kind": "yes/no", "key": "forget",
+                    "step": 1, "op": ">", "value": 0.5},
+     "advance_when": {"step": 4}}
 
 Numbers are written with ``repr`` precision, so save -> load gives back exactly
 the same floats. NaN and Infinity are neither written nor accepted. Every
@@ -43,11 +55,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from lstm_gui.core.cell import CellParams, GateParams
+from lstm_gui.core.chapters import Chapter, ChapterState, Goal, Prediction
 from lstm_gui.core.dataset import DatasetItem, check_dataset, check_dataset_size
 from lstm_gui.core.errors import FieldError, check_count, finite_number, text_value
 from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
 from lstm_gui.core.formatting import quote_value
 from lstm_gui.core.landscape import DEFAULT_GRID, LandscapeChoice
+from lstm_gui.core.lessons import check_chapter
 from lstm_gui.core.limits import MAX_INPUT_STEPS
 from lstm_gui.core.resources import example_text, list_examples
 from lstm_gui.core.session import COMPARISON_CELLS, Session, check_comparison, default_comparison
@@ -60,12 +74,23 @@ from lstm_gui.training.history import TrainingHistory
 #: thinned may hold ``loss_min``/``loss_max`` (the exact loss envelope of the
 #: epochs each kept row stands for); version 1 files simply have none.
 #: 4: the loss landscape's choices (``landscape``) and the free input
-#: sequence's ``target``; older files have neither.
-#: Also 4 (branch h13d): the comparison cells' weights (``comparison``); older files have none.
-FORMAT_VERSION = 4
+#: sequence's ``target``; 5: a lesson's ``chapters``. Older files have none.
+#: (Branch h13d: the comparison cells' weights, ``comparison``, are optional
+#: too; written since version 4 on that branch; older files have none.)
+FORMAT_VERSION = 5
 
 _REQUIRED_KEYS = ("format_version", "weights", "inputs", "memories")
-_OPTIONAL_KEYS = ("name", "description", "dataset", "training", "history", "landscape", "target", "comparison")
+_OPTIONAL_KEYS = (
+    "name",
+    "description",
+    "dataset",
+    "training",
+    "history",
+    "landscape",
+    "target",
+    "comparison",
+    "chapters",
+)
 _TRAINING_KEYS = tuple(field.name for field in dataclasses.fields(TrainConfig))
 
 
@@ -295,6 +320,8 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         data["landscape"] = session.landscape.to_json_dict()
     if session.comparison != default_comparison():
         data["comparison"] = {kind: list(weights) for kind, weights in session.comparison.items()}
+    if session.chapters:
+        data["chapters"] = chapters_to_list(session.chapters)
     return data
 
 
@@ -359,6 +386,8 @@ def _session_from_dict(data: Any) -> Session:
         session.set_landscape(landscape_from_dict(data["landscape"]))
     if "comparison" in data:
         session.set_comparison(comparison_from_dict(data["comparison"]))
+    if "chapters" in data:
+        session.set_chapters(chapters_from_list(data["chapters"], session))
     return session
 
 
@@ -391,6 +420,192 @@ def landscape_from_dict(data: Any, where: str = "landscape") -> LandscapeChoice:
         raise SessionFileError(f"expected a whole number, got {_describe(grid)}", f"{where}.grid")
     with _at(where):
         return LandscapeChoice(x=x, y=y, x_range=ranges["x_range"], y_range=ranges["y_range"], grid=grid)
+
+
+# -- a lesson's chapters --------------------------------------------------------------
+
+_CHAPTER_KEYS = ("state", "highlight", "prediction", "hidden", "locked", "advance_when")
+_STATE_KEYS = ("weights", "inputs", "memories", "dataset", "training", "history", "sequence", "step", "stage")
+_PREDICTION_KEYS = ("choices", "answer", "op", "value", "tolerance", "range")
+#: Most chapters one lesson may have (a lesson is read by a person, chapter by chapter).
+MAX_CHAPTERS = 200
+
+
+def _whole(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SessionFileError(f"expected a whole number, got {_describe(value)}", where)
+    return value
+
+
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise SessionFileError(f"expected a list of names, got {_describe(value)}", where)
+    return tuple(_string(name, f"{where}[{k}]") for k, name in enumerate(value))
+
+
+def _state_to_dict(state: ChapterState) -> dict[str, Any]:
+    data: dict[str, Any] = {"sequence": state.sequence, "step": state.step}
+    if state.stage is not None:
+        data["stage"] = state.stage
+    if state.params is not None:
+        data["weights"] = params_to_dict(state.params)
+    if state.inputs is not None:
+        data["inputs"] = list(state.inputs)
+    if state.memories is not None:
+        data["memories"] = {"long": state.memories[0], "short": state.memories[1]}
+    if state.dataset is not None:
+        data["dataset"] = dataset_to_list(state.dataset)
+    if state.training is not None:
+        data["training"] = state.training.to_json_dict()
+    if state.history is not None and len(state.history):
+        data["history"] = state.history.to_json_dict()
+    return data
+
+
+def _state_from_dict(data: Any, where: str) -> ChapterState:
+    state = _object(data, where, (), _STATE_KEYS)
+    params = params_from_dict(state["weights"], f"{where}.weights") if "weights" in state else None
+    if params is not None:
+        with _at(f"{where}.weights"):  # the session's rule: every weight finite
+            Session(params=params)
+    inputs = None
+    if "inputs" in state:
+        inputs = tuple(_number_list(state["inputs"], f"{where}.inputs", MAX_INPUT_STEPS))
+    memories = None
+    if "memories" in state:
+        pair = _object(state["memories"], f"{where}.memories", ("long", "short"))
+        memories = (_number(pair["long"], f"{where}.memories.long"), _number(pair["short"], f"{where}.memories.short"))
+    dataset = dataset_from_list(state["dataset"], f"{where}.dataset") if "dataset" in state else None
+    training = None
+    if "training" in state:
+        settings = _object(state["training"], f"{where}.training", (), _TRAINING_KEYS)
+        with _at(f"{where}.training"):
+            training = TrainConfig.from_json_dict(settings, where="")
+    history = None
+    if state.get("history") is not None:
+        with _at(f"{where}.history"):
+            history = TrainingHistory.from_json_dict(state["history"], where="")
+    stage = _string(state["stage"], f"{where}.stage") if state.get("stage") is not None else None
+    with _at(where):
+        return ChapterState(
+            params=params,
+            inputs=inputs,
+            memories=memories,
+            dataset=dataset,
+            training=training,
+            history=history,
+            sequence=_string(state.get("sequence", "free"), f"{where}.sequence"),
+            step=_whole(state.get("step", 0), f"{where}.step"),
+            stage=stage,
+        )
+
+
+def _prediction_to_dict(prediction: Prediction) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "question": prediction.question,
+        "kind": prediction.kind,
+        "key": prediction.key,
+        "step": prediction.step,
+    }
+    if prediction.kind == "yes/no":
+        data.update(op=prediction.op, value=float(prediction.value))
+    elif prediction.kind == "choice":
+        data.update(choices=list(prediction.choices), answer=prediction.answer)
+    else:
+        data.update(tolerance=float(prediction.tolerance), range=[float(prediction.minimum), float(prediction.maximum)])
+    return data
+
+
+def _prediction_from_dict(data: Any, where: str) -> Prediction:
+    prediction = _object(data, where, ("question", "kind", "key", "step"), _PREDICTION_KEYS)
+    values: dict[str, Any] = {
+        "question": _string(prediction["question"], f"{where}.question"),
+        "kind": _string(prediction["kind"], f"{where}.kind"),
+        "key": _string(prediction["key"], f"{where}.key"),
+        "step": _whole(prediction["step"], f"{where}.step"),
+    }
+    if "choices" in prediction:
+        values["choices"] = _names(prediction["choices"], f"{where}.choices")
+    if prediction.get("answer") is not None:
+        values["answer"] = _whole(prediction["answer"], f"{where}.answer")
+    if "op" in prediction:
+        values["op"] = _string(prediction["op"], f"{where}.op")
+    for key in ("value", "tolerance"):
+        if key in prediction:
+            values[key] = _number(prediction[key], f"{where}.{key}")
+    if "range" in prediction:
+        bounds = _number_list(prediction["range"], f"{where}.range")
+        if len(bounds) != 2:
+            raise SessionFileError(f"expected [minimum, maximum], got {len(bounds)} numbers", f"{where}.range")
+        values["minimum"], values["maximum"] = bounds
+    with _at(where):
+        return Prediction(**values)
+
+
+def _goal_from_dict(data: Any, where: str) -> Goal:
+    goal = _object(data, where, (), ("step", "trained"))
+    step = _whole(goal["step"], f"{where}.step") if "step" in goal else None
+    trained = goal.get("trained", False)
+    if not isinstance(trained, bool):
+        raise SessionFileError(f"expected true or false, got {_describe(trained)}", f"{where}.trained")
+    with _at(where):
+        return Goal(step=step, trained=trained)
+
+
+def chapters_to_list(chapters: Sequence[Chapter]) -> list[dict[str, Any]]:
+    """The ``chapters`` list of a lesson file (see the module docstring)."""
+    result = []
+    for chapter in chapters:
+        data: dict[str, Any] = {"title": chapter.title, "text": chapter.text, "state": _state_to_dict(chapter.state)}
+        for key in ("highlight", "hidden", "locked"):
+            names = getattr(chapter, key)
+            if names:
+                data[key] = list(names)
+        if chapter.prediction is not None:
+            data["prediction"] = _prediction_to_dict(chapter.prediction)
+        if chapter.advance_when is not None:
+            goal: dict[str, Any] = {}
+            if chapter.advance_when.step is not None:
+                goal["step"] = chapter.advance_when.step
+            if chapter.advance_when.trained:
+                goal["trained"] = True
+            data["advance_when"] = goal
+        result.append(data)
+    return result
+
+
+def chapters_from_list(data: Any, base: Session, where: str = "chapters") -> tuple[Chapter, ...]:
+    """Validate a ``chapters`` list; each chapter must set up on ``base``
+    (the lesson's own session: a chapter's missing parts come from it)."""
+    if not isinstance(data, list):
+        raise SessionFileError(f"expected a list of chapters, got {_describe(data)}", where)
+    with _at(""):
+        check_count(len(data), MAX_CHAPTERS, where, "chapters")
+    chapters = []
+    for k, entry in enumerate(data):
+        here = f"{where}[{k}]"
+        chapter_data = _object(entry, here, ("title",), ("text", *_CHAPTER_KEYS))
+        state = _state_from_dict(chapter_data.get("state", {}), f"{here}.state")
+        prediction = None
+        if chapter_data.get("prediction") is not None:
+            prediction = _prediction_from_dict(chapter_data["prediction"], f"{here}.prediction")
+        goal = None
+        if chapter_data.get("advance_when") is not None:
+            goal = _goal_from_dict(chapter_data["advance_when"], f"{here}.advance_when")
+        with _at(here):
+            chapter = Chapter(
+                title=_string(chapter_data["title"], f"{here}.title"),
+                text=_string(chapter_data.get("text", ""), f"{here}.text"),
+                state=state,
+                highlight=_names(chapter_data.get("highlight", []), f"{here}.highlight"),
+                prediction=prediction,
+                hidden=_names(chapter_data.get("hidden", []), f"{here}.hidden"),
+                locked=_names(chapter_data.get("locked", []), f"{here}.locked"),
+                advance_when=goal,
+            )
+            check_chapter(chapter, base)
+        chapters.append(chapter)
+    return tuple(chapters)
 
 
 # -- text and files ----------------------------------------------------------------

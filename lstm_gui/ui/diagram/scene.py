@@ -1056,6 +1056,11 @@ class DiagramScene(QGraphicsScene):
         if self._flash_ticks_left > 0:
             self._set_flash_opacity(self._flash_ticks_left / self._flash_ticks)
             return
+        self.stop_flash()
+
+    def stop_flash(self) -> None:
+        """End the flash and its "was" notes now (a lesson's set-up is not an
+        edit: its previous values would give a question's answer away)."""
         self._flash.stop()
         for label in self._flashing:
             self._flash_ring[label].setVisible(False)
@@ -1093,6 +1098,22 @@ class DiagramScene(QGraphicsScene):
         for item, _kind, key in self._styled:
             if key == "block_text_" + gate:
                 item.setBrush(color)
+
+    #: The diagram parts a lesson can outline by name (besides the gates and widgets).
+    LINE_PARTS = ("long_term", "short_term", "input_line")
+
+    def part_rect(self, part: str) -> QRectF | None:
+        """Where a named part is drawn: a gate's block (``forget``), a memory
+        line (``long_term``, ``short_term``, ``input_line``); ``None`` if unknown."""
+        if part in self.blocks:
+            return self.blocks[part].sceneBoundingRect()
+        if part not in self.LINE_PARTS:
+            return None
+        rect = QRectF()
+        for item, kind, key in self._styled:
+            if key == part and kind == "line":
+                rect = rect.united(item.sceneBoundingRect())
+        return rect if not rect.isNull() else None
 
     def render_to(self, painter: QPainter, target: QRectF | None = None) -> None:
         """Paint the whole diagram (for PNG and SVG export)."""
