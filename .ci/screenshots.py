@@ -168,7 +168,51 @@ def main(argv: list[str]) -> int:
     #    Gradients, walked back to step 1, and the gradient-through-time plot.
     gradient_shots(app, out, new_window, shot, settle)
 
-    # 6. The README's animation: Company B stepped through with each step's stages, as
+    # 6. 1280x720, issue 12: Go to end stopped at a breakpoint on Company A,
+    # watches in the trace table; then the Breakpoints and Watch docks side by side.
+    from lstm_gui.core.debugging import Breakpoint, Watch
+
+    window = new_window("companies", 1280, 720)
+    session = window.session
+    session.set_breakpoints(
+        [
+            Breakpoint("long * long_prev < 0"),
+            Breakpoint("forget < 0.1", enabled=False),
+            Breakpoint("output > 0.99 or output < 0.01"),
+        ]
+    )
+    session.set_watches(
+        [
+            Watch("forget * long_prev", in_table=True),
+            Watch("input * candidate", in_table=True, in_plot=True),
+            Watch("output * tanh(long)"),
+            Watch("log(-long)"),
+        ]
+    )
+    session.set_training_breakpoints([Breakpoint("loss < 0.01"), Breakpoint("abs(wo1) > 5", enabled=False)])
+    window.select_sequence("Company A")
+    window.set_step(1)
+    window.go_to_end()  # stops at step 4: the long-term memory changes sign
+    window.action_view_breakpoints.trigger()
+    window.dock_trace.raise_()
+    window.breakpoints_panel.steps.editor.set_text("forget >> 1")
+    for _ in range(20):
+        app.processEvents()
+    message = window.statusBar().currentMessage()
+    path = out / "debugger_window.png"
+    if not window.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path} ({message})")
+    breakpoints = window.dock_breakpoints.grab()
+    window.action_view_watches.trigger()
+    for _ in range(20):
+        app.processEvents()
+    watches = window.dock_watches.grab()
+    side_by_side(breakpoints, watches, out / "debugger_docks.png")
+    window.undo_stack.setClean()
+    window.close()
+
+    # 7. The README's animation: Company B stepped through with each step's stages, as
     # `lstm-gui animate --stages` makes it (17 frames, about 0.4 MB at 640x360).
     from lstm_gui.cli import main as lstm_gui_main
 
@@ -177,7 +221,7 @@ def main(argv: list[str]) -> int:
     if lstm_gui_main(argv) != 0:
         raise OSError(f"could not write {gif}")
 
-    # 6. Edit > Preferences (a floating panel): six decimals, the colour-blind safe fills.
+    # 8. Edit > Preferences (a floating panel): six decimals, the colour-blind safe fills.
     from lstm_gui.core.preferences import Preferences
 
     window = new_window("companies", 1440, 900)
@@ -190,7 +234,7 @@ def main(argv: list[str]) -> int:
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     window.close()
 
-    # 7. Stepped into a time step: Company B, step 2, stage 2 (remember something new) lit.
+    # 9. Stepped into a time step: Company B, step 2, stage 2 (remember something new) lit.
     window = new_window("companies", 1440, 900)
     window.select_sequence("Company B")
     window.stepper.set_position(StepPosition(2, 2))
@@ -199,7 +243,7 @@ def main(argv: list[str]) -> int:
     print("wrote stage.png")
     window.close()
 
-    # 8. File > Export Animation's panel (a tool window) with Stages ticked.
+    # 10. File > Export Animation's panel (a tool window) with Stages ticked.
     from lstm_gui.ui.animation_panel import show_animation_panel
 
     window = new_window("companies", 1440, 900)
@@ -213,7 +257,7 @@ def main(argv: list[str]) -> int:
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     window.close()
 
-    # 9. 1280x720: the tour's chapter 2 beside the diagram, its question answered.
+    # 11. 1280x720: the tour's chapter 2 beside the diagram, its question answered.
     window = new_window("statquest-tour", 1280, 720)
     window.lessons.go_to(1)  # after settle(): its Reset Layout would show the docks the chapter hides
     window.lessons.guess("yes")
@@ -269,6 +313,23 @@ def gradient_shots(app, out: Path, new_window, shot, settle) -> None:
     print(f"wrote {path}")
     window.undo_stack.setClean()
     window.close()
+
+
+def side_by_side(left, right, path: Path) -> None:
+    """Two pictures next to each other on a white background (the two docks share one place in the window)."""
+    from PySide6.QtGui import QColor, QPainter, QPixmap
+
+    gap = 16
+    picture = QPixmap(left.width() + gap + right.width(), max(left.height(), right.height()))
+    picture.setDevicePixelRatio(left.devicePixelRatio())
+    picture.fill(QColor("white"))
+    painter = QPainter(picture)
+    painter.drawPixmap(0, 0, left)
+    painter.drawPixmap(int(left.width() / left.devicePixelRatio()) + gap, 0, right)
+    painter.end()
+    if not picture.save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,10 @@ MAX_HISTORY_ROWS = 50_000
 #: Most numbers a history in a file may hold (rows x (2 + sequences + 12)).
 MAX_HISTORY_NUMBERS = 2_000_000
 
+#: Most breakpoints (step and training, each) and watches in a session.
+MAX_BREAKPOINTS = 1000
+MAX_WATCHES = 1000
+
 #: Most characters in a name or description.
 MAX_TEXT_CHARS = 100_000
 

@@ -1,27 +1,32 @@
 """The session: the one object that owns the truth of what a person works on.
 
 Weights, the free input sequence, the initial memories, the dataset, the
-training settings, the training history and a lesson's chapters. Plain Python; every setter
+training settings, the training history, the debugger's breakpoints and
+watches, the loss landscape's choices, the target and a lesson's chapters.
+Plain Python; every setter
 validates, stores an immutable value and announces the change through a
 :class:`~lstm_gui.core.events.Signal` named for what happened. Setting an
 equal value announces nothing.
 
 A refused value raises :class:`~lstm_gui.core.errors.FieldError` naming the
-field: ``weights.forget.bias``, ``inputs[2]``, ``long``, ``short``.
+field: ``weights.forget.bias``, ``inputs[2]``, ``long``, ``short``,
+``breakpoints[2].condition``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
 from lstm_gui.core.cells import CELLS
 from lstm_gui.core.chapters import Chapter
 from lstm_gui.core.dataset import COMPANIES, DatasetItem, check_dataset
+from lstm_gui.core.debugging import Breakpoint, Watch
 from lstm_gui.core.errors import FieldError, check_count, finite_number
 from lstm_gui.core.events import Signal
+from lstm_gui.core.expressions import TRACE_NAMES, compile_expression, training_names
 from lstm_gui.core.landscape import LandscapeChoice
-from lstm_gui.core.limits import MAX_INPUT_STEPS
+from lstm_gui.core.limits import MAX_BREAKPOINTS, MAX_INPUT_STEPS, MAX_WATCHES
 from lstm_gui.core.vocabulary import PARAM_KEYS
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
@@ -67,6 +72,9 @@ class SessionEvents:
         "dataset_changed",
         "training_config_changed",
         "history_changed",
+        "breakpoints_changed",
+        "watches_changed",
+        "training_breakpoints_changed",
         "landscape_changed",
         "comparison_changed",
         "target_changed",
@@ -81,6 +89,9 @@ class SessionEvents:
         self.dataset_changed: Signal[tuple[DatasetItem, ...]] = Signal("dataset_changed")
         self.training_config_changed: Signal[TrainConfig] = Signal("training_config_changed")
         self.history_changed: Signal[TrainingHistory | None] = Signal("history_changed")
+        self.breakpoints_changed: Signal[tuple[Breakpoint, ...]] = Signal("breakpoints_changed")
+        self.watches_changed: Signal[tuple[Watch, ...]] = Signal("watches_changed")
+        self.training_breakpoints_changed: Signal[tuple[Breakpoint, ...]] = Signal("training_breakpoints_changed")
         self.landscape_changed: Signal[LandscapeChoice] = Signal("landscape_changed")
         #: {"rnn": weights, "gru": weights}: the comparison cells' weights.
         self.comparison_changed: Signal[dict[str, tuple[float, ...]]] = Signal("comparison_changed")
@@ -120,6 +131,9 @@ class Session:
         check_dataset(self._dataset)
         self._training = training if training is not None else TrainConfig()
         self._history = history
+        self._breakpoints: tuple[Breakpoint, ...] = ()
+        self._watches: tuple[Watch, ...] = ()
+        self._training_breakpoints: tuple[Breakpoint, ...] = ()
         self._landscape = landscape if landscape is not None else LandscapeChoice()
         self._comparison = check_comparison(comparison or {})
         self._target = self._check_target(target)
@@ -241,6 +255,68 @@ class Session:
             self._history = history
             self.events.history_changed.emit(history)
 
+    # -- the debugger: breakpoints and watches ---------------------------------
+    @staticmethod
+    def _check_expressions(texts: Sequence[str], names: Collection[str], where: str, field: str, limit: int) -> None:
+        """Each text must compile over ``names`` (as given: training names
+        also accept every ``loss_ago_N``); the error names its place
+        (``breakpoints[2].condition: unknown name 'forgt' ...``)."""
+        check_count(len(texts), limit, where, "entries")
+        for k, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise FieldError(f"{where}[{k}].{field}", "expected text")
+            compile_expression(text, names, where=f"{where}[{k}].{field}")
+
+    @property
+    def breakpoints(self) -> tuple[Breakpoint, ...]:
+        """Conditions over a trace step; Run and Go to end stop where an enabled one holds."""
+        return self._breakpoints
+
+    def set_breakpoints(self, breakpoints: Sequence[Breakpoint]) -> None:
+        """Change the step breakpoints; ``FieldError`` (``breakpoints[k].condition``)
+        for a condition that is not a valid expression over a trace step."""
+        checked = tuple(breakpoints)
+        self._check_expressions(
+            [b.condition for b in checked], TRACE_NAMES, "breakpoints", "condition", MAX_BREAKPOINTS
+        )
+        if checked != self._breakpoints:
+            self._breakpoints = checked
+            self.events.breakpoints_changed.emit(checked)
+
+    @property
+    def watches(self) -> tuple[Watch, ...]:
+        """Expressions over a trace step, shown at the current step (and in the table or plot)."""
+        return self._watches
+
+    def set_watches(self, watches: Sequence[Watch]) -> None:
+        """Change the watches; ``FieldError`` (``watches[k].expression``)."""
+        checked = tuple(watches)
+        self._check_expressions([w.expression for w in checked], TRACE_NAMES, "watches", "expression", MAX_WATCHES)
+        if checked != self._watches:
+            self._watches = checked
+            self.events.watches_changed.emit(checked)
+
+    @property
+    def training_breakpoints(self) -> tuple[Breakpoint, ...]:
+        """Conditions over a training run (``epoch``, ``loss``, weights, ``out_i``)."""
+        return self._training_breakpoints
+
+    def set_training_breakpoints(self, breakpoints: Sequence[Breakpoint]) -> None:
+        """Change the training breakpoints; ``FieldError``
+        (``training_breakpoints[k].condition``) for a condition that is not
+        valid over this dataset's run (``out_5`` with three sequences)."""
+        checked = tuple(breakpoints)
+        self._check_expressions(
+            [b.condition for b in checked],
+            training_names(len(self._dataset)),
+            "training_breakpoints",
+            "condition",
+            MAX_BREAKPOINTS,
+        )
+        if checked != self._training_breakpoints:
+            self._training_breakpoints = checked
+            self.events.training_breakpoints_changed.emit(checked)
+
     @property
     def landscape(self) -> LandscapeChoice:
         """What the loss landscape shows (weights, ranges, grid)."""
@@ -295,6 +371,9 @@ class Session:
         self.set_dataset(other.dataset)
         self.set_training(other.training)
         self.set_history(other.history)
+        self.set_breakpoints(other.breakpoints)
+        self.set_watches(other.watches)
+        self.set_training_breakpoints(other.training_breakpoints)
         self.set_landscape(other.landscape)
         self.set_comparison(other.comparison)
         self.set_target(other.target)

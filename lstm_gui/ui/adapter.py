@@ -23,6 +23,9 @@ EVENT_NAMES: tuple[str, ...] = (
     "dataset_changed",
     "training_config_changed",
     "history_changed",
+    "breakpoints_changed",
+    "watches_changed",
+    "training_breakpoints_changed",
     "landscape_changed",
     "comparison_changed",
     "target_changed",
@@ -39,6 +42,9 @@ class SessionAdapter(QObject):
     dataset_changed = Signal(object)
     training_config_changed = Signal(object)
     history_changed = Signal(object)
+    breakpoints_changed = Signal(object)
+    watches_changed = Signal(object)
+    training_breakpoints_changed = Signal(object)
     landscape_changed = Signal(object)
     comparison_changed = Signal(object)
     target_changed = Signal(object)

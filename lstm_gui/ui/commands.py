@@ -19,6 +19,7 @@ from PySide6.QtGui import QUndoCommand
 from lstm_gui.core.cell import CellParams
 from lstm_gui.core.cells import CELLS
 from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.debugging import Breakpoint, Watch
 from lstm_gui.core.formatting import format_full
 from lstm_gui.core.landscape import LandscapeChoice
 from lstm_gui.core.session import Session
@@ -160,6 +161,22 @@ def training_command(
     before: TrainingState = (session.params, session.history, session.training)
     after: TrainingState = (params, history, config)
     return SetValueCommand("Training", apply, before, after)
+
+
+def breakpoints_command(
+    session: Session, breakpoints: Sequence[Breakpoint], text: str, training: bool = False
+) -> SetValueCommand:
+    """The step breakpoints (or, ``training``, the training breakpoints) after
+    an add, edit, enable or remove: one undo step named by ``text``
+    ("Add breakpoint forget < 0.1")."""
+    if training:
+        return SetValueCommand(text, session.set_training_breakpoints, session.training_breakpoints, tuple(breakpoints))
+    return SetValueCommand(text, session.set_breakpoints, session.breakpoints, tuple(breakpoints))
+
+
+def watches_command(session: Session, watches: Sequence[Watch], text: str) -> SetValueCommand:
+    """The watches after an add, edit, table/plot toggle or remove: one undo step."""
+    return SetValueCommand(text, session.set_watches, session.watches, tuple(watches))
 
 
 def landscape_command(session: Session, choice: LandscapeChoice) -> SetValueCommand:

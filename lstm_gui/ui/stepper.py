@@ -12,12 +12,14 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from lstm_gui.core.cell import CellParams, Trace, run
+from lstm_gui.core.debugging import first_break, step_env
 from lstm_gui.core.session import Session
 from lstm_gui.core.stages import StepPosition, next_pos
 from lstm_gui.core.stages import step_back as stage_step_back
 from lstm_gui.core.stages import step_into as stage_step_into
 from lstm_gui.core.stages import step_out as stage_step_out
 from lstm_gui.ui.adapter import SessionAdapter
+from lstm_gui.ui.debugger.expression_editor import cached_trace_expression
 
 #: The stepper runs the free input sequence (not a dataset sequence).
 FREE_SOURCE = -1
@@ -39,6 +41,8 @@ class Stepper(QObject):
     stage_changed(int) : the stage inside the current step changed (0 = the
         whole step; 1..3 inside it, see :mod:`lstm_gui.core.stages`).
     running_changed(bool) : Run started or stopped.
+    breakpoint_hit(int, int) : Run or Go to end stopped at step ``step``
+        because the session's breakpoint ``index`` holds there.
     """
 
     trace_changed = Signal()
@@ -46,6 +50,7 @@ class Stepper(QObject):
     step_changed = Signal(int)
     stage_changed = Signal(int)
     running_changed = Signal(bool)
+    breakpoint_hit = Signal(int, int)
 
     def __init__(self, adapter: SessionAdapter, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -214,8 +219,41 @@ class Stepper(QObject):
         self.set_step(0)
 
     def go_to_end(self) -> None:
+        """The last step, or the first step after this one where an enabled breakpoint holds."""
         self.stop_running()
-        self.set_step(len(self._trace))
+        stop = self.next_breakpoint_stop()
+        self.set_step(len(self._trace) if stop is None else stop[0])
+        if stop is not None:
+            self.breakpoint_hit.emit(*stop)
+
+    # -- breakpoints (issue 12) ------------------------------------------------------
+    def next_breakpoint_stop(self) -> tuple[int, int] | None:
+        """(step, index into ``session.breakpoints``) of the first step after
+        the current one where an enabled breakpoint holds, or ``None``."""
+        enabled = [(k, b.condition) for k, b in enumerate(self._session.breakpoints) if b.enabled]
+        # Inside a step's stages, that step is not done yet: it counts as after.
+        first = self._step + 1 if self._stage == 0 else self._step
+        if not enabled or first > len(self._trace):
+            return None
+        # The session checked every condition, so compiling cannot fail here.
+        conditions = [cached_trace_expression(condition) for _k, condition in enabled]
+        found = first_break(self._trace, conditions, first)
+        if found is None:
+            return None
+        step, which = found
+        return step, enabled[which][0]
+
+    def breakpoint_at(self, step: int) -> int | None:
+        """The index (into ``session.breakpoints``) of the first enabled
+        breakpoint that holds at ``step``, or ``None``. One step's values,
+        so Run checks each step it reaches at no cost on long traces."""
+        if not 1 <= step <= len(self._trace):
+            return None
+        env = step_env(self._trace, step - 1)
+        for index, breakpoint in enumerate(self._session.breakpoints):
+            if breakpoint.enabled and cached_trace_expression(breakpoint.condition).holds(env):
+                return index
+        return None
 
     def at_end(self) -> bool:
         """The last step, shown whole (nothing left to step)."""
@@ -258,9 +296,17 @@ class Stepper(QObject):
 
     @Slot()
     def _on_tick(self) -> None:
+        before = self.position()
         if self._run_stages:
-            self.set_position(next_pos(self.position(), len(self._trace)))
+            self.set_position(next_pos(before, len(self._trace)))
         elif not self.at_end():
             self.step_forward()
+        # A breakpoint is checked on each step completed (whole, or its last stage done).
+        if self.position() != before and self._stage == 0:
+            hit = self.breakpoint_at(self._step)
+            if hit is not None:
+                self.stop_running()
+                self.breakpoint_hit.emit(self._step, hit)
+                return
         if self.at_end():
             self.stop_running()

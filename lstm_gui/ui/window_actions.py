@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QStyle, QToolBar
 
 from lstm_gui.core.files.session_file import example_names
 from lstm_gui.ui.animation_panel import show_animation_panel
+from lstm_gui.ui.debugger.docks import build_debugger_view_actions
 from lstm_gui.ui.file_actions import export_dialog
 from lstm_gui.ui.stepper import SPEEDS
 from lstm_gui.ui.theme import THEME_CHOICES
@@ -415,6 +416,8 @@ def build_menus(window: Any) -> None:
     view_menu.addAction(window.action_view_comparison)
     for dock in (window.dock_trace, window.dock_plot, window.dock_gradient_plot):
         view_menu.addAction(dock.toggleViewAction())
+    for action in build_debugger_view_actions(window):
+        view_menu.addAction(action)
     view_menu.addAction(window.action_reset_layout)
     view_menu.addSeparator()
     for action in (window.action_zoom_in, window.action_zoom_out, window.action_zoom_fit):

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QScrollArea, QTextBrowser, QVBoxLayout, QWidget
 
 from lstm_gui.ui.comparison_view import ComparisonView
+from lstm_gui.ui.debugger.docks import build_debugger_docks, reset_debugger_docks
 from lstm_gui.ui.help_text import HOW_TO_READ
 from lstm_gui.ui.theme import diagram_colors
 from lstm_gui.ui.training.live_results import LiveResults
@@ -72,6 +73,8 @@ def build_docks(window: Any) -> None:
         window, "How to read the diagram", "dock_help", window.help_view, Qt.DockWidgetArea.RightDockWidgetArea
     )
     window.dock_help.hide()
+    # Issue 12: Breakpoints and Watches, hidden, tabbed with the training column.
+    build_debugger_docks(window, add_dock)
     # Issue 13: the loss landscape, a tab beside the training column; hidden until asked for.
     window.landscape_view = LandscapeView(window.adapter, window.undo_stack, window.training_panel.is_training)
     window.dock_landscape = add_dock(
@@ -187,6 +190,7 @@ def reset_layout(window: Any) -> None:
         window.splitDockWidget(window.dock_trace, window.dock_plot, Qt.Orientation.Horizontal)
     for floating in (window.dock_help, window.dock_preferences, window.dock_shortcuts):
         floating.hide()
+    reset_debugger_docks(window)
     # The landscape: back to its tab beside the training column, hidden.
     window.removeDockWidget(window.dock_landscape)
     window.dock_landscape.setFloating(False)

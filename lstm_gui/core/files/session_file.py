@@ -14,6 +14,9 @@ Layout (``format_version`` 1)::
       "dataset": [{"name": "Company A", "inputs": [0, 0.5, 0.25, 1], "target": 0}],
       "training": {...TrainConfig fields...},
       "history": {...},                        (optional, TrainingHistory)
+      "breakpoints": [{"condition": "forget < 0.1", "enabled": true}],   (optional, version 3)
+      "watches": [{"expression": "input * candidate", "in_table": true, "in_plot": false}],
+      "training_breakpoints": [{"condition": "loss < 0.01", "enabled": true}],
       "landscape": {"x": "forget.bias", "y": "input.bias",
                     "x_range": null, "y_range": [-1, 3], "grid": 64}
                                                (optional, version 4; y null: a curve,
@@ -57,12 +60,13 @@ from typing import Any
 from lstm_gui.core.cell import CellParams, GateParams
 from lstm_gui.core.chapters import Chapter, ChapterState, Goal, Prediction
 from lstm_gui.core.dataset import DatasetItem, check_dataset, check_dataset_size
+from lstm_gui.core.debugging import Breakpoint, Watch
 from lstm_gui.core.errors import FieldError, check_count, finite_number, text_value
 from lstm_gui.core.files.io import MAX_FILE_BYTES, SessionFileError, atomic_write_text, read_text_limited
 from lstm_gui.core.formatting import quote_value
 from lstm_gui.core.landscape import DEFAULT_GRID, LandscapeChoice
 from lstm_gui.core.lessons import check_chapter
-from lstm_gui.core.limits import MAX_INPUT_STEPS
+from lstm_gui.core.limits import MAX_BREAKPOINTS, MAX_INPUT_STEPS, MAX_WATCHES
 from lstm_gui.core.resources import example_text, list_examples
 from lstm_gui.core.session import COMPARISON_CELLS, Session, check_comparison, default_comparison
 from lstm_gui.core.vocabulary import GATES, ROLES
@@ -73,10 +77,12 @@ from lstm_gui.training.history import TrainingHistory
 #: smaller one still loads. 1: the first format. 2: a saved history that was
 #: thinned may hold ``loss_min``/``loss_max`` (the exact loss envelope of the
 #: epochs each kept row stands for); version 1 files simply have none.
-#: 4: the loss landscape's choices (``landscape``) and the free input
-#: sequence's ``target``; 5: a lesson's ``chapters``. Older files have none.
+#: 3: the debugger's ``breakpoints``, ``watches`` and ``training_breakpoints``
+#: (optional lists). 4: the loss landscape's choices (``landscape``) and the
+#: free input sequence's ``target``. 5: a lesson's ``chapters``. Older files
+#: simply have none of these.
 #: (Branch h13d: the comparison cells' weights, ``comparison``, are optional
-#: too; written since version 4 on that branch; older files have none.)
+#: too; older files have none.)
 FORMAT_VERSION = 5
 
 _REQUIRED_KEYS = ("format_version", "weights", "inputs", "memories")
@@ -86,6 +92,9 @@ _OPTIONAL_KEYS = (
     "dataset",
     "training",
     "history",
+    "breakpoints",
+    "watches",
+    "training_breakpoints",
     "landscape",
     "target",
     "comparison",
@@ -239,6 +248,21 @@ def _string(value: Any, where: str) -> str:
         return text_value(value, where)
 
 
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise SessionFileError(f"expected true or false, got {_describe(value)}", where)
+    return value
+
+
+def _entries(data: Any, where: str, limit: int) -> list[Any]:
+    """A list of objects (breakpoints, watches), its length checked first."""
+    if not isinstance(data, list):
+        raise SessionFileError(f"expected a list, got {_describe(data)}", where)
+    with _at(""):
+        check_count(len(data), limit, where, "entries")
+    return data
+
+
 @contextmanager
 def _at(prefix: str) -> Iterator[None]:
     """Report a value refused by its owner at its place in the file: the
@@ -300,6 +324,43 @@ def dataset_from_list(data: Any, where: str = "dataset") -> tuple[DatasetItem, .
     return tuple(items)
 
 
+def breakpoints_to_list(breakpoints: Sequence[Breakpoint]) -> list[dict[str, Any]]:
+    """The ``breakpoints`` (or ``training_breakpoints``) list: ``[{condition, enabled}, ...]``."""
+    return [{"condition": b.condition, "enabled": b.enabled} for b in breakpoints]
+
+
+def breakpoints_from_list(data: Any, where: str = "breakpoints") -> tuple[Breakpoint, ...]:
+    """Read a breakpoints list (see :func:`breakpoints_to_list`); the
+    conditions are checked by the session (it knows the names)."""
+    items = []
+    for k, entry in enumerate(_entries(data, where, MAX_BREAKPOINTS)):
+        entry = _object(entry, f"{where}[{k}]", ("condition",), ("enabled",))
+        condition = _string(entry["condition"], f"{where}[{k}].condition")
+        items.append(Breakpoint(condition, _flag(entry.get("enabled", True), f"{where}[{k}].enabled")))
+    return tuple(items)
+
+
+def watches_to_list(watches: Sequence[Watch]) -> list[dict[str, Any]]:
+    """The ``watches`` list: ``[{expression, in_table, in_plot}, ...]``."""
+    return [{"expression": w.expression, "in_table": w.in_table, "in_plot": w.in_plot} for w in watches]
+
+
+def watches_from_list(data: Any, where: str = "watches") -> tuple[Watch, ...]:
+    """Read a ``watches`` list (see :func:`watches_to_list`)."""
+    items = []
+    for k, entry in enumerate(_entries(data, where, MAX_WATCHES)):
+        here = f"{where}[{k}]"
+        entry = _object(entry, here, ("expression",), ("in_table", "in_plot"))
+        items.append(
+            Watch(
+                _string(entry["expression"], f"{here}.expression"),
+                _flag(entry.get("in_table", False), f"{here}.in_table"),
+                _flag(entry.get("in_plot", False), f"{here}.in_plot"),
+            )
+        )
+    return tuple(items)
+
+
 def session_to_dict(session: Session) -> dict[str, Any]:
     """The session as plain JSON-ready data (see the module docstring)."""
     data: dict[str, Any] = {"format_version": FORMAT_VERSION}
@@ -316,6 +377,13 @@ def session_to_dict(session: Session) -> dict[str, Any]:
     data["training"] = session.training.to_json_dict()
     if session.history is not None and len(session.history):
         data["history"] = session.history.to_json_dict()
+    # The debugger's lists only when there are some: a file without them reads as before.
+    if session.breakpoints:
+        data["breakpoints"] = breakpoints_to_list(session.breakpoints)
+    if session.watches:
+        data["watches"] = watches_to_list(session.watches)
+    if session.training_breakpoints:
+        data["training_breakpoints"] = breakpoints_to_list(session.training_breakpoints)
     if session.landscape != LandscapeChoice():
         data["landscape"] = session.landscape.to_json_dict()
     if session.comparison != default_comparison():
@@ -382,6 +450,14 @@ def _session_from_dict(data: Any) -> Session:
     if data.get("history") is not None:
         with _at("history"):
             session.set_history(TrainingHistory.from_json_dict(data["history"], where=""))
+    # The session checks each condition over its names (the training ones
+    # over this dataset's outputs, so after the dataset).
+    with _at(""):
+        session.set_breakpoints(breakpoints_from_list(data.get("breakpoints", [])))
+        session.set_watches(watches_from_list(data.get("watches", [])))
+        session.set_training_breakpoints(
+            breakpoints_from_list(data.get("training_breakpoints", []), "training_breakpoints")
+        )
     if "landscape" in data:
         session.set_landscape(landscape_from_dict(data["landscape"]))
     if "comparison" in data:

@@ -20,6 +20,8 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy
 
 from lstm_gui.core.cell import CellParams
+from lstm_gui.core.debugging import TrainingBreak
+from lstm_gui.core.expressions import ExpressionError
 from lstm_gui.core.preferences import plot_interval_ms
 from lstm_gui.core.session import Session
 from lstm_gui.training.child import TrainJob
@@ -45,6 +47,7 @@ STATUS_WORDS: dict[str, str] = {
     "stopped": "Stopped",
     "stopped_below": "Loss below the threshold",
     "diverged": "Diverged",
+    "breakpoint": "Stopped at a breakpoint",
 }
 
 
@@ -75,6 +78,11 @@ def finish_text(status: str, epochs: int, total: int, loss: float) -> str:
     return f"{status.capitalize()} at epoch {epochs}, loss {loss:.6g}"
 
 
+def enabled_training_breakpoints(session: Session) -> tuple[str, ...]:
+    """The conditions a run pauses at: the session's enabled training breakpoints."""
+    return tuple(b.condition for b in session.training_breakpoints if b.enabled)
+
+
 class TrainingController(QObject):
     """Runs training and shows its progress.
 
@@ -85,12 +93,15 @@ class TrainingController(QObject):
     run_active_changed(bool) : a run (going or paused) began or ended.
     status_message(str) : a short note for the window's status bar.
     message(str) : a note for the person in the panel ("" hides it).
+    breakpoint_paused(str, int) : the run paused itself at a training
+        breakpoint: its condition and the history's epoch there.
     """
 
     running_changed = Signal(bool)
     run_active_changed = Signal(bool)
     status_message = Signal(str)
     message = Signal(str)
+    breakpoint_paused = Signal(str, int)
 
     def __init__(
         self,
@@ -116,6 +127,10 @@ class TrainingController(QObject):
         self._pause_pending = False
         #: The run's epoch at the last "Training (paused ...)" step (None: none).
         self._pause_epoch: int | None = None
+        #: The training breakpoint the run is paused at ("" when none, or resumed).
+        self._break_condition = ""
+        #: This run's epoch of the last breakpoint pause handled (a late copy of its report is not a new one).
+        self._break_epoch: int | None = None
         self._dirty = False
         self._refresh_part = 0
         self._refresh_timer = QTimer(self)
@@ -125,6 +140,8 @@ class TrainingController(QObject):
         self._preview_timer.setInterval(int(PREVIEW_INTERVAL * 1000))
         self._preview_timer.timeout.connect(self._on_preview_due)
         self._trainer = self._adopt_trainer(trainer)
+        # Issue 12: training breakpoints edited during a run apply to it at once.
+        adapter.training_breakpoints_changed.connect(self._on_training_breakpoints_changed)
 
         self.action_train = QAction("Train", self)
         self.action_train.setObjectName("action_train")
@@ -241,6 +258,22 @@ class TrainingController(QObject):
             self._trainer.set_max_rate(speed)
             self.status_message.emit(f"Training speed: {label}")
 
+    @Slot(object)
+    def _on_training_breakpoints_changed(self, _breakpoints: object) -> None:
+        if self._run_history is None:
+            return
+        stop_when = enabled_training_breakpoints(self.session)
+        try:
+            for condition in stop_when:
+                TrainingBreak(condition, len(self.session.dataset), "training breakpoint")
+        except ExpressionError as error:  # the session checked them; only a dataset change could do this
+            self.message.emit(f"This run keeps its breakpoints: training breakpoint {error.reason}")
+            return
+        self._trainer.set_stop_when(stop_when)
+        self.status_message.emit(
+            f"This run now pauses at: {'; '.join(stop_when)}" if stop_when else "This run now pauses at no breakpoint"
+        )
+
     # -- running -----------------------------------------------------------------
     def start(self, config: TrainConfig, continue_plot: bool, speed: float | None) -> None:
         """Start a new run (a fresh optimizer) on the session's dataset with
@@ -251,6 +284,13 @@ class TrainingController(QObject):
             params = start_params(config, session.params)
         except (ValueError, KeyError) as error:
             self.message.emit(f"Cannot train: {error}")
+            return
+        stop_when = enabled_training_breakpoints(session)
+        try:
+            for condition in stop_when:
+                TrainingBreak(condition, len(session.dataset), "training breakpoint")
+        except ExpressionError as error:  # e.g. out_3 after the dataset lost sequences
+            self.message.emit(f"Cannot train: training breakpoint {error.reason}")
             return
         names = tuple(item.name for item in session.dataset)
         history = session.history if continue_plot else None
@@ -273,6 +313,7 @@ class TrainingController(QObject):
         self._last_progress = None
         self._refresh_part = 0
         self._pause_epoch = None
+        self._break_condition, self._break_epoch = "", None
         self.message.emit("")
         self._set_run(run_history)
         self.progress_bar.setRange(0, config.epochs)
@@ -281,7 +322,17 @@ class TrainingController(QObject):
         self.status_label.setText("Training…")
         self._plot.show_history(run_history)
         self._plot.set_live(True, (start_x, float(first_epoch + config.epochs)))
-        self._trainer.start(TrainJob(params.to_flat(), session.dataset, config, tail, max_rate=speed))
+        self._trainer.start(
+            TrainJob(
+                params.to_flat(),
+                session.dataset,
+                config,
+                tail,
+                max_rate=speed,
+                stop_when=stop_when,
+                pause_at_break=True,  # a training breakpoint pauses the run; Resume goes on
+            )
+        )
         self._preview(params)
         self._refresh_timer.start()
         self._preview_timer.start()
@@ -301,6 +352,7 @@ class TrainingController(QObject):
             self.progress_bar.setFormat(self.progress_bar.format().split(" · paused")[0] + " · paused")
         else:
             self._pause_pending = False
+            self._break_condition = ""
             if self._pause_epoch is not None:
                 # Continue from the session's weights: edited, undone, or as reached.
                 params = self.session.params
@@ -329,14 +381,20 @@ class TrainingController(QObject):
             command.setText(f"Training (paused at epoch {epoch})")
             self._undo_stack.push(command)
         self._preview(None)
-        self.status_label.setText(self._paused_text(epoch, progress.epoch))
+        self.status_label.setText(self._paused_text(epoch, progress.epoch, self._break_condition))
         self.running_changed.emit(False)
+        if self._break_condition:
+            self.status_message.emit(f"Training paused at epoch {epoch}: {self._break_condition}")
+            self.breakpoint_paused.emit(self._break_condition, epoch)
 
     @staticmethod
-    def _paused_text(epoch: int, of_run: int) -> str:
+    def _paused_text(epoch: int, of_run: int, condition: str = "") -> str:
         """The history's epoch (as the undo step and the epoch slider count),
-        and this run's when they differ (a run that continued a history)."""
+        and this run's when they differ (a run that continued a history);
+        the training breakpoint that paused it, if one did."""
         within = f" ({of_run} of this run)" if of_run != epoch else ""
+        if condition:
+            return f"Paused at epoch {epoch}{within}: {condition} holds (a training breakpoint); Resume goes on"
         return f"Paused at epoch {epoch}{within}: edit the weights, then Resume"
 
     @Slot()
@@ -354,6 +412,10 @@ class TrainingController(QObject):
             history.append_chunk(progress.new_rows)  # the plot draws it at its next refresh
         self._last_progress = progress
         self._dirty = True
+        if progress.paused and progress.stopped_by and not self._paused and progress.epoch != self._break_epoch:
+            # The run paused itself at a training breakpoint: as if Pause were pressed there.
+            self._break_condition, self._break_epoch = progress.stopped_by, progress.epoch
+            self.action_pause.setChecked(True)  # -> _on_pause_toggled: the pause is committed below
         if progress.paused and self._pause_pending and self._paused:
             self._pause_pending = False
             self._commit_pause(progress)
@@ -403,7 +465,7 @@ class TrainingController(QObject):
         if self._paused or progress.paused:
             text = f"paused · epoch {progress.epoch} / {progress.epochs_total} · loss {progress.loss:.6g}"
             if self._pause_epoch is not None and self._run_history is not None:
-                status = self._paused_text(self._run_history.last_epoch, progress.epoch)
+                status = self._paused_text(self._run_history.last_epoch, progress.epoch, self._break_condition)
         self.progress_bar.setFormat(text)
         self.status_label.setText(status)
 
@@ -420,6 +482,7 @@ class TrainingController(QObject):
         self._run_history = history
         self._paused = False
         self._pause_pending = False
+        self._break_condition = ""
         with QSignalBlocker(self.action_pause):
             self.action_pause.setChecked(False)
             self.action_pause.setText("Pause")
@@ -463,6 +526,8 @@ class TrainingController(QObject):
         self.progress_bar.setValue(min(result.epochs, max(1, total)))
         self.progress_bar.setFormat(f"{word} · epoch {result.epochs} / {total} · loss {result.loss:.6g}")
         self.status_label.setText(finish_text(result.status, result.epochs, total, result.loss))
+        if result.stopped_by:
+            self.status_label.setText(f"Stopped at epoch {result.epochs}: {result.stopped_by}, loss {result.loss:.6g}")
         if result.status == "diverged":
             lr = session.training.lr
             self.message.emit(

@@ -124,11 +124,14 @@ class TrainingPanel(QWidget):
     history_preview(object, str) : the weights (``CellParams``) of the
         history epoch scrubbed to and their label ("preview of epoch 2000"),
         or ``(None, "")`` back to the session's weights.
+    breakpoint_paused(str, int) : the run paused at a training breakpoint
+        (its condition) at this epoch of the history.
     """
 
     running_changed = Signal(bool)
     status_message = Signal(str)
     history_preview = Signal(object, str)
+    breakpoint_paused = Signal(str, int)
 
     def __init__(
         self,
@@ -198,6 +201,9 @@ class TrainingPanel(QWidget):
         self.settings_form.lr_edited.connect(self.controller.on_lr_edited)
         self.settings_form.speed_changed.connect(self.controller.on_speed_changed)
         self.scrubber.history_preview.connect(self.history_preview)
+        # Issue 12: a training breakpoint pauses the run; the scrubber shows the epoch.
+        self.controller.breakpoint_paused.connect(self._on_breakpoint_paused)
+        self.controller.running_changed.connect(self._on_running_changed)
         for part in (self.controller, self.dataset_editor, self.scrubber):
             part.status_message.connect(self.status_message)
 
@@ -381,6 +387,16 @@ class TrainingPanel(QWidget):
             self.scrubber.leave_preview()
             self.controller.show_history(history)
             self.scrubber.update_range()
+
+    @Slot(str, int)
+    def _on_breakpoint_paused(self, condition: str, epoch: int) -> None:
+        self.scrubber.sit_at(epoch)
+        self.breakpoint_paused.emit(condition, epoch)
+
+    @Slot(bool)
+    def _on_running_changed(self, running: bool) -> None:
+        if running and self.controller.in_run():
+            self.scrubber.update_range()  # resumed: the slider rests again until the run ends
 
     @Slot(bool)
     def _on_run_active_changed(self, active: bool) -> None:

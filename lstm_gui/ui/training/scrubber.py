@@ -140,6 +140,18 @@ class HistoryScrubber(QWidget):
         self.history_slider.setEnabled(usable)
         self._show_scrub_state()
 
+    def sit_at(self, epoch: int) -> None:
+        """A run paused at ``epoch`` (a training breakpoint): the slider shows
+        it over the session's history, which now ends there; it stays
+        disabled until the run ends."""
+        history = self.session.history
+        if history is None or not len(history):
+            return
+        with QSignalBlocker(self.history_slider):
+            self.history_slider.setRange(int(history.epochs[0]), max(epoch, history.last_epoch))
+            self.history_slider.setValue(epoch)
+        self.history_label.setText(f"Epoch {epoch} (breakpoint)")
+
     def _show_scrub_state(self) -> None:
         previewing = self._scrub_epoch is not None
         self.history_use.setEnabled(previewing)

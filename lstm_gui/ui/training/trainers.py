@@ -82,6 +82,11 @@ class Trainer(QObject):
         """The run continues from these 12 weights (optimizer state kept)."""
         raise NotImplementedError
 
+    def set_stop_when(self, conditions: tuple[str, ...]) -> None:
+        """The run pauses where one of these conditions holds, from now on
+        (training breakpoints edited during a run; the caller checked them).
+        A trainer that cannot change them keeps those it started with."""
+
     def is_running(self) -> bool:
         raise NotImplementedError
 
@@ -190,6 +195,11 @@ class ThreadTrainer(Trainer):
         runner = self._runner
         if runner is not None:
             runner.set_params(weights)
+
+    def set_stop_when(self, conditions: tuple[str, ...]) -> None:
+        runner = self._runner
+        if runner is not None:
+            runner.set_stop_when(tuple(conditions))
 
     def is_running(self) -> bool:
         return self._thread is not None and self._thread.isRunning()
@@ -345,6 +355,9 @@ class ProcessTrainer(Trainer):
 
     def set_params(self, weights: tuple[float, ...]) -> None:
         self._send(("params", tuple(float(v) for v in weights)))
+
+    def set_stop_when(self, conditions: tuple[str, ...]) -> None:
+        self._send(("stop_when", tuple(str(text) for text in conditions)))
 
     def is_running(self) -> bool:
         return not self._ended

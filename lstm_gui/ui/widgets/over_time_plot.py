@@ -2,9 +2,13 @@
 
 pyqtgraph draws 100,000 points fast with downsampling and clipping to the
 visible range; the cursor is an ``InfiniteLine`` moved on every step.
+Watches shown in the plot are dashed curves of their own (a watch's ``null``
+leaves a gap).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -40,6 +44,9 @@ CURVES: tuple[tuple[str, str, str, float], ...] = (
     ("long", "long-term", "long_term", 3.0),
     ("short", "short-term", "short_term", 3.0),
 )
+
+#: Colours of watch curves, in turn (dashed, so they never pass for the cell's own).
+WATCH_COLORS: tuple[str, ...] = ("#8e44ad", "#c0392b", "#27ae60", "#7f8c8d", "#d35400", "#2c3e50")
 
 
 class OverTimePlot(pg.PlotWidget):
@@ -85,6 +92,8 @@ class OverTimePlot(pg.PlotWidget):
         self._length = -1
         self._symbol: str | None = "unset"
         self._fitted: tuple[float, float] | None = None
+        #: Watch curves by expression, in the order given.
+        self.watch_curves: dict[str, pg.PlotDataItem] = {}
         self.apply_colors(colors)
 
     def resizeEvent(self, event: QResizeEvent | None) -> None:
@@ -166,6 +175,31 @@ class OverTimePlot(pg.PlotWidget):
             self._fitted = None
         if length_changed:
             self.cursor.setBounds((0, max(n, 1)))
+
+    def set_watch_curves(self, watches: Sequence[tuple[str, Sequence[float | None]]]) -> None:
+        """Show these watches as dashed curves (``[]``: none); a ``None``
+        value leaves a gap. The y range grows to hold them."""
+        item = self.getPlotItem()
+        for expression, curve in list(self.watch_curves.items()):
+            item.removeItem(curve)  # also takes it out of the legend
+            del self.watch_curves[expression]
+        low, high = np.inf, -np.inf
+        for k, (expression, column) in enumerate(watches):
+            if expression in self.watch_curves:
+                continue
+            values = np.array([np.nan if v is None else v for v in column], dtype=float)
+            steps = np.arange(1, len(values) + 1, dtype=float)
+            pen = pg.mkPen(WATCH_COLORS[k % len(WATCH_COLORS)], width=2, style=pg.QtCore.Qt.PenStyle.DashLine)
+            curve = item.plot(steps, values, name=expression, pen=pen, connect="finite")
+            self.watch_curves[expression] = curve
+            finite = values[np.isfinite(values)]
+            if finite.size:
+                low, high = min(low, float(finite.min())), max(high, float(finite.max()))
+        if np.isfinite(low):
+            view = item.getViewBox()
+            (x0, x1), (shown_low, shown_high) = view.viewRange()
+            if low < shown_low or high > shown_high:
+                view.setRange(xRange=(x0, x1), yRange=(min(low, shown_low), max(high, shown_high)), padding=0.05)
 
     def show_step(self, step: int) -> None:
         self.cursor.setValue(step)

@@ -2,11 +2,13 @@
 
 Only the rows on screen are formatted, so a 100,000-step trace costs nothing
 until it is scrolled. The row of the current step is highlighted; clicking a
-row asks the window to jump there.
+row asks the window to jump there. Watches shown in the table are extra
+columns after the cell's own (a watch's ``null`` shows as ``—``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -42,6 +44,16 @@ TOOLTIPS: dict[str, str] = {
 }
 
 
+def two_lines(text: str) -> str:
+    """``text`` broken at the space nearest its middle, like the cell's own
+    two-line headers ("long / before"): a watch's expression as a header fits a number's width."""
+    spaces = [k for k, c in enumerate(text) if c == " "]
+    if len(text) <= 10 or not spaces:
+        return text
+    middle = min(spaces, key=lambda k: abs(k - len(text) / 2))
+    return f"{text[:middle]}\n{text[middle + 1 :]}"
+
+
 class TraceTableModel(QAbstractTableModel):
     """Rows are steps 1..n of a :class:`Trace`; ``current`` is highlighted."""
 
@@ -49,6 +61,8 @@ class TraceTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._trace: Trace | None = None
         self._columns: list[list[float]] = []
+        #: Watches shown as columns: (expression, value per step or None).
+        self._watches: list[tuple[str, Sequence[float | None]]] = []
         self._current = 0  # step number; 0 highlights nothing
         self.highlight = QColor("#ffe08a")
         self._bold = QFont()
@@ -60,11 +74,26 @@ class TraceTableModel(QAbstractTableModel):
         self._columns = [trace.column(name) for name in COLUMNS]
         self.endResetModel()
 
+    def set_watch_columns(self, watches: Sequence[tuple[str, Sequence[float | None]]]) -> None:
+        """Show these watches as columns after the cell's (``[]``: none)."""
+        self.beginResetModel()
+        self._watches = list(watches)
+        self.endResetModel()
+
+    def column_count(self) -> int:
+        return len(COLUMNS) + len(self._watches)
+
+    def _value(self, row: int, column: int) -> float | None:
+        if column < len(COLUMNS):
+            return self._columns[column][row]
+        values = self._watches[column - len(COLUMNS)][1]
+        return values[row] if row < len(values) else None
+
     def set_current(self, step: int) -> None:
         old, self._current = self._current, step
         for s in (old, step):
             if 1 <= s <= self.rowCount():
-                self.dataChanged.emit(self.index(s - 1, 0), self.index(s - 1, len(COLUMNS) - 1))
+                self.dataChanged.emit(self.index(s - 1, 0), self.index(s - 1, self.column_count() - 1))
         if old == 0 or step == 0:
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, max(0, self.rowCount() - 1))
 
@@ -72,15 +101,17 @@ class TraceTableModel(QAbstractTableModel):
         return 0 if parent.isValid() or self._trace is None else len(self._trace)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else self.column_count()
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_cell(self._columns[index.column()][index.row()])
+            value = self._value(index.row(), index.column())
+            return "—" if value is None else format_cell(value)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return format_full(self._columns[index.column()][index.row()])
+            value = self._value(index.row(), index.column())
+            return "no value (a math error at this step)" if value is None else format_full(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if index.row() == self._current - 1:
@@ -92,6 +123,11 @@ class TraceTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal:
+            if section >= len(COLUMNS):
+                if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                    expression = self._watches[section - len(COLUMNS)][0]
+                    return two_lines(expression) if role == Qt.ItemDataRole.DisplayRole else f"watch: {expression}"
+                return None
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[COLUMNS[section]]
             if role == Qt.ItemDataRole.ToolTipRole:
@@ -102,9 +138,10 @@ class TraceTableModel(QAbstractTableModel):
 
     def rows_text(self, rows: list[int]) -> str:
         """Tab-separated text of ``rows`` with a header (full precision)."""
-        lines = ["\t".join(("step",) + COLUMNS)]
+        lines = ["\t".join(("step",) + COLUMNS + tuple(name for name, _ in self._watches))]
         for r in rows:
-            lines.append("\t".join([str(r + 1)] + [format_full(col[r]) for col in self._columns]))
+            values = [self._value(r, c) for c in range(self.column_count())]
+            lines.append("\t".join([str(r + 1)] + ["null" if v is None else format_full(v) for v in values]))
         return "\n".join(lines) + "\n"
 
 
