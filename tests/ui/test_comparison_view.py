@@ -22,7 +22,14 @@ def window(make_window):
     win.open_example("companies", ask=False)
     win.action_view_comparison.trigger()
     yield win
+    # Leave nothing behind for the next test: no child process, no shown
+    # docks or tooltips (a full run crashed later in a tooltip test without this).
     win.comparison_view.shutdown()
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    QToolTip.hideText()
+    win.dock_comparison.hide()
+    QApplication.processEvents()
 
 
 def expected_row(win, kind, step):
