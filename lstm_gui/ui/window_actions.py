@@ -281,6 +281,12 @@ def build_view_actions(window: Any) -> None:
     window.action_view_landscape.setToolTip("Show the dataset loss over one or two weights; click it to set them")
     # Shown as a tab beside the training column: bring it to the front.
     window.action_view_landscape.triggered.connect(lambda shown: shown and window.dock_landscape.raise_())
+    # Issue 13: the plain RNN and the GRU beside the LSTM (ui/comparison_view.py).
+    window.action_view_comparison = window.dock_comparison.toggleViewAction()
+    window.action_view_comparison.setObjectName("action_view_comparison")
+    window.action_view_comparison.setText("&Compare Cells")
+    window.action_view_comparison.setToolTip("Show a plain RNN and a GRU on the same inputs, and train all three")
+    window.action_view_comparison.triggered.connect(lambda shown: shown and window.dock_comparison.raise_())
     window.action_show_sums = make_action(
         window,
         "Show &Sums",
@@ -410,6 +416,7 @@ def build_menus(window: Any) -> None:
     view_menu.addSeparator()
     view_menu.addAction(window.action_view_training)
     view_menu.addAction(window.action_view_landscape)
+    view_menu.addAction(window.action_view_comparison)
     for dock in (window.dock_trace, window.dock_plot, window.dock_gradient_plot):
         view_menu.addAction(dock.toggleViewAction())
     for action in build_debugger_view_actions(window):
