@@ -120,6 +120,12 @@ class ExpressionLine(QWidget):
             self._valid = valid
             self.validity_changed.emit(valid)
 
+    def show_refusal(self, reason: str) -> None:
+        """Say in red under the line why a valid text was still not taken
+        (a duplicate); the next keystroke checks the text afresh."""
+        self.error_label.setText(reason)
+        self.error_label.setVisible(bool(reason))
+
     @Slot()
     def _on_return(self) -> None:
         if self._valid:
@@ -226,6 +232,11 @@ class EntryList(QWidget):
     def push(self, entries: Sequence[Any], text: str) -> None:
         raise NotImplementedError
 
+    def refusal(self, text: str, row: int | None) -> str:
+        """Why ``text`` may not become an entry (at ``row``; ``None``: a new
+        one) although it is a valid expression; "" when it may."""
+        return ""
+
     # -- showing -------------------------------------------------------------------
     def show_entries(self, *_: object) -> None:
         """Show the session's entries (after any change, an undo too), keeping the selected row."""
@@ -274,6 +285,10 @@ class EntryList(QWidget):
         if not self.editor.is_valid():
             return
         text = self.editor.text().strip()
+        reason = self.refusal(text, None)
+        if reason:
+            self.editor.show_refusal(reason)
+            return
         self.push(self.entries() + (self.make_entry(text, None),), f"Add {self.WORD} {text}")
         self.table.selectRow(len(self.entries()) - 1)
 
@@ -285,6 +300,10 @@ class EntryList(QWidget):
             return
         entries = list(self.entries())
         text = self.editor.text().strip()
+        reason = self.refusal(text, row)
+        if reason:
+            self.editor.show_refusal(reason)
+            return
         entries[row] = self.make_entry(text, entries[row])
         self.push(entries, f"Change {self.WORD} to {text}")
 
