@@ -170,6 +170,11 @@ class GradientFeature(QObject):
         window.undo_stack.push(target_command(window.session, target))
         clear_refusal(window)
 
+    @Slot(int)
+    def on_undo_index_changed(self, _index: int) -> None:
+        if not self._closing:
+            clear_refusal(self.window)
+
     @Slot()
     def nudge(self) -> None:
         """Train > Nudge: one optimizer update of the session's weights, one undo step."""
@@ -212,6 +217,7 @@ def install(window: Any) -> GradientFeature:
     window.action_show_gradients = feature.action_show_gradients
     window.action_nudge = feature.action_nudge
     window.dock_gradient_plot = feature.dock
-    # Any successful edit (an undo step pushed) clears a stale refusal.
-    window.undo_stack.indexChanged.connect(lambda _index: clear_refusal(window))
+    # Any successful edit (an undo step pushed) clears a stale refusal; a
+    # slot of the feature, so the connection ends with the window.
+    window.undo_stack.indexChanged.connect(feature.on_undo_index_changed)
     return feature
