@@ -37,7 +37,6 @@ from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.commands import breakpoints_command
 from lstm_gui.ui.debugger.expression_editor import FIRED_COLOR, EntryList, compact_button
 
-
 #: After the condition of the breakpoint that fired.
 FIRED_SUFFIX = "  \u25c0 fired"
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QUndoStack
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPalette, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -44,6 +46,30 @@ INVALID_STYLE = "#{name} {{ border: 1px solid #d32f2f; background: #fff4f4; colo
 ERROR_STYLE = "color: #b00020;"
 #: The row of the breakpoint that fired.
 FIRED_COLOR = QColor("#ffd54f")
+
+
+def mix(a: QColor, b: QColor, share: float) -> QColor:
+    """``share`` of ``b`` mixed into ``a``."""
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * share,
+        a.greenF() + (b.greenF() - a.greenF()) * share,
+        a.blueF() + (b.blueF() - a.blueF()) * share,
+    )
+
+
+class CheckDelegate(QStyledItemDelegate):
+    """Draws the style's own check boxes with an outline that reads in
+    both themes: Fusion outlines an item's check box in the Window colour
+    darkened, which on the dark theme's near-black Base left an unchecked
+    box invisible. Here the Window colour is halfway between Base and Text,
+    taken from the current palette (so a theme change follows at once)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        palette = option.palette  # type: ignore[attr-defined]
+        middle = mix(palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text), 0.5)
+        palette.setColor(QPalette.ColorRole.Window, middle)
+        option.palette = palette  # type: ignore[attr-defined]
 
 
 class ExpressionLine(QWidget):
@@ -169,6 +195,7 @@ class EntryList(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        self.table.setItemDelegate(CheckDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(headers)):
