@@ -1,4 +1,4 @@
-""""About this example": a session's ``description`` in the window.
+""" "About this example": a session's ``description`` in the window.
 
 An example's (or a file's) description says what it is for; the
 ``long-memory`` example's holds the measured figures of issue 13 (LSTM

@@ -17,7 +17,9 @@ def covered(window):
     others = [note.sceneBoundingRect() for note, *_ in scene._flash_note.values() if note.isVisible()]
     others += [label.graphicsProxyWidget().sceneBoundingRect() for label in scene.value_labels.values()]
     return [
-        (rect, other) for rect in visible_gradient_rects(window.gradients.overlay) for other in others
+        (rect, other)
+        for rect in visible_gradient_rects(window.gradients.overlay)
+        for other in others
         if rect.intersects(other)
     ]
 

@@ -66,10 +66,10 @@ class CheckDelegate(QStyledItemDelegate):
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
-        palette = option.palette  # type: ignore[attr-defined]
+        palette = option.palette
         middle = mix(palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text), 0.5)
         palette.setColor(QPalette.ColorRole.Window, middle)
-        option.palette = palette  # type: ignore[attr-defined]
+        option.palette = palette
 
 
 class ExpressionLine(QWidget):

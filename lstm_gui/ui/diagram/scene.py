@@ -22,9 +22,9 @@ the input and tanh at step 0.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 import math
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
