@@ -29,7 +29,9 @@ def main(argv: list[str]) -> int:
 
     # --only-gradients: just issue 13's pictures (the others need a long training run).
     only_gradients = "--only-gradients" in argv
-    argv = [arg for arg in argv if arg != "--only-gradients"]
+    # --only-docks: the Watch and Breakpoints docks in the dark theme and the About note.
+    only_docks = "--only-docks" in argv
+    argv = [arg for arg in argv if arg not in ("--only-gradients", "--only-docks")]
     out = Path(argv[0]) if argv else ROOT / "resources" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     app = make_app()
@@ -81,6 +83,9 @@ def main(argv: list[str]) -> int:
 
     if only_gradients:
         gradient_shots(app, out, new_window, shot, settle)
+        return 0
+    if only_docks:
+        dock_shots(out, new_window, settle)
         return 0
 
     # 1. 1440x900: StatQuest's run done, Company B at its last step, the sums on the diagram.
@@ -290,6 +295,39 @@ def main(argv: list[str]) -> int:
     window.close()
     QApplication.processEvents()
     return 0
+
+
+def dock_shots(out: Path, new_window, settle) -> None:
+    """watch_dock_dark.png and breakpoints_dark.png (1280x720, dark): unchecked
+    Table/Plot boxes readable, a condition watch as true/false, the fired
+    breakpoint marked while selected; about_note.png: the long-memory example's
+    description unfolded under the input strip."""
+    from lstm_gui.core.debugging import Breakpoint, Watch
+
+    window = new_window("companies", 1280, 720, theme="dark")
+    window.select_sequence("Company B")
+    window.session.set_watches((Watch("x > 0.5", True, True), Watch("forget * long_prev", False, True)))
+    window.session.set_breakpoints((Breakpoint("x > 0.9"), Breakpoint("forget < 0.1", False)))
+    window.set_step(1)
+    window.go_to_end()
+    for dock, name in ((window.dock_watches, "watch_dock_dark.png"), (window.dock_breakpoints, "breakpoints_dark.png")):
+        dock.show()
+        dock.raise_()
+        window.breakpoints_panel.steps.table.selectRow(0)
+        window.grab()  # lays the dock out (settle's reset_layout would hide it again)
+        path = out / name
+        if not dock.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        print(f"wrote {path}")
+    window.undo_stack.setClean()
+    window.close()
+    window = new_window("long-memory", 1280, 720)
+    window.about_note.toggle()
+    path = out / "about_note.png"
+    if not window.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path}")
+    window.close()
 
 
 def gradient_shots(app, out: Path, new_window, shot, settle) -> None:

@@ -185,14 +185,16 @@ class TrainingBreak:
     ) -> None:
         self.text = condition
         self.dataset_size = dataset_size
+        #: Another cell's weight names (``None``: the LSTM's).
+        self.weight_names = None if weight_names is None else tuple(weight_names)
         self.expression = compile_expression(condition, training_names(dataset_size, weight_names), where)
         # Where each weight name sits in an engine's flat rows: the LSTM's 12
         # (by notebook name and gate.role), or another cell's ``param_names``.
         if weight_names is None:
-            self._weight_index, self._stride = _WEIGHT_INDEX, 12
+            self._weight_index, self.stride = _WEIGHT_INDEX, 12
         else:
             self._weight_index = {name: k for k, name in enumerate(weight_names)}
-            self._stride = len(weight_names)
+            self.stride = len(weight_names)
         lags = [int(m.group(1)) for name in self.expression.names_used if (m := _LOSS_AGO.fullmatch(name))]
         self._lag = max(lags, default=0)
         #: The losses of the last ``lag`` epochs (oldest first).
@@ -231,7 +233,7 @@ class TrainingBreak:
             elif name == "loss":
                 columns.append(losses)
             elif name in self._weight_index:
-                columns.append(weights[self._weight_index[name] :: self._stride])
+                columns.append(weights[self._weight_index[name] :: self.stride])
             elif name.startswith("out_"):
                 columns.append(outputs[int(name[4:]) :: m] if m else [])
             else:  # loss_ago_N

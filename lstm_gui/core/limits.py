@@ -64,3 +64,8 @@ MAX_ANIMATION_PIXELS = 400_000_000
 #: Most points per axis of a loss landscape (``--grid``; 256 x 256 points of
 #: a large dataset already take minutes).
 MAX_LANDSCAPE_GRID = 256
+#: Largest |target| of the free inputs (issue 13's gradients): the loss
+#: ``(short_T - target)**2`` of a target of 1e300 is inf and its gradients
+#: NaN; 1e6 keeps the squared loss and every gradient far from overflow
+#: (short_T lies in [-1, 1]) and is larger than any sensible target.
+MAX_TARGET = 1e6

@@ -26,7 +26,7 @@ from lstm_gui.core.errors import FieldError, check_count, finite_number
 from lstm_gui.core.events import Signal
 from lstm_gui.core.expressions import TRACE_NAMES, compile_expression, training_names
 from lstm_gui.core.landscape import LandscapeChoice
-from lstm_gui.core.limits import MAX_BREAKPOINTS, MAX_INPUT_STEPS, MAX_WATCHES
+from lstm_gui.core.limits import MAX_BREAKPOINTS, MAX_INPUT_STEPS, MAX_TARGET, MAX_WATCHES
 from lstm_gui.core.vocabulary import PARAM_KEYS
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
@@ -136,7 +136,7 @@ class Session:
         self._training_breakpoints: tuple[Breakpoint, ...] = ()
         self._landscape = landscape if landscape is not None else LandscapeChoice()
         self._comparison = check_comparison(comparison or {})
-        self._target = self._check_target(target)
+        self._target = self.check_target(target)
         self._chapters: tuple[Chapter, ...] = ()
         #: A display name for an unsaved session (e.g. the example's name).
         self.name = name
@@ -206,8 +206,16 @@ class Session:
 
     # -- the free input sequence's target ------------------------------------
     @staticmethod
-    def _check_target(target: float | None) -> float | None:
-        return None if target is None else finite_number(target, "target")
+    def check_target(target: float | None) -> float | None:
+        """``target`` as the session would keep it, or ``FieldError`` (the
+        rule, for a window that wants to refuse a value before pushing it)."""
+        if target is None:
+            return None
+        value = finite_number(target, "target")
+        if abs(value) > MAX_TARGET:
+            # The loss (short_T - target)**2 would overflow to inf and its gradients to NaN.
+            raise FieldError("target", f"at most {MAX_TARGET:g} in size (the loss would overflow), got {value:g}")
+        return value
 
     @property
     def target(self) -> float | None:
@@ -217,8 +225,9 @@ class Session:
         return self._target
 
     def set_target(self, target: float | None) -> None:
-        """Change the free inputs' target; ``FieldError`` (``target``) if not finite."""
-        checked = self._check_target(target)
+        """Change the free inputs' target; ``FieldError`` (``target``) if not
+        finite or larger in size than ``MAX_TARGET`` (1e6)."""
+        checked = self.check_target(target)
         if checked != self._target:
             self._target = checked
             self.events.target_changed.emit(checked)

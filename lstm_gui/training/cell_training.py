@@ -138,7 +138,7 @@ def train_cell(
     if not (math.isfinite(loss) and all(math.isfinite(v) for v in outputs)):
         status, message = DIVERGED, "the loss is not finite at the start weights"
     elif breaks:
-        at_start = first_training_break(breaks, 0, [loss], list(outputs), list(start), 1)
+        at_start, _ = first_training_break(breaks, 0, [loss], list(outputs), list(start), 1)
         for check in breaks:
             check.advance([loss])
         if at_start is not None:
@@ -160,7 +160,7 @@ def train_cell(
         # A weight may overflow while the loss stays finite: keep the epochs before it.
         weights_finite = np.isfinite(recorded).all(axis=1)
         finite = count if weights_finite.all() else int(np.argmin(weights_finite))
-        fired = first_training_break(breaks, done + 1, chunk_losses, outs, chunk_weights, finite) if finite else None
+        fired = first_training_break(breaks, done + 1, chunk_losses, outs, chunk_weights, finite)[0] if finite else None
         if fired is not None:
             if fired[0] + 1 < count:
                 # The engine went past the epoch: replay the chunk up to it, so

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, Protocol
@@ -163,6 +164,10 @@ class TrainingRun:
         the paused progress report names the condition in ``stopped_by``);
         resuming continues from that epoch with the optimizer's state of
         that epoch, and the conditions are checked again from the next.
+        Edge-triggered: the condition that paused the run fires again only
+        after it has been false at some epoch (``loss < 0.01`` would
+        otherwise pause at every epoch after the first); the others fire
+        as before.
 
     Control from other threads: ``pause_event`` (set = paused; the optimizer
     state is kept), ``stop_event`` (set = stop after the current chunk of a
@@ -309,10 +314,13 @@ class TrainingRun:
         history.extend(*start_row, run_start=True)
         rows_reported.extend(*start_row, run_start=True)
         breaks = [TrainingBreak(text, len(self.dataset)) for text in self.stop_when]
+        # The conditions that paused the run and have not been false since
+        # (edge-triggered: they wait for a false epoch before firing again).
+        waiting: set[int] = set()
         if breaks:
             # ``epoch`` is the history's epoch (the weights after that many
             # epochs), so a run continuing a history counts on from its end.
-            at_start = first_training_break(
+            at_start, _ = first_training_break(
                 breaks, first_epoch, [start_loss], list(start_outputs), list(self.params.to_flat()), 1
             )
             for check in breaks:
@@ -356,6 +364,8 @@ class TrainingRun:
                     on_progress(self._progress(done, total, last_row, 0.0, 0.0, history, rows_reported, paused=True))
                 while self.pause_event.is_set() and not self.stop_event.is_set():
                     self.stop_event.wait(0.02)
+                if self._fired in self.stop_when:
+                    waiting.add(self.stop_when.index(self._fired))
                 self._fired = ""
                 paused_seconds += time.perf_counter() - pause_began
                 throttle = (None, done, time.perf_counter())  # the limit counts from the resume
@@ -366,8 +376,11 @@ class TrainingRun:
                 new_params, self._pending_params = self._pending_params, None
                 new_stop_when, self._pending_stop_when = self._pending_stop_when, None
             if new_stop_when is not None:
+                # A condition still in the list keeps waiting for a false epoch.
+                still = {self.stop_when[k] for k in waiting}
                 self.stop_when = new_stop_when
                 breaks = [TrainingBreak(text, len(self.dataset)) for text in new_stop_when]
+                waiting = {k for k, text in enumerate(new_stop_when) if text in still}
             if new_params is not None:
                 last_row = self._apply_params(
                     engine, new_params, first_epoch + done, (history, rows_reported), last_row
@@ -396,10 +409,10 @@ class TrainingRun:
                     # A weight overflowed while the loss stayed finite: keep the epochs before.
                     count = int(np.argmax(bad))
                     n = -1
-                fired = (
-                    first_training_break(breaks, first_epoch + done + 1, losses, outs, weights, count)
+                fired, rearmed = (
+                    first_training_break(breaks, first_epoch + done + 1, losses, outs, weights, count, waiting)
                     if breaks and count
-                    else None
+                    else (None, {})
                 )
                 if fired is not None:
                     if fired[0] + 1 < count:
@@ -411,9 +424,11 @@ class TrainingRun:
                         recorded = np.asarray(weights, dtype=np.float64).reshape(-1, 12)[:count]
                     count = fired[0] + 1
                     n = count
+                    waiting -= {k for k, row in rearmed.items() if row < count}
                     for check in breaks:
                         check.advance(losses[:count])
                 elif breaks:
+                    waiting -= {k for k, row in rearmed.items() if row < count}
                     for check in breaks:
                         check.advance(losses[:count])
                 if count:
@@ -609,19 +624,64 @@ def first_training_break(
     outputs: Sequence[float],
     weights: Sequence[float],
     count: int,
-) -> tuple[int, int] | None:
+    waiting: set[int] | frozenset[int] = frozenset(),
+) -> tuple[tuple[int, int] | None, dict[int, int]]:
     """(row, index of the condition) of the first of ``count`` epoch records
     where a condition holds (the first condition in the list on a tie), or
-    ``None``. Each later condition is scanned only up to the best row yet."""
+    ``None``; and, for each condition in ``waiting`` that is false at some
+    row, the first such row (it fires only after it).
+
+    ``waiting``: the conditions that paused the run and have held ever
+    since (edge-triggered: a condition fires again only after a false epoch).
+    Each later condition is scanned only up to the best row yet."""
     best: tuple[int, int] | None = None
+    rearmed: dict[int, int] = {}
     for number, check in enumerate(breaks):
         rows = count if best is None else best[0]
-        if rows <= 0:
-            break
-        row = check.first_hit(first_epoch, losses, outputs, weights, rows)
-        if row is not None:
+        if number in waiting:
+            false_row = _not_holding(check).first_hit(first_epoch, losses, outputs, weights, count)
+            if false_row is None:
+                continue
+            rearmed[number] = false_row
+            row = _first_hit_after(check, false_row + 1, first_epoch, losses, outputs, weights, rows)
+        elif rows <= 0:
+            continue
+        else:
+            row = check.first_hit(first_epoch, losses, outputs, weights, rows)
+        if row is not None and row < rows:
             best = (row, number)
-    return best
+    return best, rearmed
+
+
+def _not_holding(check: TrainingBreak) -> TrainingBreak:
+    """A check that holds exactly where ``check`` is false (the losses seen
+    copied, for ``loss_ago_N``)."""
+    negated = TrainingBreak(f"not ({check.text})", check.dataset_size, weight_names=check.weight_names)
+    negated._recent = deque(check._recent, maxlen=check._recent.maxlen)
+    return negated
+
+
+def _first_hit_after(
+    check: TrainingBreak,
+    start: int,
+    first_epoch: int,
+    losses: Sequence[float],
+    outputs: Sequence[float],
+    weights: Sequence[float],
+    rows: int,
+) -> int | None:
+    """``check.first_hit`` over rows ``start`` .. ``rows - 1`` only (a copy
+    of ``check`` that has seen the rows before ``start``)."""
+    if start >= rows:
+        return None
+    later = TrainingBreak(check.text, check.dataset_size, weight_names=check.weight_names)
+    later._recent = deque(check._recent, maxlen=check._recent.maxlen)
+    later.advance(losses[:start])
+    m = check.dataset_size
+    row = later.first_hit(
+        first_epoch + start, losses[start:], outputs[start * m :], weights[start * check.stride :], rows - start
+    )
+    return None if row is None else row + start
 
 
 class _Outbox:

@@ -16,7 +16,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
 
+from lstm_gui.core.errors import FieldError
 from lstm_gui.core.gradients import dataset_gradients
+from lstm_gui.core.session import Session
 from lstm_gui.training.nudge import nudge
 from lstm_gui.ui.commands import params_command, target_command
 from lstm_gui.ui.diagram.gradients import GradientOverlay, format_gradient
@@ -156,7 +158,22 @@ class GradientFeature(QObject):
     # -- edits ----------------------------------------------------------------------
     @Slot(float)
     def _on_target_edited(self, target: float) -> None:
-        self.window.undo_stack.push(target_command(self.window.session, target))
+        """Push the typed target, or refuse it in the field (the core's rule:
+        a target whose loss would overflow) without an undo step."""
+        window = self.window
+        field = window.input_strip.target_field
+        try:
+            Session.check_target(target)
+        except FieldError as exc:
+            field._set_error(f"{exc.where}: {exc.reason}")  # red field + the strip's message
+            return
+        window.undo_stack.push(target_command(window.session, target))
+        clear_refusal(window)
+
+    @Slot(int)
+    def on_undo_index_changed(self, _index: int) -> None:
+        if not self._closing:
+            clear_refusal(self.window)
 
     @Slot()
     def nudge(self) -> None:
@@ -177,6 +194,21 @@ class GradientFeature(QObject):
         )
 
 
+#: How the window's status bar starts a refused edit's reason (``EditRecorder.on_refused``).
+REFUSED_PREFIX = "Not changed: "
+
+
+def clear_refusal(window: Any) -> None:
+    """Take a refused edit's reason off the status bar and the input strip
+    (after a later edit succeeded, it no longer describes the window)."""
+    bar = window.statusBar()
+    if bar.currentMessage().startswith(REFUSED_PREFIX):
+        bar.clearMessage()
+    strip = window.input_strip
+    if not any(f.error() for f in (strip.long_field, strip.short_field, strip.target_field)):
+        strip.message.setText("")
+
+
 def install(window: Any) -> GradientFeature:
     """Build the feature on ``window`` (``window.gradients``, ``window.action_show_gradients``,
     ``window.action_nudge``, ``window.dock_gradient_plot``)."""
@@ -185,4 +217,7 @@ def install(window: Any) -> GradientFeature:
     window.action_show_gradients = feature.action_show_gradients
     window.action_nudge = feature.action_nudge
     window.dock_gradient_plot = feature.dock
+    # Any successful edit (an undo step pushed) clears a stale refusal; a
+    # slot of the feature, so the connection ends with the window.
+    window.undo_stack.indexChanged.connect(feature.on_undo_index_changed)
     return feature

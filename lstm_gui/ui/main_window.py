@@ -37,6 +37,7 @@ from lstm_gui.core.cell import CellParams, Trace
 from lstm_gui.core.preferences import Preferences
 from lstm_gui.core.session import Session
 from lstm_gui.ui import (
+    about_note,
     file_actions,
     gradient_window,
     step_stages,
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         window_preferences.build_preference_docks(self)
         gradient_window.install(self)  # issue 13: target, Show Gradients, Nudge, gradient plot
         show_gradient_curves(self)  # issue 13: the RNN's and GRU's curves beside the LSTM's
+        about_note.install(self)  # a session's description under the input strip
         window_actions.build_training_toolbar(self)
         window_actions.build_view_actions(self)
         window_actions.build_menus(self)

@@ -194,3 +194,37 @@ def test_epoch_is_the_historys_epoch_when_a_run_continues_a_history():
     assert result.params == TrainingRun(start, COMPANIES, config.replace(epochs=10)).run().params
     at_start = TrainingRun(result.params, COMPANIES, config, run.history, stop_when="epoch == 110").run()
     assert (at_start.status, at_start.epochs) == (BREAKPOINT, 0) and "epoch 110" in at_start.message
+
+
+def _pauses(condition, epochs: int):
+    run = TrainingRun(STATQUEST_PARAMS, COMPANIES, TrainConfig(epochs=epochs), stop_when=condition, pause_at_break=True)
+    paused = []
+
+    def on_progress(progress):
+        if progress.paused:
+            paused.append((progress.epoch, progress.stopped_by))
+            run.pause_event.clear()  # Resume at once
+
+    return paused, run.run(on_progress)
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        # Holds over epochs 10..20: one pause at 10, not one per epoch; again at 30 after being false.
+        ("epoch >= 10 and epoch <= 20 or epoch >= 30", [10, 30]),
+        # Holds at the start: it waits for the false epoch 5 before firing again.
+        ("epoch < 5 or epoch > 50", [0, 51]),
+        # loss_ago_N keeps its earlier losses across the false epoch (nan before epoch 2).
+        ("loss_ago_2 < 100 and (epoch <= 5 or epoch >= 9)", [2, 9]),
+    ],
+)
+def test_resuming_on_a_still_true_breakpoint_waits_until_it_was_false(condition, expected):
+    paused, result = _pauses(condition, 60)
+    assert [epoch for epoch, _ in paused] == expected
+    assert result.status == FINISHED and result.epochs == 60
+
+
+def test_other_breakpoints_still_fire_while_one_waits_for_a_false_epoch():
+    paused, _ = _pauses(["epoch >= 3", "epoch == 7", "epoch == 7 or epoch == 9"], 12)
+    assert paused == [(3, "epoch >= 3"), (7, "epoch == 7"), (9, "epoch == 7 or epoch == 9")]

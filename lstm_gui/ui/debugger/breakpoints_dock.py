@@ -37,6 +37,9 @@ from lstm_gui.ui.adapter import SessionAdapter
 from lstm_gui.ui.commands import breakpoints_command
 from lstm_gui.ui.debugger.expression_editor import FIRED_COLOR, EntryList, compact_button
 
+#: After the condition of the breakpoint that fired.
+FIRED_SUFFIX = "  \u25c0 fired"
+
 
 class BreakpointList(EntryList):
     """The step breakpoints (or, ``training``, the training breakpoints):
@@ -87,6 +90,10 @@ class BreakpointList(EntryList):
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if entry.enabled else Qt.CheckState.Unchecked)
         if row == self._fired:
+            # A selected row paints the selection colour over the background:
+            # the words and the bold text say "fired" whatever the selection.
+            item.setText(f"{item.text()}{FIRED_SUFFIX}")
+            item.setToolTip(f"{entry.condition} (this breakpoint fired)")
             item.setBackground(QBrush(FIRED_COLOR))
             item.setForeground(QBrush(Qt.GlobalColor.black))
             item.setFont(self._bold)
@@ -98,11 +105,24 @@ class BreakpointList(EntryList):
     def toggle_text(self, entry: Any, column: int) -> str:
         return f"{'Enable' if entry.enabled else 'Disable'} breakpoint {entry.condition}"
 
+    def refusal(self, text: str, row: int | None) -> str:
+        """An exact duplicate of another condition is refused: it would fire
+        at the same places and only make the list harder to read."""
+        for k, entry in enumerate(self.entries()):
+            if k != row and entry.condition == text:
+                return f"already a breakpoint (row {k + 1}): {text}"
+        return ""
+
     def push(self, entries: Sequence[Any], text: str) -> None:
         self._undo_stack.push(breakpoints_command(self._session, entries, text, training=self._training))
 
     def add_condition(self, condition: str, label: str = "") -> None:
-        """Add ``condition`` (a preset) as an enabled breakpoint: one undo step."""
+        """Add ``condition`` (a preset) as an enabled breakpoint: one undo step
+        (refused, with the reason under the editor, when it is already there)."""
+        reason = self.refusal(condition, None)
+        if reason:
+            self.editor.show_refusal(reason)
+            return
         self.push(self.entries() + (Breakpoint(condition),), f"Add breakpoint {label or condition}")
         self.table.selectRow(len(self.entries()) - 1)
 

@@ -23,9 +23,13 @@ from lstm_gui.ui.debugger.watch_dock import WatchKeeper, WatchPanel
 FIRED_MESSAGE_MS = 15000
 
 
+#: How the status bar starts when Run or Go to end stopped at a breakpoint.
+STOPPED_PREFIX = "Stopped at step "
+
+
 def stopped_text(step: int, condition: str) -> str:
     """The status bar's words when Run or Go to end stops at a breakpoint."""
-    return f"Stopped at step {step}: {condition}"
+    return f"{STOPPED_PREFIX}{step}: {condition}"
 
 
 def build_debugger_docks(window: Any, add_dock: Callable[..., QDockWidget]) -> None:
@@ -46,6 +50,7 @@ def build_debugger_docks(window: Any, add_dock: Callable[..., QDockWidget]) -> N
     window.stepper.breakpoint_hit.connect(lambda step, index: on_breakpoint_hit(window, step, index))
     window.stepper.step_changed.connect(lambda step: _clear_fired(window, step))
     window.stepper.trace_changed.connect(lambda: _clear_fired(window, -1))
+    window.stepper.sequence_changed.connect(lambda *_: _clear_fired(window, -1))
     panel = window.training_panel
     panel.breakpoint_paused.connect(lambda condition, epoch: on_training_breakpoint(window, condition))
     panel.running_changed.connect(lambda running: window.breakpoints_panel.show_fired(None, training=True))
@@ -115,7 +120,12 @@ def on_training_breakpoint(window: Any, condition: str) -> None:
 
 
 def _clear_fired(window: Any, step: int) -> None:
-    # The highlight stays while the step is the one where it fired.
+    # The highlight and the status bar's "Stopped at step K" stay while the
+    # step is the one where it fired; stepped away or another sequence, they
+    # would describe a place the window no longer shows.
     if getattr(window, "_fired_step", None) != step:
         window._fired_step = None
         window.breakpoints_panel.show_fired(None)
+        bar = window.statusBar()
+        if bar.currentMessage().startswith(STOPPED_PREFIX):
+            bar.clearMessage()

@@ -14,8 +14,8 @@ from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QUndoStack
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPalette, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -44,6 +46,30 @@ INVALID_STYLE = "#{name} {{ border: 1px solid #d32f2f; background: #fff4f4; colo
 ERROR_STYLE = "color: #b00020;"
 #: The row of the breakpoint that fired.
 FIRED_COLOR = QColor("#ffd54f")
+
+
+def mix(a: QColor, b: QColor, share: float) -> QColor:
+    """``share`` of ``b`` mixed into ``a``."""
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * share,
+        a.greenF() + (b.greenF() - a.greenF()) * share,
+        a.blueF() + (b.blueF() - a.blueF()) * share,
+    )
+
+
+class CheckDelegate(QStyledItemDelegate):
+    """Draws the style's own check boxes with an outline that reads in
+    both themes: Fusion outlines an item's check box in the Window colour
+    darkened, which on the dark theme's near-black Base left an unchecked
+    box invisible. Here the Window colour is halfway between Base and Text,
+    taken from the current palette (so a theme change follows at once)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        palette = option.palette
+        middle = mix(palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text), 0.5)
+        palette.setColor(QPalette.ColorRole.Window, middle)
+        option.palette = palette
 
 
 class ExpressionLine(QWidget):
@@ -120,6 +146,12 @@ class ExpressionLine(QWidget):
             self._valid = valid
             self.validity_changed.emit(valid)
 
+    def show_refusal(self, reason: str) -> None:
+        """Say in red under the line why a valid text was still not taken
+        (a duplicate); the next keystroke checks the text afresh."""
+        self.error_label.setText(reason)
+        self.error_label.setVisible(bool(reason))
+
     @Slot()
     def _on_return(self) -> None:
         if self._valid:
@@ -163,6 +195,7 @@ class EntryList(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        self.table.setItemDelegate(CheckDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(headers)):
@@ -226,6 +259,11 @@ class EntryList(QWidget):
     def push(self, entries: Sequence[Any], text: str) -> None:
         raise NotImplementedError
 
+    def refusal(self, text: str, row: int | None) -> str:
+        """Why ``text`` may not become an entry (at ``row``; ``None``: a new
+        one) although it is a valid expression; "" when it may."""
+        return ""
+
     # -- showing -------------------------------------------------------------------
     def show_entries(self, *_: object) -> None:
         """Show the session's entries (after any change, an undo too), keeping the selected row."""
@@ -274,6 +312,10 @@ class EntryList(QWidget):
         if not self.editor.is_valid():
             return
         text = self.editor.text().strip()
+        reason = self.refusal(text, None)
+        if reason:
+            self.editor.show_refusal(reason)
+            return
         self.push(self.entries() + (self.make_entry(text, None),), f"Add {self.WORD} {text}")
         self.table.selectRow(len(self.entries()) - 1)
 
@@ -285,6 +327,10 @@ class EntryList(QWidget):
             return
         entries = list(self.entries())
         text = self.editor.text().strip()
+        reason = self.refusal(text, row)
+        if reason:
+            self.editor.show_refusal(reason)
+            return
         entries[row] = self.make_entry(text, entries[row])
         self.push(entries, f"Change {self.WORD} to {text}")
 

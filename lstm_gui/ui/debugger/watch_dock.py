@@ -37,9 +37,14 @@ VALUE_COLUMN, TABLE_COLUMN, PLOT_COLUMN = 1, 2, 3
 WatchColumn = list[float | None]
 
 
-def format_watch(value: float | None) -> str:
-    """A watch's value as the table shows it (``—`` for null)."""
-    return NO_VALUE if value is None else format_cell(value)
+def format_watch(value: float | None, condition: bool = False) -> str:
+    """A watch's value as the table shows it (``—`` for null); a condition's
+    (``x > 0``, value 1 or 0) as ``true`` or ``false``."""
+    if value is None:
+        return NO_VALUE
+    if condition:
+        return "true" if value else "false"
+    return format_cell(value)
 
 
 class WatchPanel(EntryList):
@@ -117,7 +122,9 @@ class WatchPanel(EntryList):
         if item is None:
             return
         value = self._values[row] if row < len(self._values) and self._step >= 1 else None
-        item.setText(format_watch(value))
+        entries = self.entries()
+        condition = row < len(entries) and cached_trace_expression(entries[row].expression).is_condition
+        item.setText(format_watch(value, condition))
         if self._step < 1:
             item.setToolTip(BEFORE_FIRST_TIP)
         else:
@@ -159,7 +166,8 @@ class WatchKeeper(QObject):
         # The session checked every expression, so compiling cannot fail here.
         self.columns = [watch_column(trace, cached_trace_expression(watch.expression)) for watch in watches]
         self._table.set_watch_columns(
-            [(watch.expression, column) for watch, column in zip(watches, self.columns) if watch.in_table]
+            [(watch.expression, column) for watch, column in zip(watches, self.columns) if watch.in_table],
+            [watch.expression for watch in watches if cached_trace_expression(watch.expression).is_condition],
         )
         self._plot.set_watch_curves(
             [(watch.expression, column) for watch, column in zip(watches, self.columns) if watch.in_plot]

@@ -15,6 +15,7 @@ The overlay computes nothing: it shows a
 
 from __future__ import annotations
 
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
 from lstm_gui.core.vocabulary import GATES, ROLES
@@ -82,6 +83,9 @@ class GradientOverlay:
         #: d loss / d memory notes: before the step (left) and after it (right).
         self.memory_notes: dict[str, _Note] = {name: self._note(z=9, bold=True) for name in _MEMORY_PLACES}
         self.loss_note = self._note(z=9, bold=True, px=SMALL_PX + 1, pad=5)
+        # A "was 0.9963" note of a step back must not hide a gradient note
+        # (they share the gate blocks' free row and the memory boxes' corner).
+        scene.flash_note_allowed = self._flash_note_allowed
 
     def _note(self, z: float, bold: bool = False, px: float = GRAD_PX, pad: float = 2.0) -> _Note:
         note = _Note(px, bold=bold, pad=pad)
@@ -89,6 +93,22 @@ class GradientOverlay:
         note.setVisible(False)
         self.scene.addItem(note)
         return note
+
+    # -- sharing the diagram with the "was" notes ------------------------------------
+    def _visible_notes(self) -> list[_Note]:
+        notes = [*self.weight_notes.values(), *self.memory_notes.values(), self.loss_note]
+        return [note for note in notes if note.isVisible()]
+
+    def _flash_note_allowed(self, rect: QRectF) -> bool:
+        """Whether a "was" note at ``rect`` may show: not over a gradient
+        note (while gradients are shown, they are what the person asked for)."""
+        return not any(rect.intersects(note.sceneBoundingRect()) for note in self._visible_notes())
+
+    def _hide_covering_flash_notes(self) -> None:
+        # "was" notes already showing when the gradients appear or move.
+        for note, *_ in self.scene._flash_note.values():
+            if note.isVisible() and not self._flash_note_allowed(note.sceneBoundingRect()):
+                note.setVisible(False)
 
     # -- showing -----------------------------------------------------------------
     def set_visible(self, visible: bool) -> None:
@@ -174,6 +194,7 @@ class GradientOverlay:
         )
         self.loss_note.set_colors(self._colors.surface, self._colors.text, self._colors.short_term)
         self.loss_note.setVisible(True)
+        self._hide_covering_flash_notes()
 
     # -- what is shown (tests, screenshots) ---------------------------------------------
     def weight_text(self, gate: str, role: str) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import math
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
@@ -278,6 +279,9 @@ class DiagramScene(QGraphicsScene):
         self._flash_ring: dict[QLabel, QGraphicsPathItem] = {}
         self._flash_note: dict[QLabel, tuple[_Note, float, float, str]] = {}  # note, x, y, align
         self._was: dict[QLabel, str] = {}  # the value before the current burst of changes
+        #: Set by an overlay (View > Show Gradients): false for a "was" note's
+        #: scene rect that would cover the overlay's own notes (then not shown).
+        self.flash_note_allowed: Callable[[QRectF], bool] | None = None
         self._flashing: set[QLabel] = set()
         # A few coarse fade steps, not a 60 Hz animation: each tick repaints
         # every flashing label, and a drag or Run changes them all the time.
@@ -1035,6 +1039,8 @@ class DiagramScene(QGraphicsScene):
             show_note = was not in (BLANK, PENDING, "", label.text())
             if show_note:
                 note.set_text(f"was {was}", x, y, align)
+                if self.flash_note_allowed is not None:
+                    show_note = self.flash_note_allowed(note.sceneBoundingRect())
             note.setVisible(show_note)
             self._flash_ring[label].setVisible(True)
         self._flash_ticks_left = self._flash_ticks

@@ -44,6 +44,10 @@ def memory_gradients(grads: Gradients) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return steps, short, long
 
 
+#: The y axis's title (rotated): |d loss / d memory|, short enough for a low dock.
+AXIS_TITLE = "|\u2202L/\u2202mem|"
+
+
 class LogAxis(pg.AxisItem):
     """A log axis labelled at whole decades, with 2 and 5 between them only
     while fewer than three decades show (pyqtgraph's own labels 1..9 in every
@@ -76,12 +80,16 @@ class GradientPlot(pg.PlotWidget):
         item = self.getPlotItem()
         item.setLogMode(x=False, y=True)
         item.setLabel("bottom", "step")
-        item.setLabel("left", "|\u2202L/\u2202 memory|")
+        # Short: a rotated title longer than a low dock's plot height is cut off.
+        item.setLabel("left", AXIS_TITLE)
         item.getAxis("left").enableAutoSIPrefix(False)  # "x0.001" makes no sense on a log axis
         item.showGrid(x=False, y=True, alpha=0.25)
-        # Bottom right: the gradients that matter sit high on the log scale; the
-        # vanishing ones fall to the left.
-        self.legend = item.addLegend(offset=(-8, -8), labelTextSize="8pt")
+        # The legend stands right of the plot area, one entry a line: inside
+        # it sat on the curves wherever they went, and above it took half of
+        # a low dock's height.
+        self.legend = pg.LegendItem(labelTextSize="8pt", colCount=1, verSpacing=-6)
+        item.legend = self.legend  # item.plot(name=...) adds to it
+        item.layout.addItem(self.legend, 2, 3)
         self.curves: dict[str, pg.PlotDataItem] = {}
         self._values: dict[str, np.ndarray] = {}
         # The current step's two points (a PlotDataItem, so the log scale applies to it too).

@@ -21,6 +21,19 @@ from lstm_gui.ui.theme import LIGHT, DiagramColors
 
 #: Below this height (px) the legend goes beside the curves, not above them.
 LOW_PLOT = 230
+#: About the width of one legend entry (px) when watch curves put it above.
+LEGEND_COLUMN_PX = 130
+#: With watch curves, the legend stands beside a low plot only from this width (px).
+WIDE_WITH_WATCHES = 700
+#: Longest watch name in the legend (then "…"; the full text is in the Watch dock).
+LEGEND_NAME_CHARS = 16
+
+
+def legend_name(expression: str) -> str:
+    """A watch's name in the legend: its expression, shortened if long."""
+    if len(expression) <= LEGEND_NAME_CHARS:
+        return expression
+    return expression[: LEGEND_NAME_CHARS - 1].rstrip() + "\u2026"
 
 
 class StepAxis(pg.AxisItem):
@@ -97,23 +110,37 @@ class OverTimePlot(pg.PlotWidget):
         self.apply_colors(colors)
 
     def resizeEvent(self, event: QResizeEvent | None) -> None:
+        self._place_legend()
+        super().resizeEvent(event)
+
+    def _place_legend(self) -> None:
         # One legend row when there is room, two in a narrow dock (a wide
         # legend would force the plot wider than its dock and clip it).
         # In a low dock (below LOW_PLOT px) the legend stands right of the
-        # curves in two columns instead, so the curves keep the height.
+        # curves instead, in two columns, so the curves keep the height; with
+        # watch curves only in a wide dock: two columns of watch names took
+        # half a narrow dock's width. Otherwise it goes above, in as many
+        # columns as fit (watch names shortened); the plot keeps the width.
         legend = self.__dict__.get("legend")  # resizeEvent runs inside pyqtgraph's __init__ too
-        if legend is not None:
-            beside = self.height() < LOW_PLOT and self.width() >= 420
-            columns = 2 if beside else (6 if self.width() >= 560 else 3)
-            place = (2, 3) if beside else (0, 1)
-            layout = self.getPlotItem().layout
-            if self._legend_place != place:
-                layout.removeItem(legend)
-                layout.addItem(legend, *place)
-                self._legend_place = place
-            if legend.columnCount != columns:
-                legend.setColumnCount(columns)
-        super().resizeEvent(event)
+        if legend is None:
+            return
+        watches = len(self.__dict__.get("watch_curves", {}))
+        beside = self.height() < LOW_PLOT and self.width() >= (WIDE_WITH_WATCHES if watches else 420)
+        if beside:
+            columns = 2
+        elif watches:
+            columns = max(3, min(8, self.width() // LEGEND_COLUMN_PX))
+        else:
+            columns = 6 if self.width() >= 560 else 3
+        place = (2, 3) if beside else (0, 1)
+        layout = self.getPlotItem().layout
+        if self._legend_place != place:
+            layout.removeItem(legend)
+            # Beside: over the bottom axis's row too, so a tall legend leaves the axis be.
+            layout.addItem(legend, *place, *((2, 1) if beside else (1, 1)))
+            self._legend_place = place
+        if legend.columnCount != columns:
+            legend.setColumnCount(columns)
 
     def apply_colors(self, colors: DiagramColors) -> None:
         self.setBackground(colors.background)
@@ -190,11 +217,12 @@ class OverTimePlot(pg.PlotWidget):
             values = np.array([np.nan if v is None else v for v in column], dtype=float)
             steps = np.arange(1, len(values) + 1, dtype=float)
             pen = pg.mkPen(WATCH_COLORS[k % len(WATCH_COLORS)], width=2, style=pg.QtCore.Qt.PenStyle.DashLine)
-            curve = item.plot(steps, values, name=expression, pen=pen, connect="finite")
+            curve = item.plot(steps, values, name=legend_name(expression), pen=pen, connect="finite")
             self.watch_curves[expression] = curve
             finite = values[np.isfinite(values)]
             if finite.size:
                 low, high = min(low, float(finite.min())), max(high, float(finite.max()))
+        self._place_legend()
         if np.isfinite(low):
             view = item.getViewBox()
             (x0, x1), (shown_low, shown_high) = view.viewRange()

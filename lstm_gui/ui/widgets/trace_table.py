@@ -8,7 +8,7 @@ columns after the cell's own (a watch's ``null`` shows as ``—``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -63,6 +63,8 @@ class TraceTableModel(QAbstractTableModel):
         self._columns: list[list[float]] = []
         #: Watches shown as columns: (expression, value per step or None).
         self._watches: list[tuple[str, Sequence[float | None]]] = []
+        #: The watches that are conditions (``x > 0``): shown as true/false.
+        self._conditions: frozenset[str] = frozenset()
         self._current = 0  # step number; 0 highlights nothing
         self.highlight = QColor("#ffe08a")
         self._bold = QFont()
@@ -74,11 +76,19 @@ class TraceTableModel(QAbstractTableModel):
         self._columns = [trace.column(name) for name in COLUMNS]
         self.endResetModel()
 
-    def set_watch_columns(self, watches: Sequence[tuple[str, Sequence[float | None]]]) -> None:
-        """Show these watches as columns after the cell's (``[]``: none)."""
+    def set_watch_columns(
+        self, watches: Sequence[tuple[str, Sequence[float | None]]], conditions: Collection[str] = ()
+    ) -> None:
+        """Show these watches as columns after the cell's (``[]``: none);
+        those whose expression is in ``conditions`` read ``true``/``false``
+        (their values are 1 and 0, as the README says)."""
         self.beginResetModel()
         self._watches = list(watches)
+        self._conditions = frozenset(conditions)
         self.endResetModel()
+
+    def _is_condition(self, column: int) -> bool:
+        return column >= len(COLUMNS) and self._watches[column - len(COLUMNS)][0] in self._conditions
 
     def column_count(self) -> int:
         return len(COLUMNS) + len(self._watches)
@@ -108,6 +118,8 @@ class TraceTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             value = self._value(index.row(), index.column())
+            if value is not None and self._is_condition(index.column()):
+                return "true" if value else "false"
             return "—" if value is None else format_cell(value)
         if role == Qt.ItemDataRole.ToolTipRole:
             value = self._value(index.row(), index.column())
