@@ -78,11 +78,10 @@ from lstm_gui.training.history import TrainingHistory
 #: thinned may hold ``loss_min``/``loss_max`` (the exact loss envelope of the
 #: epochs each kept row stands for); version 1 files simply have none.
 #: 3: the debugger's ``breakpoints``, ``watches`` and ``training_breakpoints``
-#: (optional lists). 4: the loss landscape's choices (``landscape``) and the
-#: free input sequence's ``target``. 5: a lesson's ``chapters``. Older files
-#: simply have none of these.
-#: (Branch h13d: the comparison cells' weights, ``comparison``, are optional
-#: too; older files have none.)
+#: (optional lists). 4: the loss landscape's choices (``landscape``), the
+#: free input sequence's ``target`` and the comparison cells' weights
+#: (``comparison``). 5: a lesson's ``chapters``. Older files simply have none
+#: of these.
 FORMAT_VERSION = 5
 
 _REQUIRED_KEYS = ("format_version", "weights", "inputs", "memories")
