@@ -706,6 +706,13 @@ class DiagramScene(QGraphicsScene):
         """Run through stages: a pulse along the shown stage's lines over one tick."""
         self.stage_overlay.play_pulse(tick_ms)
 
+    def set_hint_override(self, text: str | None) -> None:
+        """Show ``text`` in the step-0 banner instead of "press → to step"
+        (a lesson's waiting question: stepping is held); ``None``: the usual hint."""
+        wanted = text or STEP0_HINT
+        if self.step0_banner.label.text() != wanted:
+            self.step0_banner.set_text(wanted, (LINE_START + LINE_END) / 2, SUM_TOP + 4)
+
     def hint_text(self) -> str:
         """The step-0 hint ("" when a step is shown)."""
         return self.step0_banner.label.text() if self.step0_banner.isVisible() else ""
