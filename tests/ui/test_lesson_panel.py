@@ -375,3 +375,58 @@ def test_a_waiting_question_hides_every_view_of_its_answer_and_holds_stepping(to
     win.reset()
     assert win.action_step_forward.isEnabled() and win.action_step_forward.toolTip() != "Answer the question first"
     assert "press" in win.scene.hint_text()
+
+
+def test_an_unanswered_offer_comes_back_next_start_and_an_answer_ends_it(qtbot, monkeypatch):
+    from lstm_gui.ui.app import build_window
+    from lstm_gui.ui.lessons.first_start import tour_offer_wanted
+    from lstm_gui.ui.settings import app_settings
+
+    monkeypatch.delenv("LSTM_GUI_NO_TOUR", raising=False)
+    win = build_window(None, None)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.tour_bar.isVisible()
+    win.close()  # closed without answering (the window stores its layout meanwhile)
+    assert app_settings().allKeys() and tour_offer_wanted(app_settings())
+    again = build_window(None, None)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.tour_bar.isVisible()
+    qtbot.mouseClick(again.tour_bar.dismiss_button, Qt.MouseButton.LeftButton)
+    assert not tour_offer_wanted(app_settings())
+
+
+@pytest.mark.parametrize(
+    ("value", "off"),
+    [("1", True), ("TRUE", True), ("yes", True), ("On", True), ("0", False), ("false", False), ("No", False),
+     ("off", False), ("", False)],
+)
+def test_lstm_gui_no_tour_reads_common_true_and_false_words(monkeypatch, value, off):
+    from lstm_gui.ui.lessons.first_start import tour_turned_off
+
+    monkeypatch.setenv("LSTM_GUI_NO_TOUR", value)
+    assert tour_turned_off() == off
+
+
+def test_the_offer_bar_takes_the_themes_colours(qtbot):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from lstm_gui.ui.lessons.first_start import TourOfferBar
+    from lstm_gui.ui.theme import make_palette
+
+    app = QApplication.instance()
+    old = app.palette()
+    app.setPalette(make_palette("dark"))  # as apply_theme does
+    try:
+        bar = TourOfferBar()
+        qtbot.addWidget(bar)
+        bar.resize(600, 40)
+        image = bar.grab().toImage()
+    finally:
+        app.setPalette(old)
+    background = image.pixelColor(300, 20)
+    assert "#e6f2ff" not in bar.styleSheet()
+    assert background.lightness() < 128  # dark, not the light-blue of the light theme
+    assert bar.label.palette().color(QPalette.ColorRole.WindowText).lightness() > 128
