@@ -430,3 +430,10 @@ def test_the_offer_bar_takes_the_themes_colours(qtbot):
     assert "#e6f2ff" not in bar.styleSheet()
     assert background.lightness() < 128  # dark, not the light-blue of the light theme
     assert bar.label.palette().color(QPalette.ColorRole.WindowText).lightness() > 128
+
+
+def test_the_examples_menu_shows_display_titles(make_window):
+    win = make_window()
+    titles = {a.objectName(): a.text() for a in win.examples_menu.actions()}
+    assert titles["action_example_statquest-tour"] == "StatQuest tour"
+    assert titles["action_example_long-memory"] == "Long memory"
