@@ -437,3 +437,18 @@ def test_the_examples_menu_shows_display_titles(make_window):
     titles = {a.objectName(): a.text() for a in win.examples_menu.actions()}
     assert titles["action_example_statquest-tour"] == "StatQuest tour"
     assert titles["action_example_long-memory"] == "Long memory"
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_locked_field_looks_greyed_in_both_themes(tour_window, theme):
+    win = tour_window
+    win._apply_theme(theme, save=False)
+    win.lessons.go_to(1)
+    locked, free = win.find_widget("weight_forget_bias"), win.find_widget("weight_input_bias")
+
+    def background(field):
+        image = field.grab().toImage()
+        return image.pixelColor(image.width() // 6, image.height() // 2)
+
+    assert not locked.isEnabled() and free.isEnabled()
+    assert background(locked) != background(free)  # greyed, not only a tooltip
