@@ -399,8 +399,17 @@ def test_an_unanswered_offer_comes_back_next_start_and_an_answer_ends_it(qtbot, 
 
 @pytest.mark.parametrize(
     ("value", "off"),
-    [("1", True), ("TRUE", True), ("yes", True), ("On", True), ("0", False), ("false", False), ("No", False),
-     ("off", False), ("", False)],
+    [
+        ("1", True),
+        ("TRUE", True),
+        ("yes", True),
+        ("On", True),
+        ("0", False),
+        ("false", False),
+        ("No", False),
+        ("off", False),
+        ("", False),
+    ],
 )
 def test_lstm_gui_no_tour_reads_common_true_and_false_words(monkeypatch, value, off):
     from lstm_gui.ui.lessons.first_start import tour_turned_off

@@ -194,6 +194,8 @@ NOTEBOOK_NAME: dict[tuple[str, str], str] = {key: name for name, key in NOTEBOOK
 
 FLASH_MS = 600
 FLASH_TICK_MS = 100
+
+
 def _mix_colors(a: str, b: str, t: float) -> str:
     """``a`` moved ``t`` of the way to ``b`` (a greyed field's background)."""
     ca, cb = QColor(a), QColor(b)
