@@ -141,6 +141,29 @@ def main(argv: list[str]) -> int:
     shot(window, "companies_dark.png")
     window.close()
 
+    # 9. The comparison dock: the plain RNN and the GRU on Company B at step 2, after Train all three
+    #    (random start from seed 1, Adam, lr 0.01, 2000 epochs), floated to show it whole.
+    window = new_window("companies", 1440, 900)
+    window.session.set_training(window.session.training.replace(init="random", seed=1, lr=0.01, epochs=2000))
+    window.select_sequence("Company B")
+    window.set_step(2)
+    window.action_view_comparison.trigger()
+    view = window.comparison_view
+    view.train_all()
+    deadline = time.monotonic() + 60
+    while view.runner.is_running() and time.monotonic() < deadline:
+        app.processEvents()
+    window.dock_comparison.setFloating(True)
+    window.dock_comparison.resize(440, 1000)
+    for _ in range(20):
+        app.processEvents()
+    path = out / "comparison.png"
+    if not window.dock_comparison.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path}")
+    window.undo_stack.setClean()
+    window.close()
+
     # 5. Issue 13: the long-memory example after seed 0's run (Train), with View > Show
     #    Gradients, walked back to step 1, and the gradient-through-time plot.
     gradient_shots(app, out, new_window, shot, settle)
@@ -245,7 +268,28 @@ def main(argv: list[str]) -> int:
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     window.close()
 
-    # 12. 1280x720, dark: chapter 2's question waiting, its locked forget-gate weights greyed,
+    # 12. 1280x720, stepped into stage 3: the caption above the long-term memory line
+    # covers nothing (issue 14's review), and Help > Keyboard Shortcuts after an edit
+    # with a long undo text lists plain "Undo".
+    from lstm_gui.ui.commands import params_command
+
+    window = new_window("companies", 1280, 720)
+    window.select_sequence("Company B")
+    window.stepper.set_position(StepPosition(2, 3))
+    shot(window, "stage_1280x720.png")
+    params = window.session.params.with_value("forget", "bias", 1.5)
+    window.undo_stack.push(params_command(window.session, params, "Set weights from the loss landscape"))
+    window.show_keyboard_shortcuts()
+    for _ in range(20):
+        app.processEvents()
+    path = out / "keyboard_shortcuts.png"
+    if not window.dock_shortcuts.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    window.undo_stack.setClean()
+    window.close()
+
+    # 13. 1280x720, dark: chapter 2's question waiting, its locked forget-gate weights greyed,
     # Train and stepping disabled, the banner saying to answer first (issue 14 review).
     window = new_window("statquest-tour", 1280, 720, theme="dark")
     window.lessons.go_to(1)

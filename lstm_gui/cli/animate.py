@@ -28,7 +28,10 @@ from lstm_gui.core.animation import (
     MAX_REPLAY_FRAMES,
     animated_sequence,
     check_fps,
+    check_pixel_budget,
+    frame_count,
     parse_size,
+    sample_rows,
 )
 from lstm_gui.core.errors import FieldError
 from lstm_gui.core.formatting import show_path
@@ -119,9 +122,6 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     if out is not None:
         check_writable_target(out, "OUT.gif")
-        folder = os.path.dirname(os.path.abspath(out))
-        if not os.path.isdir(folder):
-            raise CliError(f"OUT.gif: cannot write {show_path(out)}: no folder {show_path(folder)}")
     if args.svg_dir is not None and os.path.exists(args.svg_dir) and not os.path.isdir(args.svg_dir):
         raise CliError(f"--svg-dir: {show_path(args.svg_dir)} is not a folder")
     session = base_session_from_args(args)
@@ -132,6 +132,16 @@ def run(args: argparse.Namespace) -> int:
     history = session.history
     if args.replay and (history is None or len(history) < 2):
         raise CliError("--replay: the session has no training history (train it, then save it, first)")
+    if out is not None:  # the GIF's frames are held in memory until it is written
+        count = (
+            len(sample_rows(len(history)))
+            if args.replay and history
+            else frame_count(len(sequence.inputs), args.stages)
+        )
+        try:
+            check_pixel_budget(count, size, "--size")
+        except FieldError as exc:
+            raise CliError(str(exc)) from None
 
     # Qt only now: the rest of the command line never loads it.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

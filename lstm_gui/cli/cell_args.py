@@ -22,12 +22,17 @@ from lstm_gui.cli.common import (
     CliError,
     base_session_from_args,
     describe_source,
+    one_line,
     parse_number_list_arg,
     write_stdout,
 )
 from lstm_gui.core.cells import CELL_KINDS, CELLS, CellKind, CellTrace, final_short
+from lstm_gui.core.debugging import first_break, watch_column
+from lstm_gui.core.expressions import Expression
 from lstm_gui.core.formatting import (
+    MISSING_CELL,
     columns_csv_text,
+    columns_json_break_text,
     columns_json_text,
     columns_table_text,
     format_cell,
@@ -150,22 +155,46 @@ def trace_columns(trace: CellTrace, keys: Sequence[str]) -> list[tuple[str, Sequ
     return [(key, trace.column(key)) for key in keys]
 
 
-def print_cell_trace(args: argparse.Namespace) -> int:
-    """``trace --cell rnn|gru``: every column of that cell's trace, step by step."""
+def print_cell_trace(
+    args: argparse.Namespace, conditions: Sequence[Expression] = (), watched: Sequence[Expression] = ()
+) -> int:
+    """``trace --cell rnn|gru``: every column of that cell's trace, step by
+    step; ``--break`` conditions and ``--watch`` expressions (compiled over
+    the cell's trace keys) as for the LSTM: the trace ends at the first step
+    where a condition holds, each watch adds a column."""
     session, kind, params = session_and_cell(args)
     chosen = chosen_inputs(args, session, kind)
     trace = kind.run(params, chosen.inputs, chosen.long0, chosen.short0)
-    columns = trace_columns(trace, kind.trace_keys)
+    steps = len(trace)
+    stopped: tuple[int, str] | None = None
+    if conditions:
+        found = first_break(trace, conditions, 1)
+        if found is not None:
+            stopped = (found[0], conditions[found[1]].text)
+            steps = found[0]
+    columns: list[tuple[str, Sequence[float | None]]] = [
+        (name, values[:steps]) for name, values in trace_columns(trace, kind.trace_keys)
+    ]
+    columns += [(expression.text, watch_column(trace, expression)[:steps]) for expression in watched]
     if args.format == "json":
-        text = columns_json_text(columns)
+        text = columns_json_break_text(columns, stopped) if conditions else columns_json_text(columns)
     elif args.format == "csv":
         text = columns_csv_text(columns)
     else:
-        texts = [
-            (name, [str(int(v)) if name == "step" else format_cell(v) for v in values]) for name, values in columns
-        ]
+        texts = [(name, [_cell_text(name, v) for v in values]) for name, values in columns]
         text = columns_table_text(texts, header_lines(args, kind, chosen))
     write_stdout(text)
+    if conditions and args.format != "json":
+        if stopped is not None:
+            print(f"{PROG}: stopped at step {stopped[0]}: {one_line(stopped[1])} holds", file=sys.stderr)
+        else:
+            print(f"{PROG}: no --break condition held; all {steps} steps shown", file=sys.stderr)
     if not math.isfinite(final_short(trace)):
         print(f"{PROG}: warning: the values overflowed (weights times inputs too large)", file=sys.stderr)
     return 0
+
+
+def _cell_text(name: str, value: float | None) -> str:
+    if value is None:
+        return MISSING_CELL
+    return str(int(value)) if name == "step" else format_cell(value)

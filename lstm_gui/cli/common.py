@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import stat
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from lstm_gui.core.cell import CellParams
+from lstm_gui.core.errors import FieldError
 from lstm_gui.core.files.io import SessionFileError
+from lstm_gui.core.files.io import check_writable_target as io_check_writable_target
 from lstm_gui.core.files.session_file import load_example, load_session
 from lstm_gui.core.formatting import quote_value, show_path
 from lstm_gui.core.limits import MAX_INPUT_STEPS
@@ -195,15 +196,13 @@ def require_names(args: argparse.Namespace, **flags: str) -> None:
 
 
 def check_writable_target(path: str, flag: str) -> None:
-    """Refuse, before any work, an output path that exists and is not a
-    regular file (a FIFO, a device, a folder): saving would fail there."""
+    """Refuse, before any work, an output path that cannot be written (not a
+    regular file, or a missing or read-only folder): the rule is
+    :func:`lstm_gui.core.files.io.check_writable_target`'s, the window's too."""
     try:
-        mode = os.stat(path).st_mode
-    except (OSError, ValueError):
-        return  # missing (will be created) or unusable (the save reports it)
-    if not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-        raise CliError(f"{flag}: cannot write {show_path(path)}: {kind}")
+        io_check_writable_target(path, flag)
+    except FieldError as exc:
+        raise CliError(str(exc)) from None
 
 
 def describe_source(args: argparse.Namespace) -> str:

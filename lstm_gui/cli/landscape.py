@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+import math
 from typing import Any
 
 from lstm_gui.cli.common import CliError, add_session_arguments, base_session_from_args, write_stdout
@@ -94,17 +95,27 @@ def run(args: argparse.Namespace) -> int:
     if ys is None or choice.y is None:
         curve = landscape_curve(session.params, session.dataset, choice.x, xs)
         if args.format == "json":
-            text = json.dumps({"x": xs, "y": None, "loss": curve}) + "\n"
+            text = _json({"x": xs, "y": None, "loss": [_finite(v) for v in curve]})
         else:
             text = _csv(["x", "loss"], ([x, loss] for x, loss in zip(xs, curve)))
     else:
         loss = landscape_map(session.params, session.dataset, choice.x, xs, choice.y, ys)
         if args.format == "json":
-            text = json.dumps({"x": xs, "y": ys, "loss": loss}) + "\n"
+            text = _json({"x": xs, "y": ys, "loss": [[_finite(v) for v in row] for row in loss]})
         else:
             text = _csv(["x", "y", "loss"], ([x, y, loss[j][i]] for j, y in enumerate(ys) for i, x in enumerate(xs)))
     write_stdout(text)
     return 0
+
+
+def _finite(value: float) -> float | None:
+    """An overflowed loss (inf, or nan from inf - inf) is ``None``: JSON has
+    no Infinity or NaN, and a plot skips a missing point."""
+    return value if math.isfinite(value) else None
+
+
+def _json(data: dict[str, Any]) -> str:
+    return json.dumps(data, allow_nan=False) + "\n"
 
 
 def _csv(header: list[str], rows: Any) -> str:
@@ -112,5 +123,6 @@ def _csv(header: list[str], rows: Any) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([repr(float(v)) for v in row])
+        # An overflowed loss is an empty field, as a null in JSON.
+        writer.writerow([repr(float(v)) if math.isfinite(v) else "" for v in row])
     return out.getvalue()

@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from lstm_gui.cli.cell_args import add_sequence_argument, chosen_inputs
 from lstm_gui.cli.common import CliError, add_session_arguments, base_session_from_args, write_stdout
 from lstm_gui.core.cell import run as run_cell
+from lstm_gui.core.cells import LSTM
 from lstm_gui.core.formatting import format_number
 from lstm_gui.core.parsing import NumberError, parse_int
 from lstm_gui.core.stages import STAGES, stage_formulas
@@ -24,19 +26,20 @@ def add_parser(subparsers: Any) -> None:
         "formulas and this step's numbers (what the window's Step Into, F11, shows).",
         epilog="examples:\n"
         "  lstm-gui stages --example notebook\n"
-        "  lstm-gui stages --example companies --inputs 1,0.5,0.25,1 --long 0 --short 0 --step 2",
+        "  lstm-gui stages --example companies --inputs 1,0.5,0.25,1 --long 0 --short 0 --step 2\n"
+        "  lstm-gui stages --example companies --sequence 'Company A'",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_session_arguments(parser)
+    add_sequence_argument(parser)
     parser.add_argument("--step", metavar="K", help="only time step K (from 1)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     session = base_session_from_args(args)
-    if not session.inputs:
-        raise CliError("the input sequence is empty: give at least one number with --inputs")
-    trace = run_cell(session.params, session.inputs, session.long0, session.short0)
+    chosen = chosen_inputs(args, session, LSTM)
+    trace = run_cell(session.params, chosen.inputs, chosen.long0, chosen.short0)
     steps = range(1, len(trace) + 1)
     if args.step is not None:
         try:

@@ -20,6 +20,7 @@ from lstm_gui.cli.common import (
 )
 from lstm_gui.core.cell import TRACE_FIELDS
 from lstm_gui.core.cell import run as run_cell
+from lstm_gui.core.cells import CELLS
 from lstm_gui.core.debugging import compile_trace_expression, first_break, trace_head, watch_column
 from lstm_gui.core.expressions import Expression, ExpressionError
 from lstm_gui.core.files.session_file import load_example
@@ -84,7 +85,8 @@ def add_parser(subparsers: Any) -> None:
         dest="break_when",
         action="append",
         metavar="COND",
-        help="stop at the first step where COND holds (repeatable: any of them); table and CSV end "
+        help="stop at the first step where COND holds, over the names of the cell's steps (the JSON "
+        "keys; with --cell rnn|gru that cell's columns) (repeatable: any of them); table and CSV end "
         "at that step and stderr says which condition stopped it; JSON becomes "
         '{"steps": [...], "break": {"step": K, "condition": COND} or null}',
     )
@@ -104,7 +106,9 @@ def run(args: argparse.Namespace) -> int:
         write_stdout(_examples_listing())
         return 0
     if args.cell != "lstm":
-        return print_cell_trace(args)
+        keys = CELLS[args.cell].trace_keys
+        conditions = [_compile(text, "--break", keys) for text in args.break_when or ()]
+        return print_cell_trace(args, conditions, _watches(args.watch or (), keys))
     session = base_session_from_args(args)
     inputs = session.inputs
     long0, short0 = session.long0, session.short0
@@ -161,23 +165,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _compile(text: str, flag: str) -> Expression:
-    """``text`` as an expression over a step's names, or a one-line :class:`CliError`."""
+def _compile(text: str, flag: str, names: Sequence[str] = TRACE_FIELDS) -> Expression:
+    """``text`` as an expression over a step's names (the LSTM's, or another
+    cell's trace keys), or a one-line :class:`CliError`."""
     try:
-        return compile_trace_expression(text, flag)
+        return compile_trace_expression(text, flag, names)
     except ExpressionError as exc:
         raise CliError(str(exc)) from None
 
 
-def _watches(texts: Sequence[str]) -> list[Expression]:
+def _watches(texts: Sequence[str], names: Sequence[str] = TRACE_FIELDS) -> list[Expression]:
     """The ``--watch`` expressions: each a new column, named by its text."""
     expressions: list[Expression] = []
     for text in texts:
-        if text in TRACE_FIELDS:
+        if text in names:
             raise CliError(f"--watch: {quote_value(text)} is already a column of the trace; watch an expression")
         if text in [e.text for e in expressions]:
             raise CliError(f"--watch: {quote_value(text)} given twice")
-        expressions.append(_compile(text, "--watch"))
+        expressions.append(_compile(text, "--watch", names))
     return expressions
 
 

@@ -43,6 +43,7 @@ from lstm_gui.core.formatting import quote_value, show_path
 from lstm_gui.core.parsing import NumberError, parse_int, parse_number
 from lstm_gui.core.vocabulary import NOTEBOOK_NAMES, PARAM_KEYS
 from lstm_gui.training.cell_training import CellTrainResult, cell_start_weights, train_cell
+from lstm_gui.training.compare import COMPARED_CELLS, train_comparison
 from lstm_gui.training.config import ENGINES, INITS, OPTIMIZERS, TrainConfig, start_params
 from lstm_gui.training.history import TrainingHistory
 from lstm_gui.training.run import BREAKPOINT, DIVERGED, Progress, TrainingRun, TrainResult
@@ -63,6 +64,12 @@ def add_parser(subparsers: Any) -> None:
     )
     add_session_arguments(parser)
     add_cell_argument(parser)
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="train the LSTM, the plain RNN and the GRU side by side (same settings, comparable starts) "
+        "and print each one's final loss and weights",
+    )
     parser.add_argument(
         "--init",
         default=None,
@@ -105,8 +112,10 @@ def add_parser(subparsers: Any) -> None:
         dest="break_when",
         action="append",
         metavar="COND",
-        help="stop at the first epoch k (0 = the start weights) where COND holds, e.g. 'loss < 0.01', "
-        "'abs(wo1) > 5', 'abs(loss_ago_100 - loss) < 1e-6' (repeatable: any of them); the result is "
+        help="stop at the first epoch k where COND holds, e.g. 'loss < 0.01', "
+        "'abs(wo1) > 5', 'abs(loss_ago_100 - loss) < 1e-6' (repeatable: any of them); k counts the "
+        "session's training history (a run continuing 100 epochs starts at epoch 100; 0 = the start "
+        "weights with --new-history or --cell rnn|gru, whose weight names COND uses); the result is "
         'the weights after k epochs, and JSON adds "stopped_by": COND and "epoch": k',
     )
     parser.add_argument("--format", choices=("json", "table"), default="json")
@@ -252,6 +261,8 @@ def run(args: argparse.Namespace) -> int:
     Unusable flags or files raise cli.py's ``CliError`` (exit 2, one line).
     """
     require_names(args, out="--out")
+    if getattr(args, "compare", False):
+        return _run_comparison(args)
     if getattr(args, "cell", "lstm") != "lstm":
         return _run_other_cell(args)
     if args.out is not None:
@@ -284,7 +295,8 @@ def run(args: argparse.Namespace) -> int:
     data = result_dict(result, config, dataset, start)
     if result.status == BREAKPOINT:
         data["stopped_by"] = result.stopped_by
-        data["epoch"] = result.epochs
+        # The history's epoch, as the condition's ``epoch`` counts it.
+        data["epoch"] = training_run.history.last_epoch
     if args.out is not None:
         session.set_params(result.params)
         session.set_training(config)
@@ -321,7 +333,17 @@ def _run_other_cell(args: argparse.Namespace) -> int:
     # the LSTM's path is unchanged).
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     try:
-        result = train_cell(kind.name, start, dataset, config, _progress_printer(sys.stderr) if show else None, 0.1)
+        result = train_cell(
+            kind.name,
+            start,
+            dataset,
+            config,
+            _progress_printer(sys.stderr) if show else None,
+            0.1,
+            stop_when=args.break_when,
+        )
+    except ExpressionError as exc:
+        raise CliError(f"--break: {exc.reason}") from None
     except KeyboardInterrupt:
         print("lstm-gui train: interrupted; nothing written", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -329,6 +351,9 @@ def _run_other_cell(args: argparse.Namespace) -> int:
         print(f"lstm-gui train: {result.message}; nothing written", file=sys.stderr)
         return EXIT_DIVERGED
     data = cell_result_dict(result, config, dataset, start)
+    if result.status == BREAKPOINT:
+        data["stopped_by"] = result.stopped_by
+        data["epoch"] = result.epochs  # these runs have no history: epoch 0 is the start
     if args.format == "json":
         write_stdout(json.dumps(data, indent=2) + "\n")
     else:
@@ -366,3 +391,72 @@ def _cell_table(data: dict[str, Any]) -> str:
     lines += ["", f"{'weight':<24} {'value':>10}"]
     lines += [f"{key:<24} {value:>10.4f}" for key, value in zip(data["weight_keys"], data["weights"])]
     return "\n".join(lines)
+
+
+def _run_comparison(args: argparse.Namespace) -> int:
+    """``train --compare``: the LSTM, the plain RNN and the GRU trained with
+    the same settings from comparable starts (:mod:`lstm_gui.training.compare`);
+    prints each cell's result. A cell that diverges is reported with its
+    status (a plain RNN's exploding gradients are a result here, not an error)."""
+    if getattr(args, "cell", "lstm") != "lstm":
+        raise CliError("--compare: trains all three cells; leave out --cell")
+    if args.out is not None:
+        raise CliError("--compare: the trained weights are printed; leave out --out")
+    session = base_session_from_args(args)
+    config = config_from_args(args, session.training)
+    dataset = session.dataset
+    if not dataset:
+        raise CliError("the session has no dataset to train on")
+    current = {"lstm": session.params.to_flat(), **session.comparison}
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+
+    def report(cell: str, epoch: int, loss: float) -> None:
+        print(f"\r{CELLS[cell].title}: epoch {epoch}/{config.epochs} loss {loss:.6g}   ", end="", file=sys.stderr)
+
+    try:
+        results = train_comparison(dataset, config, COMPARED_CELLS, report if show else None, current, interval=0.1)
+    except FieldError as exc:
+        raise CliError(f"{FLAG_OF_FIELD.get(exc.where, exc.where)}: {exc.reason}") from None
+    except KeyboardInterrupt:
+        print("lstm-gui train: interrupted; nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if show:
+        print(file=sys.stderr)
+    data = comparison_result_dict(results, config, dataset)
+    if args.format == "json":
+        write_stdout(json.dumps(data, indent=2) + "\n")
+    else:
+        lines = [f"{'cell':<12} {'status':<14} {'epochs':>7} {'loss':>12}"]
+        for cell, entry in data["cells"].items():
+            lines.append(f"{cell:<12} {entry['status']:<14} {entry['epochs']:>7} {entry['loss']:>12.6g}")
+        for cell, entry in data["cells"].items():
+            lines += ["", f"{CELLS[cell].title} weights:"]
+            lines += [f"  {key:<24} {value:>10.4f}" for key, value in zip(entry["weight_keys"], entry["weights"])]
+        write_stdout("\n".join(lines) + "\n")
+    return 0
+
+
+def comparison_result_dict(
+    results: dict[str, CellTrainResult], config: TrainConfig, dataset: Sequence[DatasetItem]
+) -> dict[str, Any]:
+    """What ``train --compare --format json`` prints: the shared settings and
+    data, then per cell its status, final loss, epochs, weights (with their
+    names, in the cell's order) and start weights."""
+    return {
+        "config": config.to_json_dict(),
+        "sequences": [item.name for item in dataset],
+        "targets": [item.target for item in dataset],
+        "cells": {
+            cell: {
+                "status": result.status,
+                "message": result.message,
+                "loss": result.loss,
+                "epochs": result.epochs,
+                "outputs": list(result.outputs),
+                "weights": list(result.weights),
+                "weight_keys": list(CELLS[cell].param_names),
+                "start_loss": float(result.losses[0]),
+            }
+            for cell, result in results.items()
+        },
+    }

@@ -20,7 +20,12 @@ from dataclasses import dataclass
 
 from lstm_gui.core.errors import FieldError, finite_number
 from lstm_gui.core.formatting import format_number, quote_value
-from lstm_gui.core.limits import MAX_ANIMATION_FRAMES, MAX_ANIMATION_SIDE, MIN_ANIMATION_SIDE
+from lstm_gui.core.limits import (
+    MAX_ANIMATION_FRAMES,
+    MAX_ANIMATION_PIXELS,
+    MAX_ANIMATION_SIDE,
+    MIN_ANIMATION_SIDE,
+)
 from lstm_gui.core.session import Session
 from lstm_gui.core.stages import LAST_STAGE, stage
 
@@ -47,6 +52,22 @@ def check_size(width: int, height: int, where: str = "size") -> tuple[int, int]:
                 where, f"the {side} must be {MIN_ANIMATION_SIDE} to {MAX_ANIMATION_SIDE} pixels, got {value}"
             )
     return width, height
+
+
+def check_pixel_budget(frames: int, size: tuple[int, int], where: str = "size") -> None:
+    """Refuse an animation whose frames hold more than
+    :data:`~lstm_gui.core.limits.MAX_ANIMATION_PIXELS` pixels together (the
+    GIF's frames stay in memory until it is written): :class:`FieldError`
+    naming the size and the frame count, with what to do about it."""
+    width, height = size
+    pixels = frames * width * height
+    if pixels > MAX_ANIMATION_PIXELS:
+        most = max(1, MAX_ANIMATION_PIXELS // (width * height))
+        raise FieldError(
+            where,
+            f"{frames} frames of {width}x{height} are {pixels / 1e6:,.0f} million pixels, more than the limit "
+            f"of {MAX_ANIMATION_PIXELS / 1e6:,.0f} million; choose a smaller size or at most {most} frames",
+        )
 
 
 def parse_size(text: str, where: str = "size") -> tuple[int, int]:

@@ -8,9 +8,11 @@ written in the language of :mod:`lstm_gui.core.expressions`:
   condition holds, :func:`watch_column` evaluates a watch at every step.
   Both work column by column (one generated loop per expression), so a
   100,000-step trace is scanned in milliseconds;
-- over a training run, names are :func:`training_names` (``epoch``,
-  ``loss``, weights, ``out_0``...) plus ``loss_ago_N``, the loss N epochs
-  earlier in the same run. A :class:`TrainingBreak` checks a condition on
+- over a training run, names are :func:`training_names` (``epoch``: the
+  training history's epoch, i.e. the weights after that many epochs, so a run
+  continuing a history counts on from its last epoch; ``loss``, the cell's
+  weights, ``out_0``...) plus ``loss_ago_N``, the loss N epochs earlier in
+  the same run. A :class:`TrainingBreak` checks a condition on
   the per-epoch records an engine returns for a whole chunk of epochs.
 
 The plateau preset ("the loss changed less than D over N epochs") is the
@@ -28,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lstm_gui.core.cell import CellParams, Trace
+from lstm_gui.core.cells import CellTrace
 from lstm_gui.core.expressions import (
     LOSS_AGO_PREFIX,
     MAX_LOSS_LAG,
@@ -97,9 +100,10 @@ TRAINING_PRESETS: tuple[tuple[str, str], ...] = (
 # --- traces ---------------------------------------------------------------------
 
 
-def compile_trace_expression(text: str, where: str = "expression") -> Expression:
-    """``text`` compiled over the names of a trace step."""
-    return compile_expression(text, TRACE_NAMES, where)
+def compile_trace_expression(text: str, where: str = "expression", names: Sequence[str] = TRACE_NAMES) -> Expression:
+    """``text`` compiled over the names of a trace step: the LSTM's, or
+    another cell's ``CellKind.trace_keys``."""
+    return compile_expression(text, names, where)
 
 
 def step_env(trace: Trace, index: int) -> dict[str, float]:
@@ -113,12 +117,13 @@ def trace_head(trace: Trace, steps: int) -> Trace:
     return Trace({name: trace.column(name)[:steps] for name in TRACE_NAMES[1:]}, steps)
 
 
-def _columns(trace: Trace, expression: Expression) -> list[Sequence[float]]:
+def _columns(trace: CellTrace, expression: Expression) -> list[Sequence[float]]:
     return [trace.column(name) for name in expression.column_names()]
 
 
-def first_break(trace: Trace, conditions: Sequence[Expression], start_step: int) -> tuple[int, int] | None:
-    """The first step K >= ``start_step`` (1-based) where a condition holds,
+def first_break(trace: CellTrace, conditions: Sequence[Expression], start_step: int) -> tuple[int, int] | None:
+    """The first step K >= ``start_step`` (1-based) where a condition holds
+    (in any cell's trace, over the names the conditions were compiled for),
     and the index of the first condition holding at K; ``None`` if none
     holds up to the last step. Conditions are scanned column by column, each
     only up to the best step found so far."""
@@ -135,7 +140,7 @@ def first_break(trace: Trace, conditions: Sequence[Expression], start_step: int)
     return best
 
 
-def watch_column(trace: Trace, expression: Expression) -> list[float | None]:
+def watch_column(trace: CellTrace, expression: Expression) -> list[float | None]:
     """``expression`` at every step (``None`` where it has a math error)."""
     return expression.column_values()(_columns(trace, expression), 0, len(trace))
 
@@ -175,10 +180,19 @@ class TrainingBreak:
         The condition is not valid over :func:`training_names`.
     """
 
-    def __init__(self, condition: str, dataset_size: int, where: str = "break") -> None:
+    def __init__(
+        self, condition: str, dataset_size: int, where: str = "break", weight_names: Sequence[str] | None = None
+    ) -> None:
         self.text = condition
         self.dataset_size = dataset_size
-        self.expression = compile_expression(condition, training_names(dataset_size), where)
+        self.expression = compile_expression(condition, training_names(dataset_size, weight_names), where)
+        # Where each weight name sits in an engine's flat rows: the LSTM's 12
+        # (by notebook name and gate.role), or another cell's ``param_names``.
+        if weight_names is None:
+            self._weight_index, self._stride = _WEIGHT_INDEX, 12
+        else:
+            self._weight_index = {name: k for k, name in enumerate(weight_names)}
+            self._stride = len(weight_names)
         lags = [int(m.group(1)) for name in self.expression.names_used if (m := _LOSS_AGO.fullmatch(name))]
         self._lag = max(lags, default=0)
         #: The losses of the last ``lag`` epochs (oldest first).
@@ -201,7 +215,8 @@ class TrainingBreak:
         epoch records (epoch ``first_epoch + row``); ``None`` if none.
 
         ``losses`` per row; ``outputs`` flattened (``dataset_size`` per
-        row); ``weights`` flattened (12 per row, ``PARAM_KEYS`` order), as
+        row); ``weights`` flattened (12 per row, ``PARAM_KEYS`` order, or
+        the cell's ``weight_names`` per row), as
         an engine's ``run_epochs`` returns them. Nothing is remembered:
         call :meth:`advance` with the rows the run keeps.
         """
@@ -215,8 +230,8 @@ class TrainingBreak:
                 columns.append(range(first_epoch, first_epoch + rows))
             elif name == "loss":
                 columns.append(losses)
-            elif name in _WEIGHT_INDEX:
-                columns.append(weights[_WEIGHT_INDEX[name] :: 12])
+            elif name in self._weight_index:
+                columns.append(weights[self._weight_index[name] :: self._stride])
             elif name.startswith("out_"):
                 columns.append(outputs[int(name[4:]) :: m] if m else [])
             else:  # loss_ago_N

@@ -83,16 +83,23 @@ class TrainingNames(tuple[str, ...]):
         return tuple.__contains__(self, name)
 
 
-def training_names(dataset_size: int) -> tuple[str, ...]:
+def training_names(dataset_size: int, weight_names: Sequence[str] | None = None) -> tuple[str, ...]:
     """The names a training condition may use, for a dataset of
     ``dataset_size`` sequences: ``epoch``, ``loss``, each weight by its
     notebook name (``wlr1`` ... ``bo1``) and as ``gate.role``
     (``forget.w_short``), each sequence's output ``out_0``, ``out_1``, ...;
     and (accepted by ``in``, not listed) ``loss_ago_N``.
+
+    ``weight_names`` replaces the LSTM's weights by another cell's
+    (``CellKind.param_names``: ``w_short``, ``reset.bias`` ...).
     """
-    dotted = tuple(f"{gate}.{role}" for gate, role in NOTEBOOK_NAMES.values())
+    if weight_names is None:
+        dotted = tuple(f"{gate}.{role}" for gate, role in NOTEBOOK_NAMES.values())
+        weights: tuple[str, ...] = (*NOTEBOOK_NAMES, *dotted)
+    else:
+        weights = tuple(weight_names)
     outputs = tuple(f"out_{k}" for k in range(max(0, dataset_size)))
-    return TrainingNames(("epoch", "loss", *NOTEBOOK_NAMES, *dotted, *outputs))
+    return TrainingNames(("epoch", "loss", *weights, *outputs))
 
 
 def suggest(name: str, names: Collection[str]) -> str | None:
@@ -132,6 +139,7 @@ class ExpressionError(FieldError):
 
 _NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
+_DIGITS = frozenset("0123456789")
 _OPERATORS = ("<=", ">=", "==", "!=", "<", ">", "+", "-", "*", "/", "(", ")", ",")
 # Spellings from other languages, refused with a hint.
 _HINTS = {
@@ -164,7 +172,10 @@ def _tokenize(text: str, where: str) -> list[_Token]:
             pos += 1
             continue
         column = pos + 1
-        if char.isdigit() or (char == "." and pos + 1 < n and text[pos + 1].isdigit()):
+        # ASCII digits only: str.isdigit() is also true for '０', '²' and '٣',
+        # which the number pattern does not read; they fall through to the
+        # "unexpected character" message below.
+        if char in _DIGITS or (char == "." and pos + 1 < n and text[pos + 1] in _DIGITS):
             match = _NUMBER.match(text, pos)
             assert match is not None
             end = match.end()
@@ -189,8 +200,16 @@ def _tokenize(text: str, where: str) -> list[_Token]:
             continue
         if char.isalpha() or char == "_":
             match = _NAME.match(text, pos)
-            if match is None:  # a letter outside ASCII
-                raise ExpressionError(where, text, f"unexpected '{_shown(char, 1)}' at column {column}", column)
+            stop = pos
+            while stop < n and (text[stop].isalnum() or text[stop] == "_"):
+                stop += 1
+            if match is None or match.end() < stop:
+                # A name with letters or digits outside ASCII (``héllo``,
+                # ``x²``): no known name is spelled so.
+                word = text[pos:stop]
+                raise ExpressionError(
+                    where, text, f"unknown name '{_shown(word, _TOKEN_CHARS)}' at column {column}", column
+                )
             end = match.end()
             if end < n and (text[end].isalnum() or text[end] in "._"):
                 # x.y.z, or a name running into letters outside ASCII
@@ -386,6 +405,12 @@ class _Parser:
                 token.column,
             )
         if name not in self.names:
+            if isinstance(self.names, TrainingNames) and _LOSS_AGO.fullmatch(name):
+                raise self.error(
+                    f"'{_shown(name, _TOKEN_CHARS)}' at column {token.column} looks too far back: "
+                    f"{LOSS_AGO_PREFIX}N allows N up to {MAX_LOSS_LAG}",
+                    token.column,
+                )
             close = suggest(name, self.names)
             hint = f" (did you mean '{close}'?)" if close else ""
             raise self.error(

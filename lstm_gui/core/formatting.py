@@ -28,6 +28,10 @@ Watches = Mapping[str, Sequence[float | None]]
 MISSING_CELL = "null"
 
 
+#: Magnitude from which :func:`format_number` writes exponent form.
+COMPACT_LIMIT = 1e12
+
+
 def display_decimals() -> int:
     """The decimals value labels show now (:data:`DISPLAY_DECIMALS` unless set)."""
     return _display_decimals
@@ -42,21 +46,72 @@ def set_display_decimals(decimals: int) -> None:
 
 def format_number(value: float, decimals: int | None = None) -> str:
     """The float64 ``value`` rounded for display (``-0.0000`` shows as ``0.0000``),
-    to ``decimals`` or else :func:`display_decimals`."""
+    to ``decimals`` or else :func:`display_decimals`; from :data:`COMPACT_LIMIT`
+    on in exponent form (``1.0000e+300``), so no header or label prints a
+    300-digit number."""
     if decimals is None:
         decimals = _display_decimals
+    if math.isfinite(value) and abs(value) >= COMPACT_LIMIT:
+        # A fixed-point 1e300 is 301 digits: headers and labels would run off.
+        return f"{value:.{decimals}e}"
     text = f"{value:.{decimals}f}"
     if text.startswith("-") and float(text) == 0.0:
         text = text[1:]
     return text
 
 
+#: How wide a text a weight field shows, in digit widths (a sign or a point
+#: counts half: :func:`text_width`). The field holds ``-2.7050`` or ``-1234.5``;
+#: a wider text is cut off at its edge and reads as a different number
+#: (``-123456789.5`` showed as ``-123456``).
+WEIGHT_WIDTH = 6.0
+
+
+def text_width(text: str) -> float:
+    """``text``'s width in digit widths: ``-``, ``+`` and ``.`` count half
+    (as in the window's sans-serif font), every other character one."""
+    return sum(0.5 if char in "-+." else 1.0 for char in text)
+
+
 def format_weight(value: float) -> str:
     """A weight as its field shows it: two decimals when that is exact
     (``2.70``), else rounded to the decimals the window shows (4 unless the
-    person chose more; so ``2.705`` is not shown as ``2.71``)."""
+    person chose more; so ``2.705`` is not shown as ``2.71``).
+
+    Never wider than the field (:data:`WEIGHT_WIDTH`, or a value below 10 at
+    the display decimals a person chose): a long value drops decimals
+    (``-1234.5``, ``123457``), and one whose whole part does not fit shows in exponent
+    form (``-1.23e8``), so it never reads as a different number. The
+    field's tooltip gives the exact value.
+    """
+    if not math.isfinite(value):
+        return str(value)
     short = format_number(value, 2)
-    return short if float(short) == value else format_number(value)
+    text = short if float(short) == value else format_number(value)
+    # A person who chose more decimals gets them for a value below 10
+    # (``0.12345679``); only a long whole part makes the text shorter.
+    room = max(WEIGHT_WIDTH, text_width(format_number(-1.0, _display_decimals)))
+    if text_width(text) <= room:
+        return text
+    whole = format_number(value, 0)
+    if text_width(whole) <= room and float(whole) == value:
+        return whole  # a whole number that fits, such as 123456
+    if text_width(whole) <= room:  # rounded to the decimals that fit (maybe none)
+        return format_number(value, max(0, math.floor(room - text_width(whole) - 0.5)))
+    for digits in (4, 3, 2, 1):
+        compact = format_compact(value, digits)
+        if text_width(compact) <= room:
+            return compact
+    return compact
+
+
+def format_compact(value: float, digits: int = 4) -> str:
+    """``value`` to ``digits`` significant digits in the shortest exponent form
+    (``-1.235e8``, ``1e-07`` -> ``1e-7``): for places with room for a few characters."""
+    mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def format_full(value: float) -> str:
@@ -131,36 +186,53 @@ def columns_table_text(columns: Sequence[tuple[str, Sequence[str]]], header_line
     return "\n".join(lines) + "\n"
 
 
-def columns_csv_text(columns: Sequence[tuple[str, Sequence[float]]]) -> str:
-    """CSV of numeric columns (``step`` as integers) at full precision."""
+def columns_csv_text(columns: Sequence[tuple[str, Sequence[float | None]]]) -> str:
+    """CSV of numeric columns (``step`` as integers) at full precision; a
+    watch value that could not be computed (``None``) is an empty field."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([name for name, _ in columns])
     rows = min((len(values) for _, values in columns), default=0)
     for row in range(rows):
-        writer.writerow(
-            [str(int(values[row])) if name == "step" else format_full(values[row]) for name, values in columns]
-        )
+        writer.writerow([_csv_field(name, values[row]) for name, values in columns])
     return out.getvalue()
 
 
-def columns_json_text(columns: Sequence[tuple[str, Sequence[float]]]) -> str:
-    """A JSON list with one compact object per step, one per line, like
-    :func:`trace_json_text`; a non-finite value becomes ``null``."""
+def _csv_field(name: str, value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if name == "step" else format_full(value)
+
+
+def _json_value(name: str, value: float | None) -> float | int | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return int(value) if name == "step" else value
+
+
+def _columns_json_lines(columns: Sequence[tuple[str, Sequence[float | None]]], indent: str) -> str:
     encode = json.JSONEncoder(allow_nan=False).encode
     rows = min((len(values) for _, values in columns), default=0)
-    records = [
-        encode(
-            {
-                name: int(values[row]) if name == "step" else (values[row] if math.isfinite(values[row]) else None)
-                for name, values in columns
-            }
-        )
-        for row in range(rows)
-    ]
+    records = [encode({name: _json_value(name, values[row]) for name, values in columns}) for row in range(rows)]
     if not records:
-        return "[]\n"
-    return "[\n  " + ",\n  ".join(records) + "\n]\n"
+        return "[]"
+    return "[\n" + indent + (",\n" + indent).join(records) + "\n" + indent[:-2] + "]"
+
+
+def columns_json_text(columns: Sequence[tuple[str, Sequence[float | None]]]) -> str:
+    """A JSON list with one compact object per step, one per line, like
+    :func:`trace_json_text`; a non-finite value (or a watch's ``None``)
+    becomes ``null``."""
+    return _columns_json_lines(columns, "  ") + "\n"
+
+
+def columns_json_break_text(
+    columns: Sequence[tuple[str, Sequence[float | None]]], stopped: tuple[int, str] | None
+) -> str:
+    """Like :func:`trace_json_break_text` for any cell's columns: ``{"steps":
+    [...], "break": {"step": K, "condition": "..."} or null}``."""
+    brk = "null" if stopped is None else json.dumps({"step": stopped[0], "condition": stopped[1]})
+    return '{\n  "steps": ' + _columns_json_lines(columns, "    ") + ',\n  "break": ' + brk + "\n}\n"
 
 
 # -- a whole trace as text (command line, copy and export) ----------------------

@@ -251,13 +251,17 @@ def gradients(
     xs = [float(x) for x in inputs]
     if not xs:
         raise ValueError("gradients need at least one input step")
-    if kind == "lstm":
-        return _lstm(params, xs, float(long0), float(short0), float(target))
-    if long0 != 0.0:
+    if kind != "lstm" and long0 != 0.0:
         raise ValueError(f"the {cell.title} has no long-term memory, so no initial long-term memory")
-    if kind == "rnn":
-        return _rnn(params, xs, float(short0), float(target))
-    return _gru(params, xs, float(short0), float(target))
+    # Huge weights, inputs or targets overflow to inf and then nan (inf * 0);
+    # that is an answer (the callers show it as null or warn once), not a
+    # numpy RuntimeWarning on stderr.
+    with np.errstate(all="ignore"):
+        if kind == "lstm":
+            return _lstm(params, xs, float(long0), float(short0), float(target))
+        if kind == "rnn":
+            return _rnn(params, xs, float(short0), float(target))
+        return _gru(params, xs, float(short0), float(target))
 
 
 # -- per sequence, for training: output and weight gradient only --------------

@@ -21,6 +21,8 @@ it from a timer without blocking its event loop.
 from __future__ import annotations
 
 import difflib
+import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -96,12 +98,24 @@ def check_range(lo: object, hi: object, where: str) -> tuple[float, float]:
     low, high = finite_number(lo, where), finite_number(hi, where)
     if not low < high:
         raise FieldError(where, f"expected the low end below the high end, got {low!r},{high!r}")
+    if not math.isfinite(high - low):
+        # numpy.linspace would step by inf and give nan points.
+        raise FieldError(where, f"expected a range narrower than {sys.float_info.max:.4g}, got {low!r},{high!r}")
     return low, high
 
 
+#: The default half range grows with a huge value so that its grid points
+#: stay distinct floats (a float64 near 1e17 is spaced 16 apart).
+_RELATIVE_HALF_RANGE = 1e-9
+
+
 def default_range(value: float) -> tuple[float, float]:
-    """The range shown when none is chosen: the current value +- 3."""
-    return value - DEFAULT_HALF_RANGE, value + DEFAULT_HALF_RANGE
+    """The range shown when none is chosen: the current value +- 3, or +- a
+    billionth of a huge value (beyond 3e9) so that the range never collapses
+    to one float; clamped to the finite floats."""
+    half = max(DEFAULT_HALF_RANGE, abs(value) * _RELATIVE_HALF_RANGE)
+    biggest = sys.float_info.max
+    return max(value - half, -biggest), min(value + half, biggest)
 
 
 def grid_axis(lo: float, hi: float, n: int) -> list[float]:
@@ -221,10 +235,13 @@ def losses_at(weights: np.ndarray, dataset: Sequence[DatasetItem] | _Groups) -> 
     weights = np.asarray(weights, dtype=np.float64).reshape(-1, 12)
     out = np.zeros(weights.shape[0])
     chunk = max(1, _CHUNK_NUMBERS // groups.width)
-    for start in range(0, weights.shape[0], chunk):
-        part = weights[start : start + chunk]
-        for inputs, targets in groups.groups:
-            out[start : start + chunk] += _group_losses(part, inputs, targets)
+    # Huge weights or targets overflow to inf (or nan: inf - inf); that is the
+    # answer (shown as null in JSON), not a numpy RuntimeWarning.
+    with np.errstate(all="ignore"):
+        for start in range(0, weights.shape[0], chunk):
+            part = weights[start : start + chunk]
+            for inputs, targets in groups.groups:
+                out[start : start + chunk] += _group_losses(part, inputs, targets)
     return out
 
 

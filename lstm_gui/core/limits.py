@@ -57,6 +57,10 @@ MAX_ANIMATION_SIDE = 3840
 #: ... and at most this many frames (one per step plus the start): a GIF of
 #: a thousand 800x450 frames is already tens of MB and minutes of slides.
 MAX_ANIMATION_FRAMES = 1000
+#: ... and at most this many pixels in all its frames together (frames x
+#: width x height): the GIF's frames are held in memory, one byte a pixel,
+#: until it is written (1000 frames at 3840x2160 would be 8 GB).
+MAX_ANIMATION_PIXELS = 400_000_000
 #: Most points per axis of a loss landscape (``--grid``; 256 x 256 points of
 #: a large dataset already take minutes).
 MAX_LANDSCAPE_GRID = 256

@@ -15,9 +15,10 @@ field: ``weights.forget.bias``, ``inputs[2]``, ``long``, ``short``,
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, CellParams, Trace, run
+from lstm_gui.core.cells import CELLS
 from lstm_gui.core.chapters import Chapter
 from lstm_gui.core.dataset import COMPANIES, DatasetItem, check_dataset
 from lstm_gui.core.debugging import Breakpoint, Watch
@@ -29,6 +30,36 @@ from lstm_gui.core.limits import MAX_BREAKPOINTS, MAX_INPUT_STEPS, MAX_WATCHES
 from lstm_gui.core.vocabulary import PARAM_KEYS
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
+
+#: The cells drawn beside the LSTM in the comparison view (issue 13), whose
+#: weights the session keeps too.
+COMPARISON_CELLS: tuple[str, ...] = ("rnn", "gru")
+
+
+def default_comparison() -> dict[str, tuple[float, ...]]:
+    """Each comparison cell's starting weights (:attr:`CellKind.default_params`)."""
+    return {kind: CELLS[kind].default_params for kind in COMPARISON_CELLS}
+
+
+def check_comparison(comparison: Mapping[str, Sequence[float]]) -> dict[str, tuple[float, ...]]:
+    """The comparison cells' weights checked (a kind left out: its default):
+    ``FieldError`` names the place (``comparison.gru``: the count,
+    ``comparison.gru.reset.bias``: not finite, ``comparison.lstm``: unknown)."""
+    checked = default_comparison()
+    for kind, values in comparison.items():
+        if kind not in COMPARISON_CELLS:
+            raise FieldError(f"comparison.{kind}", f"unknown cell; expected one of {', '.join(COMPARISON_CELLS)}")
+        cell = CELLS[kind]
+        values = tuple(values)
+        if len(values) != cell.param_count:
+            raise FieldError(
+                f"comparison.{kind}",
+                f"the {cell.title} takes {cell.param_count} numbers ({cell.weights_order}), got {len(values)}",
+            )
+        checked[kind] = tuple(
+            finite_number(value, f"comparison.{kind}.{name}") for name, value in zip(cell.param_names, values)
+        )
+    return checked
 
 
 class SessionEvents:
@@ -45,6 +76,7 @@ class SessionEvents:
         "watches_changed",
         "training_breakpoints_changed",
         "landscape_changed",
+        "comparison_changed",
         "target_changed",
         "chapters_changed",
     )
@@ -61,6 +93,8 @@ class SessionEvents:
         self.watches_changed: Signal[tuple[Watch, ...]] = Signal("watches_changed")
         self.training_breakpoints_changed: Signal[tuple[Breakpoint, ...]] = Signal("training_breakpoints_changed")
         self.landscape_changed: Signal[LandscapeChoice] = Signal("landscape_changed")
+        #: {"rnn": weights, "gru": weights}: the comparison cells' weights.
+        self.comparison_changed: Signal[dict[str, tuple[float, ...]]] = Signal("comparison_changed")
         #: The free input sequence's target (``None``: none set).
         self.target_changed: Signal[float | None] = Signal("target_changed")
         #: A lesson's chapters (issue 14): added, removed or their text edited.
@@ -86,6 +120,7 @@ class Session:
         name: str = "",
         description: str = "",
         landscape: LandscapeChoice | None = None,
+        comparison: Mapping[str, Sequence[float]] | None = None,
         target: float | None = None,
     ) -> None:
         self.events = SessionEvents()
@@ -100,6 +135,7 @@ class Session:
         self._watches: tuple[Watch, ...] = ()
         self._training_breakpoints: tuple[Breakpoint, ...] = ()
         self._landscape = landscape if landscape is not None else LandscapeChoice()
+        self._comparison = check_comparison(comparison or {})
         self._target = self._check_target(target)
         self._chapters: tuple[Chapter, ...] = ()
         #: A display name for an unsaved session (e.g. the example's name).
@@ -291,6 +327,29 @@ class Session:
             self._landscape = choice
             self.events.landscape_changed.emit(choice)
 
+    # -- the comparison cells (plain RNN, GRU) --------------------------------
+    @property
+    def comparison(self) -> dict[str, tuple[float, ...]]:
+        """The comparison cells' weights by kind (``rnn``, ``gru``), each in
+        its cell's flat order (:attr:`CellKind.param_names`); a copy."""
+        return dict(self._comparison)
+
+    def comparison_weights(self, kind: str) -> tuple[float, ...]:
+        """One comparison cell's weights; ``KeyError`` for another kind."""
+        return self._comparison[kind]
+
+    def set_comparison(self, comparison: Mapping[str, Sequence[float]]) -> None:
+        """Set the comparison cells' weights; a kind left out gets its default.
+        ``FieldError`` names the place (``comparison.gru.reset.bias``)."""
+        checked = check_comparison(comparison)
+        if checked != self._comparison:
+            self._comparison = checked
+            self.events.comparison_changed.emit(dict(checked))
+
+    def set_comparison_weights(self, kind: str, weights: Sequence[float]) -> None:
+        """Set one comparison cell's weights (``kind``: ``rnn`` or ``gru``)."""
+        self.set_comparison({**self._comparison, kind: tuple(weights)})
+
     # -- a lesson's chapters ---------------------------------------------------
     @property
     def chapters(self) -> tuple[Chapter, ...]:
@@ -316,6 +375,7 @@ class Session:
         self.set_watches(other.watches)
         self.set_training_breakpoints(other.training_breakpoints)
         self.set_landscape(other.landscape)
+        self.set_comparison(other.comparison)
         self.set_target(other.target)
         self.set_chapters(other.chapters)
         self.name = other.name

@@ -20,10 +20,22 @@ import numpy as np
 
 from lstm_gui.core.cells import cell_kind
 from lstm_gui.core.dataset import DatasetItem
+from lstm_gui.core.debugging import TrainingBreak
 from lstm_gui.core.errors import FieldError
 from lstm_gui.core.formatting import quote_value
 from lstm_gui.training.config import STATQUEST_PARAMS, TrainConfig
-from lstm_gui.training.run import DIVERGED, FINISHED, STOPPED, STOPPED_BELOW, Progress, Status, make_engine
+from lstm_gui.training.run import (
+    BREAKPOINT,
+    DIVERGED,
+    FINISHED,
+    STOPPED,
+    STOPPED_BELOW,
+    Progress,
+    Status,
+    checked_conditions,
+    first_training_break,
+    make_engine,
+)
 
 
 def cell_start_weights(kind: str, config: TrainConfig, current: Sequence[float]) -> tuple[float, ...]:
@@ -68,6 +80,9 @@ class CellTrainResult:
     message: str
     seconds: float
     losses: np.ndarray
+    #: The stop condition (its text, as given) that ended the run at epoch
+    #: ``epochs`` (status ``breakpoint``); empty otherwise.
+    stopped_by: str = ""
 
 
 #: Epochs are run in chunks of about this many seconds between checks of the stop event.
@@ -82,6 +97,7 @@ def train_cell(
     on_progress: Callable[[Progress], None] | None = None,
     interval: float = 1 / 30,
     stop_event: threading.Event | None = None,
+    stop_when: str | Sequence[str] | None = None,
 ) -> CellTrainResult:
     """Train cell ``kind`` from ``weights`` with ``config`` (its ``init`` is
     not applied here: see :func:`cell_start_weights`) in this thread.
@@ -89,11 +105,27 @@ def train_cell(
     ``on_progress`` gets a :class:`Progress` at most every ``interval``
     seconds and once at the end; setting ``stop_event`` stops after the
     current chunk of a few milliseconds.
+
+    ``stop_when`` are stop conditions as for :class:`~lstm_gui.training.run.TrainingRun`
+    (the same :class:`~lstm_gui.core.debugging.TrainingBreak` checks) over
+    ``epoch`` (0 = the start weights; these runs have no history), ``loss``,
+    ``loss_ago_N``, the cell's weight names (``CellKind.param_names``) and
+    ``out_0``...: the run ends at the first epoch where one holds, with that
+    epoch's weights (status ``breakpoint``, ``stopped_by`` its text).
+
+    Raises
+    ------
+    ExpressionError
+        A stop condition is not valid over those names.
     """
     cell = cell_kind(kind)
     start = cell.check_params(weights)
     if not dataset:
         raise FieldError("dataset", "needs at least one sequence to train on")
+    weight_names = None if kind == "lstm" else cell.param_names
+    texts = checked_conditions(stop_when, len(dataset), weight_names)
+    breaks = [TrainingBreak(text, len(dataset), weight_names=weight_names) for text in texts]
+    stopped_by = ""
     engine = make_engine(start, dataset, config, cell=kind)
     loss, outputs = engine.evaluate()
     last: tuple[float, tuple[float, ...], tuple[float, ...]] = (loss, tuple(outputs), start)
@@ -105,12 +137,20 @@ def train_cell(
     message = ""
     if not (math.isfinite(loss) and all(math.isfinite(v) for v in outputs)):
         status, message = DIVERGED, "the loss is not finite at the start weights"
+    elif breaks:
+        at_start = first_training_break(breaks, 0, [loss], list(outputs), list(start), 1)
+        for check in breaks:
+            check.advance([loss])
+        if at_start is not None:
+            stopped_by = texts[at_start[1]]
+            status, message = BREAKPOINT, f"stopped at the start weights (epoch 0): {stopped_by} holds"
     while status == FINISHED and done < total:
         if stop_event is not None and stop_event.is_set():
             status, message = STOPPED, f"stopped after {done} epochs"
             break
         n = min(chunk, total - done)
         t0 = time.perf_counter()
+        before = engine.snapshot() if breaks else None
         try:
             count, chunk_losses, outs, chunk_weights = engine.run_epochs(n, config.lr, config.stop_below)
         except (OverflowError, ZeroDivisionError, ValueError) as exc:
@@ -120,11 +160,26 @@ def train_cell(
         # A weight may overflow while the loss stays finite: keep the epochs before it.
         weights_finite = np.isfinite(recorded).all(axis=1)
         finite = count if weights_finite.all() else int(np.argmin(weights_finite))
+        fired = first_training_break(breaks, done + 1, chunk_losses, outs, chunk_weights, finite) if finite else None
+        if fired is not None:
+            if fired[0] + 1 < count:
+                # The engine went past the epoch: replay the chunk up to it, so
+                # the weights (and optimizer state) are that epoch's.
+                engine.restore(before)
+                count, chunk_losses, outs, chunk_weights = engine.run_epochs(fired[0] + 1, config.lr, config.stop_below)
+                recorded = np.asarray(chunk_weights, dtype=np.float64).reshape(-1, cell.param_count)[:count]
+            count = finite = n = fired[0] + 1
+        for check in breaks:
+            check.advance(chunk_losses[:finite])
         if finite:
             rows = np.asarray(outs, dtype=np.float64).reshape(count, -1)
             losses.append(np.asarray(chunk_losses[:finite], dtype=np.float64))
             last = (float(chunk_losses[finite - 1]), tuple(rows[finite - 1].tolist()), tuple(recorded[finite - 1]))
             done += finite
+        if fired is not None:
+            stopped_by = texts[fired[1]]
+            status, message = BREAKPOINT, f"stopped after {done} epochs: {stopped_by} holds"
+            break
         if finite < count or (count < n and not (config.stop_below is not None and last[0] < config.stop_below)):
             status = DIVERGED
             message = (
@@ -160,6 +215,7 @@ def train_cell(
         message=message,
         seconds=seconds,
         losses=np.concatenate(losses),
+        stopped_by=stopped_by,
     )
 
 

@@ -177,6 +177,11 @@ def _read_frame(fd: int) -> Any:
     return None if data is None else pickle.loads(data)
 
 
+#: The next message on a file descriptor, or ``None`` at end of input (also
+#: for :mod:`lstm_gui.training.compare_child`).
+read_frame = _read_frame
+
+
 def read_frames(buffer: bytearray) -> list[Any]:
     """Take every complete message off the front of ``buffer``."""
     messages = []

@@ -310,7 +310,11 @@ class TrainingRun:
         rows_reported.extend(*start_row, run_start=True)
         breaks = [TrainingBreak(text, len(self.dataset)) for text in self.stop_when]
         if breaks:
-            at_start = _first_break(breaks, 0, [start_loss], list(start_outputs), list(self.params.to_flat()), 1)
+            # ``epoch`` is the history's epoch (the weights after that many
+            # epochs), so a run continuing a history counts on from its end.
+            at_start = first_training_break(
+                breaks, first_epoch, [start_loss], list(start_outputs), list(self.params.to_flat()), 1
+            )
             for check in breaks:
                 check.advance([start_loss])
             if at_start is not None:
@@ -324,7 +328,7 @@ class TrainingRun:
                         0.0,
                         on_progress,
                         rows_reported,
-                        f"stopped at the start weights (epoch 0): {self.stop_when[at_start[1]]} holds",
+                        f"stopped at the start weights (epoch {first_epoch}): {self.stop_when[at_start[1]]} holds",
                         stopped_by=self.stop_when[at_start[1]],
                     )
                 self._fired = self.stop_when[at_start[1]]
@@ -392,7 +396,11 @@ class TrainingRun:
                     # A weight overflowed while the loss stayed finite: keep the epochs before.
                     count = int(np.argmax(bad))
                     n = -1
-                fired = _first_break(breaks, done + 1, losses, outs, weights, count) if breaks and count else None
+                fired = (
+                    first_training_break(breaks, first_epoch + done + 1, losses, outs, weights, count)
+                    if breaks and count
+                    else None
+                )
                 if fired is not None:
                     if fired[0] + 1 < count:
                         # The engine went past the epoch: replay the chunk up to it,
@@ -583,15 +591,18 @@ class TrainingRun:
         )
 
 
-def checked_conditions(stop_when: str | Sequence[str] | None, dataset_size: int) -> tuple[str, ...]:
-    """``stop_when`` as a tuple of texts, each checked (ExpressionError if bad)."""
+def checked_conditions(
+    stop_when: str | Sequence[str] | None, dataset_size: int, weight_names: Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """``stop_when`` as a tuple of texts, each checked (ExpressionError if bad)
+    over the LSTM's names, or over another cell's ``weight_names``."""
     texts = () if stop_when is None else (stop_when,) if isinstance(stop_when, str) else tuple(stop_when)
     for text in texts:
-        TrainingBreak(text, dataset_size)
+        TrainingBreak(text, dataset_size, weight_names=weight_names)
     return texts
 
 
-def _first_break(
+def first_training_break(
     breaks: Sequence[TrainingBreak],
     first_epoch: int,
     losses: Sequence[float],

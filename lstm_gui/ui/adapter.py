@@ -27,6 +27,7 @@ EVENT_NAMES: tuple[str, ...] = (
     "watches_changed",
     "training_breakpoints_changed",
     "landscape_changed",
+    "comparison_changed",
     "target_changed",
     "chapters_changed",
 )
@@ -45,6 +46,7 @@ class SessionAdapter(QObject):
     watches_changed = Signal(object)
     training_breakpoints_changed = Signal(object)
     landscape_changed = Signal(object)
+    comparison_changed = Signal(object)
     target_changed = Signal(object)
     chapters_changed = Signal(object)
 

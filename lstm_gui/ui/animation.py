@@ -41,6 +41,7 @@ from lstm_gui.core.animation import (
     AnimatedSequence,
     FramePosition,
     check_fps,
+    check_pixel_budget,
     check_size,
     frame_caption,
     frame_duration_ms,
@@ -205,14 +206,20 @@ class FrameRenderer:
         return _SVG_SIZE.sub(f'<svg width="{self.width}" height="{self.height}"'.encode(), data, count=1)
 
 
+def palette_sample(frames: Sequence[Any]) -> list[Any]:
+    """The frames the palette is chosen from: at most
+    :data:`PALETTE_SAMPLE_FRAMES`, evenly spread (all of them when fewer)."""
+    step = max(1, len(frames) // PALETTE_SAMPLE_FRAMES)
+    return list(frames[::step][:PALETTE_SAMPLE_FRAMES])
+
+
 def gif_palette(frames: Sequence[Any]) -> Any:
     """One palette of 256 colours for every frame (a Pillow "P" image),
     chosen without dithering from at most :data:`PALETTE_SAMPLE_FRAMES`
     frames spread over ``frames`` (Pillow RGB images)."""
     from PIL import Image  # only when a GIF is written
 
-    step = max(1, len(frames) // PALETTE_SAMPLE_FRAMES)
-    sample = list(frames[::step][:PALETTE_SAMPLE_FRAMES])
+    sample = palette_sample(frames)
     width, height = sample[0].size
     montage = Image.new("RGB", (width, height * len(sample)))
     for k, frame in enumerate(sample):
@@ -285,6 +292,8 @@ class AnimationExport:
         self.gif_path = gif_path
         self.svg_dir = svg_dir
         self.fps = check_fps(fps)
+        if gif_path is not None:
+            check_pixel_budget(len(self.frames), size)
         self.title = title
         self.renderer = FrameRenderer(*size, theme=theme, show_sums=show_sums)
         self.result: AnimationResult | None = None
@@ -293,7 +302,8 @@ class AnimationExport:
     def total(self) -> int:
         """How many pieces :meth:`steps` yields (for a progress bar)."""
         n = len(self.frames)
-        return (n if self.svg_dir is not None else 0) + (2 * n if self.gif_path is not None else 0) + 1
+        gif = n + len(palette_sample(range(n))) if self.gif_path is not None else 0
+        return (n if self.svg_dir is not None else 0) + gif + 1
 
     def steps(self) -> Iterator[int]:
         """Do the work; yields the number of pieces done so far."""
@@ -308,16 +318,21 @@ class AnimationExport:
                 svgs.append((path, self.renderer.svg_bytes(frame, f"{self.title} - {frame.caption}")))
                 done += 1
                 yield done
-        pictures = []
         indexed = []
         if self.gif_path is not None:
-            for frame in self.frames:
-                pictures.append(to_pil(self.renderer.image(frame)))
+            # The palette's sample frames first; then every frame is put on the
+            # palette as soon as it is drawn, so only one byte a pixel is kept
+            # (the RGB frames of a 4K animation took gigabytes).
+            samples: dict[int, Any] = {}
+            for k in palette_sample(range(len(self.frames))):
+                samples[k] = to_pil(self.renderer.image(self.frames[k]))
                 done += 1
                 yield done
-            palette = gif_palette(pictures)
-            for picture in pictures:
+            palette = gif_palette(list(samples.values()))
+            for k, frame in enumerate(self.frames):
+                picture = samples.pop(k) if k in samples else to_pil(self.renderer.image(frame))
                 indexed.append(picture.quantize(palette=palette, dither=Image.Dither.NONE))
+                del picture
                 done += 1
                 yield done
         result = AnimationResult(len(self.frames))

@@ -42,10 +42,13 @@ from lstm_gui.core.animation import (
     MAX_REPLAY_FRAMES,
     MIN_FPS,
     animated_sequence,
+    check_pixel_budget,
     frame_count,
     parse_size,
 )
 from lstm_gui.core.errors import FieldError
+from lstm_gui.core.files.io import check_writable_target
+from lstm_gui.core.formatting import show_path
 from lstm_gui.ui.animation import AnimationExport, Frame, replay_frames, step_frames
 from lstm_gui.ui.stepper import FREE_SOURCE
 from lstm_gui.ui.theme import diagram_colors
@@ -63,6 +66,7 @@ class AnimationPanel(QWidget):
         self.setWindowTitle("Export animation")
         self._window = window
         self._job: AnimationExport | None = None
+        self._blocked = False  # a problem shown that disables Save GIF (a bad size)
         self._steps: Iterator[int] | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -212,12 +216,16 @@ class AnimationPanel(QWidget):
         else:
             self._show_problem("")
 
-    def _show_problem(self, text: str) -> None:
+    def _show_problem(self, text: str, blocks: bool = True) -> None:
+        """Show ``text`` in the panel's message line ("" hides it). A problem
+        that ``blocks`` (a bad size) disables Save GIF until it is fixed; one
+        about the chosen file does not (Save GIF asks for another)."""
         # The theme's error colour (readable on the dark theme too).
         self.error_label.setStyleSheet(f"color: {diagram_colors(self._window.theme).error};")
         self.error_label.setText(text)
         self.error_label.setVisible(bool(text))
-        self.save_button.setEnabled(not text and self._job is None)
+        self._blocked = bool(text) and blocks
+        self.save_button.setEnabled(not self._blocked and self._job is None)
 
     # -- exporting ---------------------------------------------------------------------
     @Slot()
@@ -238,9 +246,13 @@ class AnimationPanel(QWidget):
         try:
             size = self.size_value()
             frames = self.frames()
+            check_pixel_budget(len(frames), size, "Size")
+            # Before rendering every frame: a missing or read-only folder is said at once.
+            check_writable_target(path)
         except FieldError as exc:
-            self._show_problem(exc.reason if exc.where == "Size" else str(exc))
+            self._show_problem(_sentence(exc.reason if exc.where in ("Size", "") else str(exc)), blocks=False)
             return False
+        self._show_problem("")  # the last attempt's problem, if any, is past
         window = self._window
         self._job = AnimationExport(
             frames,
@@ -271,7 +283,13 @@ class AnimationPanel(QWidget):
             done = next(self._steps)
         except StopIteration:
             done = job.total
-        except Exception as exc:  # a failed write is the person's to know, not a crash
+        except OSError as exc:  # a failed write (disk full...) is the person's to know, not a crash
+            self._finish()
+            where = exc.filename or job.gif_path
+            self._show_problem(f"Could not write {show_path(str(where))}: {exc.strerror or exc}", blocks=False)
+            self._window.statusBar().clearMessage()
+            return
+        except Exception as exc:
             self._finish()
             self._window.show_error("Could not export the animation", f"{job.gif_path}:\n{exc}")
             self._window.statusBar().clearMessage()
@@ -300,11 +318,17 @@ class AnimationPanel(QWidget):
         self._steps = None
         self.progress.hide()
         self.stop_button.hide()
-        self._show_problem(self.error_label.text() if self.error_label.isVisible() else "")
+        self._show_problem(self.error_label.text() if self.error_label.isVisible() else "", self._blocked)
 
     def closeEvent(self, event: Any) -> None:
         self.stop()
         super().closeEvent(event)
+
+
+def _sentence(text: str) -> str:
+    """``text`` as the panel's one line: a capital first letter, no line breaks."""
+    line = " ".join(text.split())
+    return line[:1].upper() + line[1:]
 
 
 def show_animation_panel(window: Any) -> AnimationPanel:

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from lstm_gui.core.cell import CellParams
+from lstm_gui.core.cells import CELLS
 from lstm_gui.core.dataset import DatasetItem
 from lstm_gui.core.debugging import Breakpoint, Watch
 from lstm_gui.core.formatting import format_full
@@ -194,4 +195,37 @@ def landscape_point_command(session: Session, params: CellParams, choice: Landsc
 
     return SetValueCommand(
         "Set weights from the loss landscape", apply, (session.params, session.landscape), (params, choice)
+    )
+
+
+def comparison_weight_command(
+    session: Session, kind: str, index: int, value: float, merge_key: str | None = None
+) -> SetValueCommand:
+    """One weight of a comparison cell (``kind``: ``rnn`` or ``gru``; ``index``
+    in its :attr:`~lstm_gui.core.cells.CellKind.param_names` order): its own
+    undo step, or merged with the moves of the same drag (``merge_key``)."""
+    cell = CELLS[kind]
+    weights = list(session.comparison_weights(kind))
+    weights[index] = float(value)
+    return SetValueCommand(
+        f"Set {cell.title} {cell.param_names[index]} to {format_full(value)}",
+        lambda values: session.set_comparison_weights(kind, values),
+        session.comparison_weights(kind),
+        tuple(weights),
+        merge_key=merge_key,
+    )
+
+
+def comparison_training_command(
+    session: Session, params: CellParams, comparison: dict[str, tuple[float, ...]]
+) -> SetValueCommand:
+    """A comparison training's weights applied: the LSTM's and the comparison
+    cells' in one undo step (the LSTM's history is left as it was)."""
+
+    def apply(state: tuple[CellParams, dict[str, tuple[float, ...]]]) -> None:
+        session.set_params(state[0])
+        session.set_comparison(state[1])
+
+    return SetValueCommand(
+        "Apply comparison training", apply, (session.params, session.comparison), (params, dict(comparison))
     )

@@ -47,6 +47,7 @@ from lstm_gui.ui import (
     window_settings,
 )
 from lstm_gui.ui.bars import add_error_bar
+from lstm_gui.ui.comparison_view import ComparisonView, show_gradient_curves
 from lstm_gui.ui.diagram.scene import DiagramScene, DiagramState, DiagramView
 from lstm_gui.ui.document import Document
 from lstm_gui.ui.edit_recorder import EditRecorder
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
     plot: OverTimePlot
     training_panel: TrainingPanel
     live_results: LiveResults
+    comparison_view: ComparisonView
     # window_preferences (issue 14's native feel)
     preferences: Preferences
     system_theme: str
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         window_docks.build_docks(self)
         window_preferences.build_preference_docks(self)
         gradient_window.install(self)  # issue 13: target, Show Gradients, Nudge, gradient plot
+        show_gradient_curves(self)  # issue 13: the RNN's and GRU's curves beside the LSTM's
         window_actions.build_training_toolbar(self)
         window_actions.build_view_actions(self)
         window_actions.build_menus(self)
@@ -531,7 +534,7 @@ class MainWindow(QMainWindow):
 
     def show_keyboard_shortcuts(self) -> None:
         """Every action with a shortcut, grouped by menu, in a floating panel."""
-        window_preferences.show_dock(self, self.dock_shortcuts, 420, 620)
+        window_preferences.show_dock(self, self.dock_shortcuts, 500, 620)  # its longest name unelided
 
     def set_preferences(self, preferences: Preferences, save: bool = True) -> None:
         """Apply ``preferences`` at once and remember them (not an undo step)."""
@@ -605,6 +608,7 @@ class MainWindow(QMainWindow):
             return
         self.stop_running()
         self.training_panel.shutdown()
+        self.comparison_view.shutdown()
         window_preferences.disconnect_scheme(self)
         self._save_settings()
         self.adapter.unbind()

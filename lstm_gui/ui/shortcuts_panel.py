@@ -28,13 +28,18 @@ from PySide6.QtWidgets import (
 #: The group of actions with a shortcut that are in no menu.
 OTHER_GROUP = "Other"
 
+#: A QAction dynamic property holding the name the list shows for an action
+#: whose text changes with the state (Undo reads "Undo Set weights from the
+#: loss landscape"): the list names what the key does, not what it would do now.
+SHORTCUT_NAME = "shortcut_name"
+
 
 @dataclass(frozen=True, slots=True)
 class ShortcutRow:
     """One action as listed: its menu path, its words and its keys."""
 
     group: str  # "File", "File > Open Recent", or OTHER_GROUP
-    text: str  # the action's text without its & mnemonic
+    text: str  # the action's SHORTCUT_NAME, else its text without its & mnemonic
     keys: str  # every shortcut, as this platform writes them, ", " between
     action: QAction
 
@@ -42,6 +47,13 @@ class ShortcutRow:
 def plain_text(text: str) -> str:
     """A menu text without its mnemonic ("&Open..." -> "Open...", "&&" -> "&")."""
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def action_name(action: QAction) -> str:
+    """The action as the list names it: its :data:`SHORTCUT_NAME` if set,
+    else its text without the mnemonic."""
+    stable = action.property(SHORTCUT_NAME)
+    return str(stable) if stable else plain_text(action.text())
 
 
 def keys_text(action: QAction) -> str:
@@ -72,12 +84,12 @@ def shortcut_rows(window: QMainWindow) -> list[ShortcutRow]:
             keys = keys_text(action)
             if keys and id(action) not in seen:
                 seen.add(id(action))
-                rows.append(ShortcutRow(path, plain_text(action.text()), keys, action))
+                rows.append(ShortcutRow(path, action_name(action), keys, action))
     for action in window.findChildren(QAction):
         keys = keys_text(action)
         if keys and id(action) not in seen:
             seen.add(id(action))
-            rows.append(ShortcutRow(OTHER_GROUP, plain_text(action.text()), keys, action))
+            rows.append(ShortcutRow(OTHER_GROUP, action_name(action), keys, action))
     return rows
 
 
@@ -148,9 +160,10 @@ class ShortcutsPanel(QWidget):
                 self._groups.append(branches[row.group])
             parent, items = branches[row.group]
             item = QTreeWidgetItem(parent, [row.text, row.keys])
+            # The full name leads the tooltip, so a name elided by a narrow
+            # dock can still be read.
             tip = row.action.statusTip() or row.action.toolTip()
-            if tip:
-                item.setToolTip(0, tip)
+            item.setToolTip(0, row.text if not tip or tip == row.text else f"{row.text}\n{tip}")
             items.append(item)
         self.tree.expandAll()
         self._on_filter_changed(self.filter.text())

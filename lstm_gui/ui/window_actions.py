@@ -23,6 +23,7 @@ from lstm_gui.core.files.session_file import example_names
 from lstm_gui.ui.animation_panel import show_animation_panel
 from lstm_gui.ui.debugger.docks import build_debugger_view_actions
 from lstm_gui.ui.file_actions import export_dialog
+from lstm_gui.ui.shortcuts_panel import SHORTCUT_NAME
 from lstm_gui.ui.stepper import SPEEDS
 from lstm_gui.ui.theme import THEME_CHOICES
 
@@ -179,9 +180,11 @@ def build_actions(window: Any) -> None:
 
     window.action_undo = window.undo_stack.createUndoAction(window, "&Undo")
     window.action_undo.setObjectName("action_undo")
+    window.action_undo.setProperty(SHORTCUT_NAME, "Undo")  # its text names the next undo step
     window.action_undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
     window.action_redo = window.undo_stack.createRedoAction(window, "&Redo")
     window.action_redo.setObjectName("action_redo")
+    window.action_redo.setProperty(SHORTCUT_NAME, "Redo")
     window.action_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
     window.addAction(window.action_undo)
     window.addAction(window.action_redo)
@@ -279,6 +282,12 @@ def build_view_actions(window: Any) -> None:
     window.action_view_landscape.setToolTip("Show the dataset loss over one or two weights; click it to set them")
     # Shown as a tab beside the training column: bring it to the front.
     window.action_view_landscape.triggered.connect(lambda shown: shown and window.dock_landscape.raise_())
+    # Issue 13: the plain RNN and the GRU beside the LSTM (ui/comparison_view.py).
+    window.action_view_comparison = window.dock_comparison.toggleViewAction()
+    window.action_view_comparison.setObjectName("action_view_comparison")
+    window.action_view_comparison.setText("&Compare Cells")
+    window.action_view_comparison.setToolTip("Show a plain RNN and a GRU on the same inputs, and train all three")
+    window.action_view_comparison.triggered.connect(lambda shown: shown and window.dock_comparison.raise_())
     window.action_show_sums = make_action(
         window,
         "Show &Sums",
@@ -408,6 +417,7 @@ def build_menus(window: Any) -> None:
     view_menu.addSeparator()
     view_menu.addAction(window.action_view_training)
     view_menu.addAction(window.action_view_landscape)
+    view_menu.addAction(window.action_view_comparison)
     for dock in (window.dock_trace, window.dock_plot, window.dock_gradient_plot):
         view_menu.addAction(dock.toggleViewAction())
     for action in build_debugger_view_actions(window):

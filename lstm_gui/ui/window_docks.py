@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QScrollArea, QTextBrowser, QVBoxLayout, QWidget
 
+from lstm_gui.ui.comparison_view import ComparisonView
 from lstm_gui.ui.debugger.docks import build_debugger_docks, reset_debugger_docks
 from lstm_gui.ui.help_text import HOW_TO_READ
 from lstm_gui.ui.theme import diagram_colors
@@ -81,6 +82,33 @@ def build_docks(window: Any) -> None:
     )
     window.tabifyDockWidget(window.dock_training, window.dock_landscape)
     window.dock_landscape.hide()
+    # Issue 13: a plain RNN and a GRU beside the LSTM, another tab there; hidden until asked for.
+    window.comparison_view = ComparisonView(
+        window.adapter,
+        window.undo_stack,
+        window.stepper,
+        window.training_panel.is_training,
+        diagram_colors(window.theme),
+    )
+    window.dock_comparison = add_dock(
+        window,
+        "Compare cells",
+        "comparison_dock",
+        scrolling(window.comparison_view, "comparison_scroll"),
+        Qt.DockWidgetArea.RightDockWidgetArea,
+    )
+    window.tabifyDockWidget(window.dock_training, window.dock_comparison)
+    window.dock_comparison.hide()
+
+
+def scrolling(widget: QWidget, name: str) -> QScrollArea:
+    """``widget`` in a vertical scroll area: on a short screen it scrolls, never the window."""
+    scroll = QScrollArea()
+    scroll.setObjectName(name)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
 
 
 def add_dock(window: Any, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -169,6 +197,11 @@ def reset_layout(window: Any) -> None:
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.dock_landscape)
     window.tabifyDockWidget(window.dock_training, window.dock_landscape)
     window.dock_landscape.hide()
+    window.removeDockWidget(window.dock_comparison)
+    window.dock_comparison.setFloating(False)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.dock_comparison)
+    window.tabifyDockWidget(window.dock_training, window.dock_comparison)
+    window.dock_comparison.hide()
     # The gradient plot: a tab beside the over-time plot (issue 13).
     window.gradients.reset_place()
     window.diagram.set_zoom(1.0)

@@ -72,6 +72,8 @@ def apply_window_theme(window: Any, choice: str, save: bool = True) -> None:
     colors = diagram_colors(window.theme, window.preferences.fill_map)
     window.scene.apply_colors(colors)
     window.plot.apply_colors(colors)
+    if hasattr(window, "comparison_view"):
+        window.comparison_view.set_colors(colors)
     window.gradients.apply_colors(colors)
     window.trace_table.trace_model.highlight = QColor(colors.current)
     window.input_strip.model.highlight = QColor(colors.current)

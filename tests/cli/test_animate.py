@@ -49,6 +49,19 @@ def test_the_free_inputs_of_a_session_file_at_another_size_and_speed(tmp_path, c
     assert len(set(_frames(out))) == 4
 
 
+def test_a_gif_with_too_many_pixels_is_refused_in_one_line_before_any_work(tmp_path, capsys):
+    session = tmp_path / "long.json"
+    example = load_example("notebook")
+    example.set_inputs([0.5] * 200)
+    save_session(example, session)
+    out = tmp_path / "big.gif"
+    assert main(["animate", str(session), "--size", "3840x2160", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "--size: 201 frames of 3840x2160 are 1,667 million pixels, more than the limit of 400 million" in err
+    assert not out.exists()
+
+
 def test_svg_dir_writes_one_slide_per_step_with_or_without_the_gif(tmp_path, capsys):
     slides = tmp_path / "slides" / "new"
     assert main(["animate", "--example", "companies", "--sequence", "Company A", "--svg-dir", str(slides)]) == 0

@@ -203,3 +203,25 @@ def test_train_cell_table_names_the_cell_and_its_weights(capsys):
 )
 def test_bad_train_cell_flags_are_refused(capsys, argv, message):
     assert_refused(capsys, "train", "--example", "companies", *argv, message=message)
+
+
+def _strict_json(text: str) -> object:
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"invalid JSON constant {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "rnn", "gru"])
+def test_grad_with_a_huge_target_warns_once_writes_null_and_a_compact_header(capsys, cell):
+    import warnings
+
+    argv = ("grad", "--cell", cell, "--example", "companies", "--sequence", "Company A", "--target", "1e308")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a numpy RuntimeWarning fails the test
+        code, out, err = run_cli(capsys, *argv, "--format", "json")
+        assert code == 0 and err.count("\n") == 1 and "warning" in err
+        data = _strict_json(out)
+        assert data["loss"] is None and data["target"] == 1e308
+        code, out, _ = run_cli(capsys, *argv)
+    assert code == 0 and "target 1.0000e+308" in out and "0" * 20 not in out

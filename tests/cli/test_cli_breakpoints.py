@@ -201,3 +201,51 @@ def test_train_bad_break_exits_2_with_one_line(capsys):
     line = refused(capsys, *TRAIN, "--break", "out_2 > 1")
     assert "--break: out_2 > 1: unknown name 'out_2' (did you mean 'out_1'?) at column 1" in line
     assert "unexpected end at column 7" in refused(capsys, *TRAIN, "--break", "loss <")
+
+
+# -- trace --cell rnn|gru --break / --watch -------------------------------------
+
+
+def cell_trace(capsys, cell: str, *argv: str) -> tuple[int, str, str]:
+    return run_cli(capsys, "trace", "--cell", cell, "--example", "companies", "--sequence", "Company A", *argv)
+
+
+@pytest.mark.parametrize(("cell", "condition"), [("rnn", "short_pre > 0.6"), ("gru", "reset > 0.75")])
+def test_trace_of_another_cell_stops_at_a_break_over_its_own_keys(capsys, cell, condition):
+    from lstm_gui.core.cells import CELLS
+
+    kind = CELLS[cell]
+    trace = kind.run(kind.default_params, (0.0, 0.5, 0.25, 1.0), 0.0, 0.0)
+    column = condition.split()[0]
+    expected = next(k for k, v in enumerate(trace.column(column), 1) if v > float(condition.split()[-1]))
+    code, out, err = cell_trace(capsys, cell, "--break", condition, "--watch", "short * 2", "--format", "json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["break"] == {"step": expected, "condition": condition}
+    assert [step["step"] for step in data["steps"]] == list(range(1, expected + 1))
+    assert list(data["steps"][0]) == [*kind.trace_keys, "short * 2"]
+    assert all(step["short * 2"] == 2 * step["short"] for step in data["steps"])
+    code, out, err = cell_trace(capsys, cell, "--break", condition, "--format", "csv")
+    assert code == 0 and len(out.splitlines()) == expected + 1
+    assert err == f"lstm-gui: stopped at step {expected}: {condition} holds\n"
+    code, out, err = cell_trace(capsys, cell, "--break", "short > 5", "--format", "json")
+    assert json.loads(out)["break"] is None and len(json.loads(out)["steps"]) == 4
+
+
+def test_trace_of_another_cell_refuses_lstm_names_and_watching_a_column(capsys):
+    for argv, message in [
+        (("--cell", "gru", "--watch", "update"), "--watch: 'update' is already a column of the trace"),
+        (("--cell", "rnn", "--break", "forget > 0"), "--break: forget > 0: unknown name 'forget'"),
+        (("--cell", "gru", "--break", "x >"), "--break: x >: "),
+    ]:
+        code, out, err = run_cli(capsys, "trace", "--example", "companies", *argv)
+        assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err
+
+
+def test_a_watch_with_a_math_error_is_null_in_json_and_empty_in_csv_for_another_cell(capsys):
+    _, out, _ = cell_trace(capsys, "rnn", "--watch", "x / 0", "--format", "json")
+    assert [step["x / 0"] for step in json.loads(out)] == [None] * 4
+    _, out, _ = cell_trace(capsys, "rnn", "--watch", "x / 0", "--format", "csv")
+    assert [row[-1] for row in csv.reader(io.StringIO(out))] == ["x / 0", "", "", "", ""]
+    _, out, _ = cell_trace(capsys, "rnn", "--watch", "x / 0")
+    assert out.splitlines()[-1].split()[-1] == "null"

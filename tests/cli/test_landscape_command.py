@@ -92,3 +92,28 @@ def test_bad_flags_are_one_line_and_exit_2(capsys, argv, message):
     lines = err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("lstm-gui: error: ")
     assert message in lines[0], lines[0]
+
+
+def test_overflowed_losses_are_null_in_json_and_empty_in_csv(capsys, tmp_path):
+    from lstm_gui.core.dataset import DatasetItem
+
+    session = load_example("companies")
+    session.set_dataset([DatasetItem("huge", (1.0, 0.5), 1e200)])
+    path = tmp_path / "huge.json"
+    save_session(session, path)
+    argv = ("landscape", str(path), "--x", "wlr1", "--grid", "3")
+    code, out, err = run_cli(capsys, *argv)
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"invalid JSON constant {constant}")
+
+    assert code == 0 and err == ""
+    assert json.loads(out, parse_constant=refuse)["loss"] == [None, None, None]
+    code, out, err = run_cli(capsys, *argv, "--format", "csv")
+    assert code == 0 and err == ""
+    assert [row[1] for row in csv.reader(io.StringIO(out))][1:] == ["", "", ""]
+
+
+def test_a_range_whose_width_overflows_is_refused_naming_the_flag(capsys):
+    code, out, err = run_cli(capsys, "landscape", "--example", "companies", "--x", "wlr1", "--x-range", "-1e308,1e308")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "--x-range: expected a range narrower" in err

@@ -66,3 +66,19 @@ def test_a_bad_step_is_refused_on_one_line(capsys, step, message):
     assert code == 2 and out == ""
     assert len(err.splitlines()) == 1 and len(err) < 300
     assert err.startswith("lstm-gui: error: ") and message in err
+
+
+def test_sequence_picks_a_dataset_sequence_from_memories_zero(capsys):
+    code, out, err = run_cli(capsys, "stages", "--example", "companies", "--sequence", "Company A")
+    assert code == 0 and err == ""
+    from_inputs = run_cli(
+        capsys, "stages", "--example", "companies", "--inputs", "0,0.5,0.25,1", "--long", "0", "--short", "0"
+    )[1]
+    assert out == from_inputs and out.count("Stage 1 of 3") == 4
+    code, _, err = run_cli(capsys, "stages", "--example", "companies", "--sequence", "Nobody")
+    assert code == 2 and err.count("\n") == 1 and "--sequence: no dataset sequence named" in err
+
+
+def test_huge_numbers_are_written_in_exponent_form(capsys):
+    code, out, _ = run_cli(capsys, "stages", "--example", "companies", "--inputs", "1e300")
+    assert code == 0 and "x = 1.0000e+300" in out and "0" * 20 not in out

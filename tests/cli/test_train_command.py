@@ -171,3 +171,32 @@ def test_a_refused_flag_gets_the_config_rule_reason_under_the_flag_name(capsys, 
 def test_zero_epochs_are_refused_with_the_flag_name(capsys):
     code, _, err = train(capsys, "--epochs", "0")
     assert code == 2 and err == "lstm-gui: error: --epochs: expected at least 1, got 0\n"
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+def test_break_works_for_the_rnn_and_gru_with_their_weight_names(capsys, cell):
+    from lstm_gui.core.cells import CELLS
+
+    weight = CELLS[cell].param_names[-1]
+    code, out, err = train(capsys, "--cell", cell, "--example", "companies", "--epochs", "500", "--break", "epoch == 7")
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["status"], data["epochs"], data["stopped_by"], data["epoch"]) == ("breakpoint", 7, "epoch == 7", 7)
+    code, out, _ = train(
+        capsys, "--cell", cell, "--example", "companies", "--epochs", "5", "--break", f"abs({weight}) > 1e9"
+    )
+    assert code == 0 and "stopped_by" not in json.loads(out)
+    code, out, err = train(capsys, "--cell", cell, "--example", "companies", "--break", "wlr1 > 1 or out_0 <")
+    assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("lstm-gui: error: --break: ")
+
+
+def test_break_epoch_counts_the_sessions_history(capsys, tmp_path):
+    path = tmp_path / "trained.json"
+    code, _, err = train(capsys, "--example", "companies", "--epochs", "100", "--out", str(path))
+    assert code == 0, err
+    code, out, err = train(capsys, str(path), "--epochs", "200", "--break", "epoch == 110")
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["epochs"], data["epoch"], data["stopped_by"]) == (10, 110, "epoch == 110")
+    code, out, _ = train(capsys, str(path), "--new-history", "--epochs", "200", "--break", "epoch == 10")
+    assert (json.loads(out)["epochs"], json.loads(out)["epoch"]) == (10, 10)

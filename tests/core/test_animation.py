@@ -156,3 +156,17 @@ def test_a_replay_samples_at_most_the_limit_of_rows_always_the_first_and_the_las
     rows = sample_rows(5001, 100)
     assert len(rows) == 100 and rows[0] == 0 and rows[-1] == 5000
     assert rows == sorted(set(rows))
+
+
+def test_an_animation_with_too_many_pixels_in_all_frames_is_refused_naming_size_and_frames():
+    from lstm_gui.core.animation import check_pixel_budget
+    from lstm_gui.core.limits import MAX_ANIMATION_FRAMES, MAX_ANIMATION_PIXELS
+
+    check_pixel_budget(MAX_ANIMATION_FRAMES, (800, 450))  # the default size at the frame limit fits
+    check_pixel_budget(48, (3840, 2160))
+    with pytest.raises(FieldError) as refused:
+        check_pixel_budget(201, (3840, 2160), "--size")
+    assert refused.value.where == "--size"
+    assert "201 frames of 3840x2160" in refused.value.reason and "at most 48 frames" in refused.value.reason
+    assert "\n" not in str(refused.value)
+    assert 48 * 3840 * 2160 <= MAX_ANIMATION_PIXELS < 49 * 3840 * 2160

@@ -13,6 +13,7 @@ from lstm_gui.core.errors import FieldError
 from lstm_gui.core.expressions import (
     MAX_DEPTH,
     MAX_EXPRESSION_CHARS,
+    MAX_LOSS_LAG,
     TRACE_NAMES,
     ExpressionError,
     compile_expression,
@@ -214,6 +215,18 @@ HOSTILE = [
     "open('/etc/passwd')",
     "\x00",
     "x\u202e < 1",
+    # Digits outside ASCII: str.isdigit() is true for them, the number
+    # pattern is not (once an assertion failure, exit 1).
+    "\uff10 < 1",
+    "x > \u00b2",
+    "\u0663",
+    ".\u0663",
+    "x + \uff11\uff12",
+    # Letters outside ASCII in a name.
+    "h\u00e9llo > 1",
+    "\u00e9 < 1",
+    "x\u00b2 < 1",
+    "_\u00e9",
 ]
 
 
@@ -224,6 +237,29 @@ def test_hostile_text_is_refused_with_a_short_one_line_message(text):
     assert len(message) < 300 and "\n" not in message
     # At most 40 characters of the expression are quoted.
     assert text[:41] not in message or len(text) <= 40
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "words"),
+    [
+        ("\uff10 < 1", 1, "unexpected '\uff10' at column 1"),
+        ("x > \u00b2", 5, "unexpected '\u00b2' at column 5"),
+        (".\u0663", 1, "column 1"),
+        ("h\u00e9llo > 1", 1, "unknown name 'h\u00e9llo' at column 1"),
+        ("x + x\u00b2", 5, "unknown name 'x\u00b2' at column 5"),
+    ],
+)
+def test_characters_outside_ascii_are_named_with_their_column(text, column, words):
+    error = refused(text)
+    assert error.column == column
+    assert words in str(error)
+
+
+def test_loss_ago_beyond_the_limit_says_the_limit():
+    names = training_names(3)
+    error = refused(f"loss_ago_{MAX_LOSS_LAG + 1} < 1", names)
+    assert str(MAX_LOSS_LAG) in str(error) and "unknown name" not in str(error)
+    compile_expression(f"loss_ago_{MAX_LOSS_LAG} < 1", names)
 
 
 def test_nesting_up_to_the_limit_compiles_and_evaluates():

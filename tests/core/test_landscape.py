@@ -175,3 +175,28 @@ def test_the_training_path_is_the_chosen_columns_of_the_weights():
     rows = np.arange(24, dtype=float).reshape(2, 12)
     xs, ys = path_points(rows, LandscapeChoice(x="wlr2", y="bo1"))
     assert xs.tolist() == [1.0, 13.0] and ys is not None and ys.tolist() == [11.0, 23.0]
+
+
+@pytest.mark.parametrize("value", [1e16, 1e17, -3e20, 1e300, 1.7976931348623157e308, -1.7976931348623157e308])
+def test_the_default_range_around_a_huge_weight_never_collapses(value):
+    params = NOTEBOOK_PARAMS.with_value("forget", "bias", value)
+    choice = LandscapeChoice(x="forget.bias", y="wlr1", grid=9)
+    xs, ys = choice.axes(params)  # once a FieldError inside the window's timer slot
+    assert len(set(xs)) == 9 and all(math.isfinite(v) for v in xs)
+    assert xs[0] <= value <= xs[-1]
+    job = LandscapeJob(params, COMPANIES, choice)
+    while not job.step(10_000):
+        pass
+    assert job.current() is not None
+
+
+def test_an_overflowing_range_is_refused_and_overflowed_losses_are_inf_without_warnings():
+    import warnings
+
+    with pytest.raises(FieldError, match="narrower"):
+        LandscapeChoice(x="wlr1", y=None, x_range=(-1e308, 1e308))
+    huge = (DatasetItem("huge", (1.0, 0.5), 1e200),)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        curve = landscape_curve(NOTEBOOK_PARAMS, huge, "wlr1", [-1e307, 0.0, 1e307])
+    assert curve == [math.inf] * 3

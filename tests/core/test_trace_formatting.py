@@ -10,7 +10,10 @@ import math
 from lstm_gui.core.cell import NOTEBOOK_PARAMS, TRACE_FIELDS, Trace, run
 from lstm_gui.core.formatting import (
     TRACE_TABLE_COLUMNS,
+    WEIGHT_WIDTH,
     format_cell,
+    format_weight,
+    text_width,
     trace_csv_text,
     trace_json_data,
     trace_json_text,
@@ -53,3 +56,17 @@ def test_empty_and_non_finite_traces():
     broken = Trace(columns, 1)
     assert trace_json_data(broken)[0]["long"] is None
     assert json.loads(trace_json_text(broken))[0]["long"] is None
+
+
+def test_a_long_weight_never_reads_as_a_different_number():
+    # The field holds -2.7050 or -1234.5; -123456789.5 once showed as "-123456".
+    assert format_weight(-123456789.5) == "-1.23e8"
+    assert format_weight(1e17) == "1e17" and format_weight(-1e308) == "-1e308"
+    assert format_weight(123456.0) == "123456"  # a whole number that fits
+    assert format_weight(-1234.5678) == "-1234.6"  # fewer decimals, same number
+    assert format_weight(-12345.678) == "-12346"
+    assert format_weight(2.7) == "2.70" and format_weight(-2.705) == "-2.7050"
+    for value in (-123456789.5, 1e17, -1e308, 98765.4321, -0.000123, 5e-9, -999999.9):
+        text = format_weight(value)
+        assert text_width(text) <= WEIGHT_WIDTH, text
+        assert math.isclose(float(text), value, rel_tol=1e-2, abs_tol=1e-4)

@@ -121,3 +121,25 @@ def test_start_weights_for_each_cell():
     assert cell_start_weights("lstm", config.replace(init="statquest"), ()) == STATQUEST_PARAMS.to_flat()
     with pytest.raises(Exception, match="statquest is StatQuest's LSTM start; the GRU starts from"):
         cell_start_weights("gru", config.replace(init="statquest"), ())
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+def test_train_cell_stops_at_a_condition_with_the_weights_of_a_plain_run_of_that_many_epochs(cell):
+    config = TrainConfig(lr=0.05, epochs=3000)
+    start = CELLS[cell].default_params
+    result = train_cell(cell, start, COMPANIES, config, stop_when=["loss < -1", "epoch >= 2001"])
+    assert (result.status, result.epochs, result.stopped_by) == ("breakpoint", 2001, "epoch >= 2001")
+    plain = train_cell(cell, start, COMPANIES, config.replace(epochs=2001))
+    assert (result.weights, result.loss, result.outputs) == (plain.weights, plain.loss, plain.outputs)
+    assert result.losses.shape == (2002,)
+    # The cell's own weight names; at the start weights: epoch 0.
+    first = CELLS[cell].param_names[0]
+    at_start = train_cell(cell, start, COMPANIES, config, stop_when=f"{first} == {start[0]!r}")
+    assert (at_start.status, at_start.epochs, at_start.weights) == ("breakpoint", 0, tuple(start))
+
+
+def test_train_cell_refuses_a_condition_over_another_cells_names():
+    from lstm_gui.core.expressions import ExpressionError
+
+    with pytest.raises(ExpressionError, match="unknown name 'wlr1'"):
+        train_cell("rnn", (0.5, 1.0, 0.0), COMPANIES, TrainConfig(), stop_when="wlr1 > 1")

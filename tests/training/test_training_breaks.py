@@ -179,3 +179,18 @@ def test_the_job_runner_checks_and_forwards_new_conditions():
     runner.send = messages.append
     runner()
     assert (messages[-1][1].epochs, messages[-1][1].stopped_by) == (3, "epoch == 3")
+
+
+def test_epoch_is_the_historys_epoch_when_a_run_continues_a_history():
+    config = TrainConfig(epochs=100)
+    history = plain_history(config)
+    assert history.last_epoch == 100
+    start = plain(config, 100).params
+    run = TrainingRun(start, COMPANIES, config.replace(epochs=200), history, stop_when="epoch == 110")
+    result = run.run()
+    # The weights after 110 epochs of the history: 10 epochs into this run.
+    assert (result.status, result.epochs, result.stopped_by) == (BREAKPOINT, 10, "epoch == 110")
+    assert run.history.last_epoch == 110
+    assert result.params == TrainingRun(start, COMPANIES, config.replace(epochs=10)).run().params
+    at_start = TrainingRun(result.params, COMPANIES, config, run.history, stop_when="epoch == 110").run()
+    assert (at_start.status, at_start.epochs) == (BREAKPOINT, 0) and "epoch 110" in at_start.message

@@ -150,12 +150,51 @@ def test_stopping_an_export_writes_nothing(make_window, qtbot, tmp_path):
     assert "nothing written" in window.statusBar().currentMessage()
 
 
-def test_a_failed_write_is_shown_as_an_error_not_a_crash(make_window, qtbot, tmp_path):
+def test_a_missing_folder_is_said_in_one_line_in_the_panel_before_any_frame_is_drawn(
+    make_window, monkeypatch, tmp_path
+):
     window = make_window()
     panel = show_animation_panel(window)
-    assert panel.export_to(str(tmp_path / "missing" / "x.gif"))
+    drawn = []
+    monkeypatch.setattr(FrameRenderer, "image", lambda self, frame: drawn.append(frame))
+    assert not panel.export_to(str(tmp_path / "missing" / "x.gif"))
+    assert not panel.is_exporting() and drawn == []
+    text = panel.error_label.text()
+    assert panel.error_label.isVisible() and text.startswith("Cannot write ") and "no folder" in text
+    assert "\n" not in text and "Errno" not in text
+    assert panel.save_button.isEnabled()  # Save GIF asks for another place
+    assert window.errors == []
+
+
+def test_a_failed_write_is_shown_in_one_line_in_the_panel_not_a_crash(make_window, qtbot, monkeypatch, tmp_path):
+    def disk_full(path, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("lstm_gui.ui.animation.atomic_write_bytes", disk_full)
+    window = make_window()
+    panel = show_animation_panel(window)
+    panel.size_box.setCurrentText("320x180")
+    out = tmp_path / "x.gif"
+    assert panel.export_to(str(out))
     qtbot.waitUntil(lambda: not panel.is_exporting(), timeout=EXPORT_TIMEOUT_MS)
-    assert len(window.errors) == 1 and "missing" in window.errors[0]
+    assert panel.error_label.text() == f"Could not write {out}: No space left on device"
+    assert window.errors == [] and not out.exists() and panel.save_button.isEnabled()
+
+
+def test_too_many_pixels_in_all_frames_are_refused_before_rendering(make_window, monkeypatch, tmp_path):
+    window = make_window()
+    window.session.set_inputs([0.5] * 60)  # 61 frames; 4K allows 48
+    panel = show_animation_panel(window)
+    drawn = []
+    monkeypatch.setattr(FrameRenderer, "image", lambda self, frame: drawn.append(frame))
+    panel.size_box.setCurrentText("3840x2160")
+    assert not panel.export_to(str(tmp_path / "big.gif"))
+    assert drawn == [] and not (tmp_path / "big.gif").exists()
+    assert panel.error_label.text() == (
+        "61 frames of 3840x2160 are 506 million pixels, more than the limit of 400 million; "
+        "choose a smaller size or at most 48 frames"
+    )
+    window.undo_stack.setClean()
 
 
 def test_the_training_replay_is_offered_once_the_session_has_a_history(make_window, qtbot, tmp_path):

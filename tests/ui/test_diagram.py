@@ -8,7 +8,7 @@ import math
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QFontInfo, QMouseEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QStyleOptionFrame, QToolTip
 
 from lstm_gui.core.cell import NOTEBOOK_PARAMS
 from lstm_gui.core.formatting import format_number
@@ -329,3 +329,18 @@ def test_a_mouse_drag_in_the_diagram_view_scrubs_by_screen_pixels(window, qtbot)
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=centre)  # a click: type instead
     assert field.hasFocus()
     assert window.session.params.get("forget", "bias") == pytest.approx(2.02)
+
+
+def test_a_huge_weight_fits_its_field_with_the_exact_value_in_the_tooltip(window):
+    window.session.set_weight("forget", "bias", -123456789.5)
+    field = window.weight_field("forget", "bias")
+    assert field.text() == "-1.23e8"
+    option = QStyleOptionFrame()
+    field.initStyleOption(option)
+    room = field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field).width()
+    for value in (-123456789.5, -2.7051, -1234.5678, -123456.7, 123456.0, 1e17, -1e308):
+        window.session.set_weight("forget", "bias", value)
+        # QLineEdit keeps 2 px each side of the text inside its contents.
+        assert field.fontMetrics().horizontalAdvance(field.text()) <= room - 4, field.text()
+    window.session.set_weight("forget", "bias", -123456789.5)
+    assert field.toolTip().startswith("Exact value: -123456789.5\nblr1: forget gate, bias")

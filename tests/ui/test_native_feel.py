@@ -45,6 +45,35 @@ def test_every_action_with_a_shortcut_is_listed_once_under_its_menu(make_window,
     assert "Ctrl+Shift+Z" in listed[("Edit", "Redo")]
 
 
+def test_undo_and_redo_are_listed_by_a_stable_name_and_no_name_is_cut_off(make_window, qtbot):
+    from lstm_gui.ui.commands import params_command
+
+    window = make_window()
+    long = "Set weights from the loss landscape's lowest point"
+    for bias in (5.0, 6.0):
+        window.undo_stack.push(
+            params_command(window.session, window.session.params.with_value("forget", "bias", bias), long)
+        )
+    window.undo_stack.undo()
+    assert window.action_undo.text() == f"&Undo {long}" and window.action_redo.text() == f"&Redo {long}"
+    window.show_keyboard_shortcuts()
+    panel = window.shortcuts_panel
+    qtbot.waitUntil(panel.isVisible)
+    panel.refresh()
+    texts = {text for _group, text, _keys in panel.visible_rows()}
+    assert {"Undo", "Redo"} <= texts
+    assert not any(text.startswith(("Undo ", "Redo ")) for text in texts)
+    tree = panel.tree
+    width = tree.header().sectionSize(0)
+    for group in range(tree.topLevelItemCount()):
+        branch = tree.topLevelItem(group)
+        for i in range(branch.childCount()):
+            item = branch.child(i)
+            assert tree.fontMetrics().horizontalAdvance(item.text(0)) <= width - 8, item.text(0)
+            assert item.toolTip(0).startswith(item.text(0))
+    window.undo_stack.setClean()
+
+
 def test_no_two_actions_of_the_window_share_a_shortcut(make_window):
     window = make_window()
     assert shortcut_conflicts(window.findChildren(QAction)) == {}

@@ -5,9 +5,9 @@ through stages with its pulse (offscreen)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QGraphicsProxyWidget, QGraphicsSimpleTextItem, QLineEdit
 from test_stress import traced_growth
 
 from lstm_gui.core.cell import TRACE_FIELDS
@@ -160,8 +160,27 @@ def test_the_stage_lights_its_blocks_and_lines_and_dims_the_rest(window):
     assert all(item.opacity() == 1.0 for items in scene.parts.values() for item in items)
 
 
-def test_the_caption_is_the_cores_formula_text_and_stays_clear_of_the_blocks(window):
+def _visible_texts(scene) -> list[tuple[str, QRectF]]:
+    """Every text the diagram shows but the stage caption's own: names, gate
+    captions, products, sums, node signs (text items) and values and weights
+    (widgets), dimmed ones too (a dimmed text is still there to read)."""
+    caption_item = scene.stage_overlay.caption
+    texts = []
+    for item in scene.items():
+        if not item.isVisible() or item is caption_item or caption_item.isAncestorOf(item):
+            continue
+        if isinstance(item, QGraphicsSimpleTextItem) and item.text().strip():
+            texts.append((item.text(), item.sceneBoundingRect()))
+        elif isinstance(item, QGraphicsProxyWidget):
+            texts.append((item.widget().objectName(), item.sceneBoundingRect()))
+    return texts
+
+
+@pytest.mark.parametrize("extras", [False, True])
+def test_the_caption_is_the_cores_formula_text_and_covers_no_block_and_no_text(window, extras):
     scene = window.scene
+    scene.set_show_sums(extras)
+    scene.set_show_names(extras)
     blocks = [block.sceneBoundingRect() for block in scene.blocks.values()] + [scene.tanh_block.sceneBoundingRect()]
     for s in STAGES:
         window.stepper.set_position(P(2, s.number))
@@ -169,6 +188,10 @@ def test_the_caption_is_the_cores_formula_text_and_stays_clear_of_the_blocks(win
         box = scene.stage_overlay.caption.sceneBoundingRect()
         assert scene.sceneRect().contains(box)
         assert not any(box.intersects(block) for block in blocks), s.number
+        covered = [text for text, rect in _visible_texts(scene) if box.intersects(rect)]
+        assert covered == [], (s.number, covered)
+    window.stepper.set_position(P(2, 0))  # the whole step: the stage headings are back
+    assert "2  remember something new" in [text for text, _ in _visible_texts(scene)]
 
 
 def test_editing_a_weight_inside_a_stage_updates_the_formula_at_once(window, qtbot):

@@ -79,3 +79,26 @@ def test_a_training_breakpoint_added_during_a_run_pauses_it(make_window, qtbot, 
     assert window.breakpoints_panel.training.fired == 0
     with qtbot.waitSignal(panel.trainer.finished, timeout=RUN_TIMEOUT_MS):
         panel.action_stop.trigger()
+
+
+def test_epoch_in_a_training_breakpoint_is_the_historys_epoch(make_window, qtbot):
+    from lstm_gui.training.run import TrainingRun
+
+    session = load_example("companies")
+    session.set_training(replace(session.training, epochs=100, init="current", optimizer="adam", lr=0.01))
+    first = TrainingRun(session.params, session.dataset, session.training)
+    result = first.run()
+    session.set_params(result.params)
+    session.set_history(first.history)  # 100 epochs of history
+    session.set_training(replace(session.training, epochs=300))
+    session.set_training_breakpoints([Breakpoint("epoch == 130")])
+    window = make_window(session)
+    panel = window.training_panel
+    panel.set_trainer("thread")
+    panel.action_train.trigger()
+    qtbot.waitUntil(lambda: panel.action_pause.isChecked() and not panel.is_training(), timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.session.history.last_epoch == 130, timeout=RUN_TIMEOUT_MS)
+    assert panel.history_slider.value() == 130  # the scrubber sits at that epoch
+    assert panel.status_label.text().startswith("Paused at epoch 130 (30 of this run): epoch == 130 holds")
+    with qtbot.waitSignal(panel.trainer.finished, timeout=RUN_TIMEOUT_MS):
+        panel.action_pause.trigger()  # Resume

@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 
+from lstm_gui.core.errors import FieldError
 from lstm_gui.core.formatting import quote_value, show_path
 from lstm_gui.core.limits import MAX_FILE_BYTES
 
@@ -207,6 +208,31 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def check_writable_target(path: str | os.PathLike[str], where: str = "") -> None:
+    """Refuse, before any work (rendering an animation, training), a file
+    :func:`atomic_write_bytes` could not write: one that exists and is not a
+    regular file (a folder, a FIFO, a device), or whose folder is missing or
+    not writable. :class:`FieldError` ``(where, "cannot write PATH: why")``,
+    one line; the command line maps ``where`` to its flag, the window shows
+    the reason in its panel. A path that cannot even be looked at is left
+    to the write to report."""
+    try:
+        mode: int | None = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except (OSError, ValueError):
+        return
+    shown = show_path(os.fspath(path))
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise FieldError(where, f"cannot write {shown}: {kind}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FieldError(where, f"cannot write {shown}: no folder {show_path(folder)}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise FieldError(where, f"cannot write {shown}: the folder {show_path(folder)} is not writable")
 
 
 def _remove_stale_temp_files(folder: str, name: str) -> None:

@@ -21,6 +21,10 @@ Layout (``format_version`` 1)::
                     "x_range": null, "y_range": [-1, 3], "grid": 64}
                                                (optional, version 4; y null: a curve,
                                                a range null: the current value +- 3)
+      "comparison": {"rnn": [0.9, 1.0, 0.0], "gru": [10 numbers]}
+                                               (optional, version 4; the plain RNN's and
+                                               the GRU's weights in core.cells' order;
+                                               a cell left out: its default)
       "chapters": [{...}, ...]                 (optional, a lesson: see below)
     }
 
@@ -64,7 +68,7 @@ from lstm_gui.core.landscape import DEFAULT_GRID, LandscapeChoice
 from lstm_gui.core.lessons import check_chapter
 from lstm_gui.core.limits import MAX_BREAKPOINTS, MAX_INPUT_STEPS, MAX_WATCHES
 from lstm_gui.core.resources import example_text, list_examples
-from lstm_gui.core.session import Session
+from lstm_gui.core.session import COMPARISON_CELLS, Session, check_comparison, default_comparison
 from lstm_gui.core.vocabulary import GATES, ROLES
 from lstm_gui.training.config import TrainConfig
 from lstm_gui.training.history import TrainingHistory
@@ -77,6 +81,8 @@ from lstm_gui.training.history import TrainingHistory
 #: (optional lists). 4: the loss landscape's choices (``landscape``) and the
 #: free input sequence's ``target``. 5: a lesson's ``chapters``. Older files
 #: simply have none of these.
+#: (Branch h13d: the comparison cells' weights, ``comparison``, are optional
+#: too; older files have none.)
 FORMAT_VERSION = 5
 
 _REQUIRED_KEYS = ("format_version", "weights", "inputs", "memories")
@@ -91,6 +97,7 @@ _OPTIONAL_KEYS = (
     "training_breakpoints",
     "landscape",
     "target",
+    "comparison",
     "chapters",
 )
 _TRAINING_KEYS = tuple(field.name for field in dataclasses.fields(TrainConfig))
@@ -379,6 +386,8 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         data["training_breakpoints"] = breakpoints_to_list(session.training_breakpoints)
     if session.landscape != LandscapeChoice():
         data["landscape"] = session.landscape.to_json_dict()
+    if session.comparison != default_comparison():
+        data["comparison"] = {kind: list(weights) for kind, weights in session.comparison.items()}
     if session.chapters:
         data["chapters"] = chapters_to_list(session.chapters)
     return data
@@ -451,9 +460,20 @@ def _session_from_dict(data: Any) -> Session:
         )
     if "landscape" in data:
         session.set_landscape(landscape_from_dict(data["landscape"]))
+    if "comparison" in data:
+        session.set_comparison(comparison_from_dict(data["comparison"]))
     if "chapters" in data:
         session.set_chapters(chapters_from_list(data["chapters"], session))
     return session
+
+
+def comparison_from_dict(data: Any, where: str = "comparison") -> dict[str, tuple[float, ...]]:
+    """Validate a ``comparison`` object: each optional cell's list of numbers
+    (the counts and finiteness are :meth:`Session.set_comparison`'s rules)."""
+    entry = _object(data, where, (), COMPARISON_CELLS)
+    comparison = {kind: tuple(_number_list(values, f"{where}.{kind}", limit=100)) for kind, values in entry.items()}
+    with _at(""):  # the session's rule (counts, finite), reported at the file's places
+        return check_comparison(comparison)
 
 
 def landscape_from_dict(data: Any, where: str = "landscape") -> LandscapeChoice:

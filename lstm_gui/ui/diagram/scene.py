@@ -97,6 +97,10 @@ FIELD_H = 32.0
 W_SHORT_Y = BLOCK_TOP + BLOCK_H + 16  # the weight field on the short-term arrow
 W_INPUT_Y = W_SHORT_Y + FIELD_H + 14  # the one on the input arrow, staggered below
 SUM_TOP = BLOCK_TOP - 72  # the band above the blocks where the sums go
+#: The centre of each stage's heading (and of its caption, as far as it fits).
+STAGE_HEADING_X = {1: GATE_X["forget"], 2: ADD_X, 3: (GATE_X["output"] + OUT_X) / 2}
+#: The right end of "long-term memory" (x 20, bold 17 px): a stage caption stays right of it.
+MEMORY_NAME_RIGHT = 200.0
 
 # Type scale (pixel sizes in scene units).
 FIELD_PX = 19
@@ -304,16 +308,16 @@ class DiagramScene(QGraphicsScene):
         self.stage_overlay = StageOverlay(
             self,
             self.parts,
-            # Stage 1's caption right of the forget gate's line, stage 3's left
-            # of the output gate: over what the stage dims.
-            anchors={
-                1: (GATE_X["forget"] + 24, "left"),
-                2: (ADD_X, "center"),
-                3: (GATE_X["output"] - BLOCK_W / 2 - 10, "right"),
-            },
-            caption_bottom=BLOCK_TOP - 3,
-            x_range=(LINE_START - 60, LINE_END + 40),
-            px=LABEL_PX,  # read at ~10 px in a 1280x720 window
+            # In the band above the long-term memory line, in place of the stage
+            # headings, under each stage's own heading as far as it fits: there it
+            # covers no line, value or caption (between the blocks it covered the
+            # gates' captions and the input x candidate lines). Between the
+            # memory names on the left and right.
+            anchors={number: (x, "center") for number, x in STAGE_HEADING_X.items()},
+            caption_bottom=LONG_Y - NODE_R - 1,
+            x_range=(MEMORY_NAME_RIGHT + 4, LINE_END - 4),
+            px=CAPTION_PX,  # read at ~10 px in a 1280x720 window
+            headings=tuple(f"heading_{number}" for number in STAGE_HEADING_X),
         )
         self.apply_colors(colors)
 
@@ -425,14 +429,8 @@ class DiagramScene(QGraphicsScene):
     # -- the drawing -----------------------------------------------------------
     def _build(self) -> None:
         # Stage headings (a stage shown lights its own, see StageOverlay).
-        for number, (text, x) in enumerate(
-            (
-                ("1  forget", GATE_X["forget"]),
-                ("2  remember something new", ADD_X),
-                ("3  output", (GATE_X["output"] + OUT_X) / 2),
-            ),
-            start=1,
-        ):
+        for number, text in enumerate(("1  forget", "2  remember something new", "3  output"), start=1):
+            x = STAGE_HEADING_X[number]
             self._building_part = f"heading_{number}"
             self._text(text, x, 6, px=HEADING_PX, key="muted", bold=True, align="center")
 

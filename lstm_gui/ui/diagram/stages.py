@@ -52,12 +52,13 @@ class _Caption(QGraphicsPathItem):
     """The stage's heading (bold) over its formulas, on a framed background.
 
     More than :data:`ROWS` formulas go in two columns, so the caption stays
-    low: it sits just above the blocks, under the gates' own captions.
+    flat: it sits in the band above the long-term memory line (in place of
+    the stage headings), where it covers no line, value or label.
     """
 
-    PAD = 8.0
+    PAD = 4.0
     GAP = 28.0  # between the two columns
-    ROWS = 3
+    ROWS = 1
 
     def __init__(self, px: float) -> None:
         super().__init__()
@@ -81,13 +82,13 @@ class _Caption(QGraphicsPathItem):
         head, first, second = self.heading.boundingRect(), left.boundingRect(), right.boundingRect()
         body_w = first.width() + (self.GAP + second.width() if lines[rows:] else 0.0)
         w = max(head.width(), body_w) + 2 * self.PAD
-        h = head.height() + max(first.height(), second.height()) + 2 * self.PAD + 2
+        h = head.height() + max(first.height(), second.height()) + 2 * self.PAD
         path = QPainterPath()
         path.addRoundedRect(QRectF(0, 0, w, h), 6, 6)
         self.setPath(path)
         self.heading.setPos(self.PAD, self.PAD)
-        left.setPos(self.PAD, self.PAD + head.height() + 2)
-        right.setPos(self.PAD + first.width() + self.GAP, self.PAD + head.height() + 2)
+        left.setPos(self.PAD, self.PAD + head.height())
+        right.setPos(self.PAD + first.width() + self.GAP, self.PAD + head.height())
 
     def text(self) -> str:
         """The heading and every formula, one per line, in the core's order."""
@@ -109,11 +110,12 @@ class StageOverlay(QObject):
     ----------
     scene : the diagram's scene; ``parts`` are its items by part id.
     anchors : where each stage's caption goes: an x (scene units) and which
-        of the caption's edges sits there (``left``, ``center``, ``right``);
-        over parts the stage dims, where possible.
+        of the caption's edges sits there (``left``, ``center``, ``right``).
     caption_bottom : the caption's bottom edge (it grows upwards).
     x_range : the caption stays between these x.
     px : the caption's font size.
+    headings : parts hidden while a caption shows (the stage headings it
+        sits on; its own heading names the stage).
     """
 
     def __init__(
@@ -124,6 +126,7 @@ class StageOverlay(QObject):
         caption_bottom: float,
         x_range: tuple[float, float],
         px: float,
+        headings: tuple[str, ...] = (),
     ) -> None:
         super().__init__(scene)
         missing = set(DIAGRAM_PARTS) - set(parts)
@@ -134,6 +137,7 @@ class StageOverlay(QObject):
         self._anchors = anchors
         self._bottom = caption_bottom
         self._x_range = x_range
+        self._headings = [item for part in headings for item in parts[part]]
         self._stage = 0
         self.caption = _Caption(px)
         self.caption.setZValue(27)  # over the lines and sums, under the bubbles
@@ -162,6 +166,8 @@ class StageOverlay(QObject):
                     if item.opacity() != opacity:
                         item.setOpacity(opacity)
             self._stage = stage_number
+        for item in self._headings:
+            item.setVisible(not stage_number)
         if not stage_number:
             self.caption.setVisible(False)
             return

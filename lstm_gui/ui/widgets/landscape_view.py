@@ -13,6 +13,7 @@ dataset's map fills in coarse to fine. It computes only while shown.
 from __future__ import annotations
 
 import dataclasses
+import html
 import time
 from collections.abc import Callable
 
@@ -298,7 +299,13 @@ class LandscapeView(QWidget):
     def _start_job(self) -> None:
         self._dirty = False
         session = self._session
-        self._job = LandscapeJob(session.params, session.dataset, session.landscape)
+        try:
+            self._job = LandscapeJob(session.params, session.dataset, session.landscape)
+        except FieldError as exc:
+            # A choice the core refuses for these weights (e.g. a range around
+            # a bias of 1e17 that float64 cannot split): said here, not a crash.
+            self._show_nothing(f"Cannot draw the landscape: {exc}")
+            return
         numbers = max(1, sum(len(item.inputs) for item in session.dataset))
         self._budget = max(4, int(SLICE_SECONDS / (_SECONDS_PER_NUMBER * numbers)))
         self._shown_level = 0
@@ -320,6 +327,8 @@ class LandscapeView(QWidget):
             current = job.current()
             if current is not None:
                 self._draw(*current, final=done)
+            if self._job is not job:
+                return  # the drawing refused the grid and ended the job
         if done:
             self._slicer.stop()
             self._job = None
@@ -328,7 +337,33 @@ class LandscapeView(QWidget):
             self.message.setText(f"Computing {job.levels[-1]} points per axis … {job.progress:.0%}")
 
     # -- drawing -----------------------------------------------------------------------
+    def _show_nothing(self, reason: str) -> None:
+        """Clear the plot and say ``reason`` (in the error colour) in the message line."""
+        self._slicer.stop()
+        self._job = None
+        self.shown = None
+        self.image.hide()
+        self.image.clear()
+        for iso in self.isocurves:
+            iso.setData(None)
+        for item in (self.curve, self.path):
+            item.setData([], [])
+        for scatter in (self.current_marker, self.path_start):
+            scatter.setData([], [])
+        self.message.setText(f"<span style='color:#d32f2f'>{html.escape(reason)}</span>")
+
     def _draw(self, xs: list[float], ys: list[float] | None, loss: np.ndarray, final: bool) -> None:
+        # pyqtgraph refuses (or draws garbage for) non-finite coordinates: an
+        # axis whose span overflows float64 (-1e308 to 1e308) is not drawn at all.
+        axes = [np.asarray(xs, dtype=np.float64)] + ([] if ys is None else [np.asarray(ys, dtype=np.float64)])
+        with np.errstate(over="ignore", invalid="ignore"):
+            spans = [float(axis[-1] - axis[0]) for axis in axes]
+        if not all(np.isfinite(axis).all() for axis in axes) or not all(np.isfinite(spans)):
+            self._show_nothing("Cannot draw the landscape: its range is too wide for the plot; type a narrower one.")
+            return
+        # Overflowed losses (inf, nan) are masked: left out of the curve, the
+        # colour range and the lowest point.
+        loss = np.where(np.isfinite(loss), loss, np.nan)
         self.shown = (xs, ys, loss)
         choice = self._session.landscape
         self.plot_item.setLabel("bottom", weight_label(choice.x))
@@ -341,16 +376,16 @@ class LandscapeView(QWidget):
             for iso in self.isocurves:
                 iso.setData(None)
             self.curve.show()
-            self.curve.setData(xs, loss)
+            self.curve.setData(xs, loss, connect="finite")
             self.plot_item.setLabel("left", "loss")
-            best = int(np.argmin(loss))
+            best = int(np.nanargmin(loss)) if finite.size else 0
             where = f"{choice.x} = {format_number(xs[best])}"
         else:
             self.curve.hide()
             self.image.show()
             # Colours and contours on a log scale: the valleys are what matter.
             floor = max(high * 1e-4, 1e-12)
-            shade = np.log10(np.maximum(loss, 0.0) + floor)
+            shade = np.log10(np.maximum(np.nan_to_num(loss, nan=high), 0.0) + floor)
             self.image.setImage(shade, autoLevels=False, levels=(float(shade.min()), float(shade.max())))
             dx = (xs[-1] - xs[0]) / (len(xs) - 1)
             dy = (ys[-1] - ys[0]) / (len(ys) - 1)
@@ -359,7 +394,7 @@ class LandscapeView(QWidget):
             for iso, level in zip(self.isocurves, levels):
                 iso.setData(shade, float(level))
             self.plot_item.setLabel("left", weight_label(choice.y or ""))
-            j, i = np.unravel_index(int(np.argmin(loss)), loss.shape)
+            j, i = np.unravel_index(int(np.nanargmin(loss)) if finite.size else 0, loss.shape)
             where = f"{choice.x} = {format_number(xs[i])}, {choice.y} = {format_number(ys[j])}"
         self.plot_item.setRange(
             xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]) if ys is not None else (low, high), padding=0.02
@@ -379,7 +414,8 @@ class LandscapeView(QWidget):
         x_now = flat[weight_index(choice.x)]
         if choice.y is None:
             loss_now = evaluate_dataset(self._session.params, self._session.dataset)[0]
-            self.current_marker.setData([x_now], [loss_now])
+            shown = loss_now is not None and np.isfinite(loss_now) and np.isfinite(x_now)
+            self.current_marker.setData([x_now] if shown else [], [loss_now] if shown else [])
         else:
             self.current_marker.setData([x_now], [flat[weight_index(choice.y)]])
         history: TrainingHistory | None = self._session.history
@@ -391,8 +427,10 @@ class LandscapeView(QWidget):
         if path_y is None:
             # A curve: each epoch's own loss (the other weights moved too).
             path_y = np.asarray(history.loss, dtype=np.float64)
-        self.path.setData(path_x, path_y)
-        self.path_start.setData([path_x[0]], [path_y[0]])
+        path_x, path_y = np.asarray(path_x, dtype=np.float64), np.asarray(path_y, dtype=np.float64)
+        self.path.setData(path_x, path_y, connect="finite")
+        start = np.isfinite(path_x[0]) and np.isfinite(path_y[0])
+        self.path_start.setData([path_x[0]] if start else [], [path_y[0]] if start else [])
 
     def _read_palette(self) -> None:
         palette = self.palette()

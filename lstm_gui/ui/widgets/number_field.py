@@ -119,7 +119,16 @@ class NumberField(QLineEdit):
     def set_base_tooltip(self, text: str) -> None:
         self._base_tooltip = text
         if not self._error:
-            self.setToolTip(text)
+            self.setToolTip(self._value_tooltip())
+
+    def _value_tooltip(self) -> str:
+        """The base tooltip, led by the exact value when the field shows it
+        rounded or in exponent form (``-1.235e8`` for ``-123456789.5``)."""
+        shown = display_text(self._value)
+        if float(shown) == self._value:
+            return self._base_tooltip
+        exact = f"Exact value: {format_full(self._value)}"
+        return f"{exact}\n{self._base_tooltip}" if self._base_tooltip else exact
 
     def redisplay(self) -> None:
         """Show the value again (the display decimals changed); not while it is edited."""
@@ -130,6 +139,8 @@ class NumberField(QLineEdit):
         editing = self.hasFocus() and not self.isReadOnly() and not self._scrubbing
         self._shown = format_full(self._value) if editing else display_text(self._value)
         self.setText(self._shown)
+        if not self._error:
+            self.setToolTip(self._value_tooltip())
         if editing:
             self.selectAll()
         else:
@@ -143,7 +154,7 @@ class NumberField(QLineEdit):
         # Re-polish so the [invalid="true"] style rule applies at once.
         self.style().unpolish(self)
         self.style().polish(self)
-        self.setToolTip(reason or self._base_tooltip)
+        self.setToolTip(reason or self._value_tooltip())
         self.setAccessibleDescription(reason)
         if reason:
             self.refused.emit(reason)
