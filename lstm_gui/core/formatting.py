@@ -86,11 +86,13 @@ def format_weight(value: float) -> str:
     """
     if not math.isfinite(value):
         return str(value)
+    room = max(WEIGHT_WIDTH, text_width(format_number(-1.0, _display_decimals)))
+    if abs(value) >= COMPACT_LIMIT:  # format_number's exponent form is too wide here
+        return _compact_within(value, room)
     short = format_number(value, 2)
     text = short if float(short) == value else format_number(value)
     # A person who chose more decimals gets them for a value below 10
     # (``0.12345679``); only a long whole part makes the text shorter.
-    room = max(WEIGHT_WIDTH, text_width(format_number(-1.0, _display_decimals)))
     if text_width(text) <= room:
         return text
     whole = format_number(value, 0)
@@ -98,6 +100,11 @@ def format_weight(value: float) -> str:
         return whole  # a whole number that fits, such as 123456
     if text_width(whole) <= room:  # rounded to the decimals that fit (maybe none)
         return format_number(value, max(0, math.floor(room - text_width(whole) - 0.5)))
+    return _compact_within(value, room)
+
+
+def _compact_within(value: float, room: float) -> str:
+    """The most significant digits (4 down to 1) of ``value`` in exponent form that fit ``room``."""
     for digits in (4, 3, 2, 1):
         compact = format_compact(value, digits)
         if text_width(compact) <= room:
