@@ -293,6 +293,17 @@ def main(argv: list[str]) -> int:
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     window.undo_stack.setClean()
     window.close()
+
+    # 13. 1280x720, dark: chapter 2's question waiting, its locked forget-gate weights greyed,
+    # Train and stepping disabled, the banner saying to answer first (issue 14 review).
+    window = new_window("statquest-tour", 1280, 720, theme="dark")
+    window.lessons.go_to(1)
+    fade(window)
+    path = out / "lesson_locked_dark.png"
+    if not window.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    window.close()
     QApplication.processEvents()
     return 0
 

@@ -8,6 +8,8 @@ person got there.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
 
 from lstm_gui.core.cell import Trace, run
@@ -35,6 +37,8 @@ __all__ = [
     "Lesson",
     "Prediction",
     "answer",
+    "answers_from_text",
+    "answers_to_text",
     "check_chapter",
     "record_state",
     "sequence_inputs",
@@ -150,3 +154,55 @@ class Lesson:
         """The trace of chapter ``index``'s sequence as the chapter sets it up."""
         chapter = self.base.chapters[index]
         return sequence_trace(self.chapter_session(index), chapter.state.sequence)
+
+
+def answers_to_text(answers: dict[int, Answer]) -> str:
+    """The learner's guesses as JSON text, kept with a lesson's resume position
+    (in the window's settings) so leaving, resuming or restarting keeps them."""
+    return json.dumps(
+        [
+            {
+                "chapter": a.chapter,
+                "question": a.question,
+                "guess": a.guess,
+                "real": a.real,
+                "right_answer": a.right_answer,
+                "right": a.right,
+            }
+            for _, a in sorted(answers.items())
+        ]
+    )
+
+
+def _guess(value: object) -> Guess:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(float(value)):
+        return float(value)
+    raise ValueError("not a guess")
+
+
+def answers_from_text(text: object) -> dict[int, Answer]:
+    """The guesses :func:`answers_to_text` wrote; anything unreadable (an edited
+    or older settings file) is left out rather than failing the lesson."""
+    try:
+        items = json.loads(str(text)) if text else []
+    except ValueError:
+        return {}
+    answers: dict[int, Answer] = {}
+    for item in items if isinstance(items, list) else []:
+        try:
+            chapter = item["chapter"]
+            if not isinstance(chapter, int) or isinstance(chapter, bool) or chapter < 0:
+                continue
+            answers[chapter] = Answer(
+                chapter,
+                str(item["question"]),
+                _guess(item["guess"]),
+                float(item["real"]),
+                _guess(item["right_answer"]),
+                bool(item["right"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return answers

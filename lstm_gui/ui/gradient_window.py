@@ -180,6 +180,9 @@ class GradientFeature(QObject):
         """Train > Nudge: one optimizer update of the session's weights, one undo step."""
         window = self.window
         session = window.session
+        if window.lessons.locks_weights():  # Train > Nudge is disabled then; a direct call refuses too
+            window.statusBar().showMessage("Locked by the lesson: leave the lesson to nudge the weights", 8000)
+            return
         if not session.dataset:
             window.statusBar().showMessage("Nudge needs a dataset to compute the loss on", 8000)
             return

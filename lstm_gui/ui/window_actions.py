@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QSlider, QStyle, QToolBar
 
+from lstm_gui.core.example_titles import example_title
 from lstm_gui.core.files.session_file import example_names
 from lstm_gui.ui.animation_panel import show_animation_panel
 from lstm_gui.ui.debugger.docks import build_debugger_view_actions
@@ -326,7 +327,7 @@ def build_menus(window: Any) -> None:
     window.examples_menu = file_menu.addMenu("&Examples")
     window.examples_menu.setObjectName("menu_examples")
     for name in example_names():
-        action = window.examples_menu.addAction(name.replace("_", " ").capitalize())
+        action = window.examples_menu.addAction(example_title(name))
         action.setObjectName(f"action_example_{name}")
         action.triggered.connect(lambda _=False, n=name: window.open_example(n))
     file_menu.addSeparator()

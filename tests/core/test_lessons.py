@@ -176,3 +176,16 @@ def test_the_tour_file_is_unchanged_by_a_load_and_save():
     text = example_text(TOUR)
     assert dumps_session(loads_session(text)) == text
     assert copy.deepcopy(json.loads(text))["format_version"] == 5
+
+
+def test_guesses_round_trip_through_settings_text_and_bad_text_is_skipped():
+    from lstm_gui.core.chapters import Answer
+    from lstm_gui.core.lessons import answers_from_text, answers_to_text
+
+    answers = {
+        1: Answer(1, "Keep more than half?", "yes", 0.8348, "yes", True),
+        2: Answer(2, "Company B's output?", 0.5, 0.969393, 0.969393, False),
+    }
+    assert answers_from_text(answers_to_text(answers)) == answers
+    assert answers_from_text("") == {} and answers_from_text("not json") == {}
+    assert answers_from_text('[{"chapter": -1}, {"chapter": 2, "guess": null}, 3]') == {}

@@ -300,3 +300,164 @@ def test_the_answer_is_checked_on_the_chapters_sequence_with_the_weights_shown(t
     result = win.lessons.guess("yes")
     assert result.real == pytest.approx(0.834795, abs=1e-6)
     assert sequence_name(win) == "Company A" and win.step == 1
+
+
+def test_train_and_nudge_refuse_while_the_lesson_locks_weights_and_work_after_leave(tour_window, qtbot):
+    win = tour_window
+    win.lessons.go_to(1)  # locks the forget gate's weights
+    assert win.lessons.locks_weights()
+    assert win.step == 0 and win.scene.hint_text() == "Answer the question in the lesson panel first"
+    assert not win.action_step_forward.isEnabled()  # the question about step 1 waits
+    train = win.training_panel.action_train
+    for action in (train, win.action_nudge):
+        assert not action.isEnabled() and action.toolTip() == LOCKED_TOOLTIP
+    before = win.session.params
+    win.action_nudge.trigger()
+    win.gradients.nudge()  # a direct call refuses too
+    train.trigger()
+    train.setEnabled(True)  # its owner enabling it again (after a run) while the lesson runs
+    assert not train.isEnabled()
+    assert win.session.params == before and not win.training_panel.is_training()
+    assert "Locked by the lesson" in win.statusBar().currentMessage()
+    win.lessons.leave()
+    assert train.isEnabled() and win.action_nudge.isEnabled()
+    win.action_nudge.trigger()
+    assert win.session.params != before
+
+
+def test_guesses_survive_leave_resume_and_a_restart_until_start_over(tour_window, make_window):
+    win = tour_window
+    win.lessons.go_to(1)
+    win.lessons.guess("yes")
+    win.lessons.go_to(2)
+    win.lessons.leave()
+    win.new_session()
+    win.lessons.action_resume_tour.trigger()
+    assert win.lessons.index == 2 and set(win.lessons.answers) == {1}
+    win.lessons.go_to(6)
+    assert "0.8348" in win.lessons.panel.summary_text()
+    # Kept in the settings with the position: a new window (a restart) has them.
+    win.lessons.go_to(2)
+    other = make_window()
+    other.lessons.resume_tour()
+    assert other.lessons.answers[1].guess == "yes"
+    other.lessons.restart()  # Start over forgets them
+    assert other.lessons.answers == {} and other.lessons.is_pending() is False
+    other.lessons.go_to(1)
+    assert other.lessons.is_pending()
+
+
+def test_a_waiting_question_hides_every_view_of_its_answer_and_holds_stepping(tour_window, qtbot):
+    win = tour_window
+    win.gradients.set_shown(True)
+    win.dock_watches.show()
+    win.dock_gradient_plot.show()
+    win.lessons.go_to(2)  # chapter 3: Company B's final short-term memory, asked before shown
+    assert win.lessons.is_pending()
+    assert not win.action_show_gradients.isChecked() and not win.action_show_gradients.isEnabled()
+    assert not win.dock_gradient_plot.isVisible() and not win.dock_watches.isVisible()
+    assert win.find_widget("live_outputs").isHidden()
+    held = win.lessons.chapter.prediction.step - 1
+    if win.step < held:
+        assert win.action_step_forward.isEnabled()  # up to the held step, stepping works
+    win.go_to_end()
+    assert win.step == held
+    for action in (win.action_step_forward, win.action_run, win.action_go_to_end):
+        assert not action.isEnabled() and action.toolTip() == "Answer the question first"
+    win.reset()
+    if held == 0:
+        assert win.scene.hint_text() == "Answer the question in the lesson panel first"
+    assert "Answer the question" in win.statusBar().currentMessage()
+    win.lessons.guess(0.5)
+    assert win.action_show_gradients.isChecked() and win.action_show_gradients.isEnabled()
+    assert win.dock_gradient_plot.isVisible() and win.dock_watches.isVisible()
+    assert not win.find_widget("live_outputs").isHidden()
+    win.reset()
+    assert win.action_step_forward.isEnabled() and win.action_step_forward.toolTip() != "Answer the question first"
+    assert "press" in win.scene.hint_text()
+
+
+def test_an_unanswered_offer_comes_back_next_start_and_an_answer_ends_it(qtbot, monkeypatch):
+    from lstm_gui.ui.app import build_window
+    from lstm_gui.ui.lessons.first_start import tour_offer_wanted
+    from lstm_gui.ui.settings import app_settings
+
+    monkeypatch.delenv("LSTM_GUI_NO_TOUR", raising=False)
+    win = build_window(None, None)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.tour_bar.isVisible()
+    win.close()  # closed without answering (the window stores its layout meanwhile)
+    assert app_settings().allKeys() and tour_offer_wanted(app_settings())
+    again = build_window(None, None)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.tour_bar.isVisible()
+    qtbot.mouseClick(again.tour_bar.dismiss_button, Qt.MouseButton.LeftButton)
+    assert not tour_offer_wanted(app_settings())
+
+
+@pytest.mark.parametrize(
+    ("value", "off"),
+    [
+        ("1", True),
+        ("TRUE", True),
+        ("yes", True),
+        ("On", True),
+        ("0", False),
+        ("false", False),
+        ("No", False),
+        ("off", False),
+        ("", False),
+    ],
+)
+def test_lstm_gui_no_tour_reads_common_true_and_false_words(monkeypatch, value, off):
+    from lstm_gui.ui.lessons.first_start import tour_turned_off
+
+    monkeypatch.setenv("LSTM_GUI_NO_TOUR", value)
+    assert tour_turned_off() == off
+
+
+def test_the_offer_bar_takes_the_themes_colours(qtbot):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from lstm_gui.ui.lessons.first_start import TourOfferBar
+    from lstm_gui.ui.theme import make_palette
+
+    app = QApplication.instance()
+    old = app.palette()
+    app.setPalette(make_palette("dark"))  # as apply_theme does
+    try:
+        bar = TourOfferBar()
+        qtbot.addWidget(bar)
+        bar.resize(600, 40)
+        image = bar.grab().toImage()
+    finally:
+        app.setPalette(old)
+    background = image.pixelColor(300, 20)
+    assert "#e6f2ff" not in bar.styleSheet()
+    assert background.lightness() < 128  # dark, not the light-blue of the light theme
+    assert bar.label.palette().color(QPalette.ColorRole.WindowText).lightness() > 128
+
+
+def test_the_examples_menu_shows_display_titles(make_window):
+    win = make_window()
+    titles = {a.objectName(): a.text() for a in win.examples_menu.actions()}
+    assert titles["action_example_statquest-tour"] == "StatQuest tour"
+    assert titles["action_example_long-memory"] == "Long memory"
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_locked_field_looks_greyed_in_both_themes(tour_window, theme):
+    win = tour_window
+    win._apply_theme(theme, save=False)
+    win.lessons.go_to(1)
+    locked, free = win.find_widget("weight_forget_bias"), win.find_widget("weight_input_bias")
+
+    def background(field):
+        image = field.grab().toImage()
+        return image.pixelColor(image.width() // 6, image.height() // 2)
+
+    assert not locked.isEnabled() and free.isEnabled()
+    assert background(locked) != background(free)  # greyed, not only a tooltip

@@ -199,6 +199,18 @@ NOTEBOOK_NAME: dict[tuple[str, str], str] = {key: name for name, key in NOTEBOOK
 
 FLASH_MS = 600
 FLASH_TICK_MS = 100
+
+
+def _mix_colors(a: str, b: str, t: float) -> str:
+    """``a`` moved ``t`` of the way to ``b`` (a greyed field's background)."""
+    ca, cb = QColor(a), QColor(b)
+    return QColor(
+        round(ca.red() + (cb.red() - ca.red()) * t),
+        round(ca.green() + (cb.green() - ca.green()) * t),
+        round(ca.blue() + (cb.blue() - ca.blue()) * t),
+    ).name()
+
+
 STEP0_HINT = "Step 0: before the first input \u2014 press \u2192 to step"
 
 
@@ -708,6 +720,13 @@ class DiagramScene(QGraphicsScene):
         """Run through stages: a pulse along the shown stage's lines over one tick."""
         self.stage_overlay.play_pulse(tick_ms)
 
+    def set_hint_override(self, text: str | None) -> None:
+        """Show ``text`` in the step-0 banner instead of "press → to step"
+        (a lesson's waiting question: stepping is held); ``None``: the usual hint."""
+        wanted = text or STEP0_HINT
+        if self.step0_banner.label.text() != wanted:
+            self.step0_banner.set_text(wanted, (LINE_START + LINE_END) / 2, SUM_TOP + 4)
+
     def hint_text(self) -> str:
         """The step-0 hint ("" when a step is shown)."""
         return self.step0_banner.label.text() if self.step0_banner.isVisible() else ""
@@ -842,6 +861,7 @@ class DiagramScene(QGraphicsScene):
                 f" font-size: {value_px(MEMORY_VALUE_PX)}px; font-weight: 600; }}"
                 f' #{label.objectName()}[pending="true"] {{ color: {colors.muted}; }}'
             )
+        locked_bg = _mix_colors(colors.field_bg, colors.text, 0.14)
         for field_key, field in self.fields.items():
             border = getattr(colors, self._field_line[field_key])
             field.setStyleSheet(
@@ -852,6 +872,9 @@ class DiagramScene(QGraphicsScene):
                 f' #{field.objectName()}[readOnly="true"] {{ color: {colors.muted}; border-style: dashed; }}'
                 f' #{field.objectName()}[invalid="true"] {{ border: 3px solid {colors.error};'
                 f" background: {colors.field_bg}; }}"
+                # Locked by a lesson (disabled): greyed, with a dotted muted border, in both themes.
+                f" #{field.objectName()}:disabled {{ background: {locked_bg}; color: {colors.muted};"
+                f" border: 2px dotted {colors.muted}; }}"
             )
         for ring in self._flash_ring.values():
             ring.setPen(QPen(QColor(colors.flash), 4))

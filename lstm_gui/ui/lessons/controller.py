@@ -9,7 +9,18 @@ chapter's title or text), which is what makes Save write the chapters.
 
 While a chapter's question waits for its answer, the step cannot reach the
 step it asks about, and the trace table and the over-time plot (which show
-every step) are hidden; the answer reveals the value and goes to that step.
+every step) are hidden, and so is every other view of the asked value (the
+gradient overlay and plot, the watch and comparison docks, the training
+column's live outputs); stepping past the held step is disabled ("Answer the
+question first"). The answer reveals the value and goes to that step.
+
+While a chapter locks any weight field, the actions that would change weights
+behind the lock (Train, Nudge) are disabled with the tooltip "Locked by the
+lesson"; :meth:`LessonController.locks_weights` is the one query for it.
+
+Guesses are kept for the lesson across Leave and Resume (and a restart, in
+the settings with the resume position); only Start over or finishing the
+lesson forgets them.
 """
 
 from __future__ import annotations
@@ -23,22 +34,43 @@ from PySide6.QtWidgets import QDockWidget, QMenu
 
 from lstm_gui.core.chapters import Answer, Chapter, Guess
 from lstm_gui.core.errors import FieldError
-from lstm_gui.core.lessons import FREE_SEQUENCE, Lesson, answer, record_state, sequence_trace, state_session
+from lstm_gui.core.lessons import (
+    FREE_SEQUENCE,
+    Lesson,
+    answer,
+    answers_from_text,
+    answers_to_text,
+    record_state,
+    sequence_trace,
+    state_session,
+)
 from lstm_gui.ui.commands import SetValueCommand
 from lstm_gui.ui.lessons.highlight import Highlighter
 from lstm_gui.ui.lessons.panel import LessonPanel
-from lstm_gui.ui.lessons.restrictions import Restrictions
+from lstm_gui.ui.lessons.restrictions import ANSWER_FIRST_TOOLTIP, LOCKED_TOOLTIP, ActionLocks, Restrictions
+from lstm_gui.ui.lessons.reveal_guard import RevealGuard
 from lstm_gui.ui.stepper import FREE_SOURCE
 
 #: The shipped tour (an example session with chapters).
 TOUR = "statquest-tour"
 #: Hidden while a question waits: they show every step's values.
-REVEALING_DOCKS = ("dock_trace", "dock_plot")
+REVEALING_DOCKS = ("dock_trace", "dock_plot", "gradient_plot_dock", "watch_dock", "comparison_dock")
+#: Hidden while a question about the short-term memory waits: the final one is each sequence's output.
+REVEALING_OUTPUTS = ("live_outputs", "live_loss")
+#: The object names of weight fields start so (``weight_forget_bias``).
+WEIGHT_PREFIX = "weight_"
+#: Shown in the diagram's banner and the status bar while a question waits.
+ANSWER_FIRST = "Answer the question in the lesson panel first"
 
 
 def position_key(lesson_name: str) -> str:
     """The QSettings key of the chapter a lesson was left at."""
     return f"lessons/{lesson_name or 'untitled'}/chapter"
+
+
+def answers_key(lesson_name: str) -> str:
+    """The QSettings key of a lesson's guesses (kept with its position)."""
+    return f"lessons/{lesson_name or 'untitled'}/answers"
 
 
 class LessonController(QObject):
@@ -71,6 +103,8 @@ class LessonController(QObject):
         self.panel = LessonPanel()
         self.highlighter = Highlighter(window.scene, window.find_widget)
         self.restrictions = Restrictions(window.find_widget, self)
+        self.action_locks = ActionLocks(self)
+        self.reveal_guard = RevealGuard(window, self)
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -88,6 +122,21 @@ class LessonController(QObject):
         """The chapter's question waits for its answer."""
         chapter = self.chapter
         return chapter is not None and chapter.prediction is not None and self.index not in self.answers
+
+    def locks_weights(self) -> bool:
+        """The chapter shown locks a weight field: nothing may change the weights (Train, Nudge)."""
+        chapter = self.chapter
+        return chapter is not None and any(name.startswith(WEIGHT_PREFIX) for name in chapter.locked)
+
+    def holds_step(self) -> bool:
+        """A question waits and the step is at (or past) the one before the asked step."""
+        chapter = self.chapter
+        return (
+            chapter is not None
+            and chapter.prediction is not None
+            and self.is_pending()
+            and self.stepper.step >= chapter.prediction.step - 1
+        )
 
     def is_done(self) -> bool:
         """What the chapter asked for is done (reached the step, trained)."""
@@ -117,7 +166,8 @@ class LessonController(QObject):
             return
         was_running = self.running
         self.lesson = Lesson(self.session)
-        self.answers = {}
+        # Guesses survive Leave, Resume and a restart; only Start over forgets them.
+        self.answers = answers_from_text(self.window.settings.value(answers_key(self.lesson_name())))
         self.window.dock_lesson.show()
         self.window.dock_lesson.raise_()
         left = self.left_at(self.lesson_name())
@@ -140,6 +190,8 @@ class LessonController(QObject):
         if chapter is None:
             self.highlighter.clear()
             self.restrictions.release()
+            self.reveal_guard.set_pending(False)
+            self._lock_actions()
             ordered = [self.answers[k] for k in sorted(self.answers) if k < len(lesson)]
             self.panel.show_summary(ordered, len(lesson))
             self._update_actions()
@@ -177,8 +229,31 @@ class LessonController(QObject):
             return
         hidden = list(chapter.hidden)
         if self.is_pending():
-            hidden += [name for name in REVEALING_DOCKS if name not in hidden]
+            revealing = list(REVEALING_DOCKS)
+            if chapter.prediction is not None and chapter.prediction.key == "short":
+                revealing += REVEALING_OUTPUTS
+            hidden += [name for name in revealing if name not in hidden]
         self.restrictions.apply(hidden, chapter.locked)
+        self.reveal_guard.set_pending(self.is_pending())
+        self._lock_actions()
+
+    def _lock_actions(self) -> None:
+        """Train and Nudge while weights are locked; stepping past a waiting question."""
+        window = self.window
+        weight_actions = [window.training_panel.action_train, window.action_nudge]
+        self.action_locks.set_locked(weight_actions if self.locks_weights() else [], LOCKED_TOOLTIP)
+        stepping = [
+            window.action_step_forward,
+            window.action_run,
+            window.action_go_to_end,
+            window.action_step_into,
+            window.action_run_stages,
+        ]
+        held = self.holds_step()
+        self.action_locks.set_locked(stepping if held else [], ANSWER_FIRST_TOOLTIP)
+        window.scene.set_hint_override(ANSWER_FIRST if held else None)
+        if held:
+            window.statusBar().showMessage(ANSWER_FIRST, 8000)
 
     def _show_panel(self) -> None:
         chapter = self.chapter
@@ -192,8 +267,14 @@ class LessonController(QObject):
         key = position_key(self.lesson_name())
         if self.index >= len(self.lesson):
             self.window.settings.remove(key)  # finished: the next start is from the beginning
+            self.window.settings.remove(answers_key(self.lesson_name()))
         else:
             self.window.settings.setValue(key, self.index)
+            self._remember_answers()
+
+    def _remember_answers(self) -> None:
+        if self.lesson is not None and self.index < len(self.lesson):
+            self.window.settings.setValue(answers_key(self.lesson_name()), answers_to_text(self.answers))
 
     @Slot()
     def next(self) -> None:
@@ -207,7 +288,9 @@ class LessonController(QObject):
 
     @Slot()
     def restart(self) -> None:
+        """Start over: the only way (besides finishing) to forget the guesses."""
         self.answers = {}
+        self._remember_answers()
         self.go_to(0)
 
     @Slot()
@@ -227,9 +310,11 @@ class LessonController(QObject):
         self._remember_position()
         self.highlighter.clear()
         self.restrictions.release()
+        self.reveal_guard.set_pending(False)
         self.panel.set_edit_mode(False)
         self.window.dock_lesson.hide()
         self.lesson = None
+        self._lock_actions()
         self._update_actions()
         self.running_changed.emit(False)
 
@@ -252,6 +337,7 @@ class LessonController(QObject):
             trace = self.lesson.chapter_trace(self.index)
         result = answer(prediction, value, trace, self.index)
         self.answers[self.index] = result
+        self._remember_answers()
         self._apply_restrictions()
         self.stepper.set_step(prediction.step)
         self._show_panel()
@@ -267,6 +353,7 @@ class LessonController(QObject):
             self.stepper.set_step(chapter.prediction.step - 1)
             self.panel.status_label.setText("Answer the question first: then the value is shown.")
             return
+        self._lock_actions()
         self.panel.set_done(self.is_done(), chapter)
 
     @Slot(object)
@@ -338,6 +425,7 @@ class LessonController(QObject):
         chapters = list(self.session.chapters)
         del chapters[self.index]
         self.answers = {k if k < self.index else k - 1: a for k, a in self.answers.items() if k != self.index}
+        self._remember_answers()
         if self.index < len(chapters):
             self._set_up(chapters[self.index])  # first: a set-up clears the undo history
         self._push_chapters(chapters, "Remove chapter")

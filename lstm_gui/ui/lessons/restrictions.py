@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 LOCKED_TOOLTIP = "Locked by the lesson"
+#: The tooltip of a stepping action held back while a question waits.
+ANSWER_FIRST_TOOLTIP = "Answer the question first"
 
 
 class Restrictions(QObject):
@@ -76,3 +79,50 @@ class Restrictions(QObject):
         hidden, self._hidden = self._hidden, {}
         for widget, visible in hidden.items():
             widget.setVisible(visible)
+
+
+class ActionLocks(QObject):
+    """Disables actions (Train, Nudge, Step forward ...) with a tooltip saying
+    why; an owner enabling one again meanwhile (the window after each step,
+    the training panel after a run) is undone at once. A disabled action's
+    shortcut and menu entry do nothing, so this one place covers them all."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        #: action -> (was enabled, its tooltip, the tooltip it shows now)
+        self._locked: dict[QAction, tuple[bool, str, str]] = {}
+
+    def set_locked(self, actions: Iterable[QAction], tooltip: str) -> None:
+        """Lock exactly ``actions`` among those locked with ``tooltip``."""
+        wanted = set(actions)
+        for action in [a for a, (_, _, tip) in self._locked.items() if tip == tooltip and a not in wanted]:
+            self._unlock(action)
+        for action in wanted:
+            if action in self._locked:
+                continue
+            self._locked[action] = (action.isEnabled(), action.toolTip(), tooltip)
+            action.setEnabled(False)
+            action.setToolTip(tooltip)
+            action.changed.connect(self._on_changed)
+
+    def is_locked(self, action: QAction) -> bool:
+        return action in self._locked
+
+    @Slot()
+    def _on_changed(self) -> None:
+        action = self.sender()
+        if isinstance(action, QAction) and action in self._locked and action.isEnabled():
+            was, tooltip, shown = self._locked[action]
+            self._locked[action] = (True, tooltip, shown)  # the owner's wish, given back on release
+            action.setEnabled(False)
+
+    def _unlock(self, action: QAction) -> None:
+        enabled, tooltip, _ = self._locked.pop(action)
+        action.changed.disconnect(self._on_changed)
+        action.setToolTip(tooltip)
+        action.setEnabled(enabled)
+
+    def release(self) -> None:
+        """Every locked action back as it was (or as its owner set it meanwhile)."""
+        for action in list(self._locked):
+            self._unlock(action)

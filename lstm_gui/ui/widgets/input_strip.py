@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableView,
     QToolButton,
     QWidget,
@@ -107,6 +108,20 @@ class InputsModel(QAbstractTableModel):
         return None
 
 
+#: The sequence combo's items are elided in the middle beyond this many characters.
+SOURCE_TEXT_CHARS = 30
+SOURCE_TOOLTIP = "What the stepper runs: the free input sequence, or a sequence of the dataset"
+
+
+def elide_middle(text: str, chars: int) -> str:
+    """``text`` cut to ``chars`` characters with "…" in the middle (both ends stay readable)."""
+    if len(text) <= chars:
+        return text
+    head = (chars - 1) // 2 + (chars - 1) % 2
+    tail = chars - 1 - head
+    return f"{text[:head]}\u2026{text[len(text) - tail :]}"
+
+
 class InputStrip(QWidget):
     """Signals are requests; the window turns them into undo commands."""
 
@@ -130,10 +145,13 @@ class InputStrip(QWidget):
 
         self.source_combo = QComboBox()
         self.source_combo.setObjectName("sequence_source")
-        self.source_combo.setToolTip("What the stepper runs: the free input sequence, or a sequence of the dataset")
-        # Long dataset names must not push the inputs out of the strip.
-        self.source_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.source_combo.setMinimumContentsLength(9)
+        self.source_combo.setToolTip(SOURCE_TOOLTIP)
+        # As wide as its longest item, so "Dataset: Company B" reads whole; a long
+        # dataset name is elided in the middle (SOURCE_TEXT_CHARS) and cannot push
+        # the inputs out of the strip; the full name is in the tooltip.
+        self.source_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.source_combo.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.source_combo.currentIndexChanged.connect(self._update_source_tooltip)
         self.source_combo.activated.connect(lambda i: self.source_selected.emit(self.source_combo.itemData(i)))
         layout.addWidget(self.source_combo)
 
@@ -180,7 +198,7 @@ class InputStrip(QWidget):
         layout.addWidget(self.add_button)
         layout.addWidget(self.remove_button)
 
-        layout.addSpacing(10)
+        layout.addSpacing(4)  # room for the sequence combo at 1024 wide
         start = QLabel("Start: long")
         start.setToolTip("The memories before the first input")
         layout.addWidget(start)
@@ -245,9 +263,16 @@ class InputStrip(QWidget):
         self.source_combo.clear()
         self.source_combo.addItem("Free inputs", FREE_SOURCE)
         for k, name in enumerate(names):
-            self.source_combo.addItem(f"Dataset: {name}", k)
+            full = f"Dataset: {name}"
+            self.source_combo.addItem(elide_middle(full, SOURCE_TEXT_CHARS), k)
+            self.source_combo.setItemData(k + 1, full, Qt.ItemDataRole.ToolTipRole)
         self.source_combo.setCurrentIndex(max(0, self.source_combo.findData(current)))
         self.source_combo.blockSignals(False)
+        self._update_source_tooltip()
+
+    def _update_source_tooltip(self, *_: object) -> None:
+        full = self.source_combo.currentData(Qt.ItemDataRole.ToolTipRole)
+        self.source_combo.setToolTip(f"{full}\n{SOURCE_TOOLTIP}" if full else SOURCE_TOOLTIP)
 
     def set_sequence(self, inputs: tuple[float, ...], free: bool, long0: float, short0: float) -> None:
         self.model.set_inputs(inputs, editable=free)
