@@ -76,7 +76,13 @@ def build_docks(window: Any) -> None:
     # Issue 12: Breakpoints and Watches, hidden, tabbed with the training column.
     build_debugger_docks(window, add_dock)
     # Issue 13: the loss landscape, a tab beside the training column; hidden until asked for.
-    window.landscape_view = LandscapeView(window.adapter, window.undo_stack, window.training_panel.is_training)
+    window.landscape_view = LandscapeView(
+        window.adapter,
+        window.undo_stack,
+        window.training_panel.is_training,
+        # The lessons are installed after the docks: asked at click time.
+        weights_locked=lambda: window.lessons.locks_weights(),
+    )
     window.dock_landscape = add_dock(
         window, "Loss landscape", "landscape_dock", window.landscape_view, Qt.DockWidgetArea.RightDockWidgetArea
     )

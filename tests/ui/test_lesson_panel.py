@@ -325,6 +325,22 @@ def test_train_and_nudge_refuse_while_the_lesson_locks_weights_and_work_after_le
     assert win.session.params != before
 
 
+def test_a_landscape_click_refuses_while_the_lesson_locks_weights(tour_window, qtbot):
+    win = tour_window
+    win.lessons.go_to(1)  # locks the forget gate's weights
+    win.action_view_landscape.trigger()
+    view = win.landscape_view
+    qtbot.waitUntil(lambda: view.shown is not None and not view.is_computing(), timeout=20_000)
+    xs, ys, _ = view.shown
+    before, steps = win.session.params, win.undo_stack.count()
+    assert not view.set_point(xs[1], ys[1] if ys is not None else None)
+    assert "Locked by the lesson" in view.message.text()
+    assert win.session.params == before and win.undo_stack.count() == steps
+    win.lessons.leave()
+    assert view.set_point(xs[1], ys[1] if ys is not None else None)
+    assert win.session.params != before
+
+
 def test_guesses_survive_leave_resume_and_a_restart_until_start_over(tour_window, make_window):
     win = tour_window
     win.lessons.go_to(1)

@@ -81,6 +81,7 @@ class LandscapeView(QWidget):
         adapter: SessionAdapter,
         undo_stack: QUndoStack,
         is_training: Callable[[], bool] = lambda: False,
+        weights_locked: Callable[[], bool] = lambda: False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -90,6 +91,7 @@ class LandscapeView(QWidget):
         self._undo_stack = undo_stack
         #: While a run trains, its result will replace the weights: a click would be lost.
         self._is_training = is_training
+        self._weights_locked = weights_locked
         self._job: LandscapeJob | None = None
         self._budget = 64
         self._shown_level = 0
@@ -465,6 +467,9 @@ class LandscapeView(QWidget):
             return False
         if self._is_training():
             self.message.setText("Training is running: its result will set the weights; click again when it ends.")
+            return False
+        if self._weights_locked():
+            self.message.setText("Locked by the lesson: this chapter keeps the weights as they are.")
             return False
         xs, ys, _ = self.shown
         choice = self._session.landscape
