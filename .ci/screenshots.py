@@ -381,6 +381,11 @@ def gradient_shots(app, out: Path, new_window, shot, settle) -> None:
     if not window.dock_gradient_plot.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     print(f"wrote {path}")
+    # The pictures after these start as a person's first window would: the
+    # gradients off and the plot back in its place (both are remembered).
+    if window.action_show_gradients.isChecked():
+        window.action_show_gradients.trigger()
+    window.reset_layout()
     window.undo_stack.setClean()
     window.close()
 

@@ -18,6 +18,9 @@ def pytest_addoption(parser):
 def pytest_collection_modifyitems(config, items):
     # The everyday run stays short; CI (and `-m slow`) runs the stress tests too.
     if config.getoption("--run-slow") or "slow" in (config.getoption("-m") or ""):
+        # The stress tests first: with one worker per CPU (pytest-xdist) each
+        # long one then runs beside the short ones instead of alone at the end.
+        items.sort(key=lambda item: "slow" not in item.keywords)
         return
     skip = pytest.mark.skip(reason="long stress test: run with --run-slow (as .ci/run does) or -m slow")
     for item in items:
