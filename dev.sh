@@ -77,8 +77,10 @@ case "$mode" in
         echo "== pytest" >&2
         # exec: pytest's exit status is the script's. -n auto: one worker per
         # CPU (pytest-xdist); every test keeps its settings and files in its
-        # own temporary folders, so they run side by side.
-        exec .venv/bin/python -m pytest -q -n auto "$@" ;;
+        # own temporary folders, so they run side by side. worksteal: a worker
+        # that runs out takes tests from another's queue, so the long stress
+        # tests (collected first with --run-slow) spread over the workers.
+        exec .venv/bin/python -m pytest -q -n auto --dist worksteal "$@" ;;
     *)
         echo "usage: bash dev.sh run|test [ARGS...]" >&2; exit 2 ;;
 esac

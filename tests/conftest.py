@@ -18,14 +18,24 @@ def pytest_addoption(parser):
 def pytest_collection_modifyitems(config, items):
     # The everyday run stays short; CI (and `-m slow`) runs the stress tests too.
     if config.getoption("--run-slow") or "slow" in (config.getoption("-m") or ""):
-        # The stress tests first: with one worker per CPU (pytest-xdist) each
-        # long one then runs beside the short ones instead of alone at the end.
-        items.sort(key=lambda item: "slow" not in item.keywords)
+        _spread_slow_tests(items)
         return
     skip = pytest.mark.skip(reason="long stress test: run with --run-slow (as .ci/run does) or -m slow")
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+def _spread_slow_tests(items) -> None:
+    """With one worker per CPU (pytest-xdist, ``--dist worksteal``, which first
+    gives each of the k workers one k-th of the tests in a row), put an equal
+    share of the long stress tests at the head of each worker's part: they
+    start at once, side by side, and the short tests fill in around them."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    slow = [item for item in items if "slow" in item.keywords]
+    fast = [item for item in items if "slow" not in item.keywords]
+    size = -(-len(fast) // workers)  # ceiling
+    items[:] = [test for k in range(workers) for test in (*slow[k::workers], *fast[k * size : (k + 1) * size])]
 
 
 @pytest.fixture(autouse=True)
