@@ -15,6 +15,8 @@ from typing import Any
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from lstm_gui.core.example_titles import EXAMPLE_TITLES
+
 
 def first_sentence(text: str) -> str:
     """The text up to its first ". " (all of it when there is none)."""
@@ -78,7 +80,8 @@ class AboutNote(QWidget):
         short = first_sentence(self._text)
         folded = short != self._text
         body = self._text if self._expanded or not folded else short
-        self.label.setText(f"About {self._name or 'this session'}: {body}")
+        name = EXAMPLE_TITLES.get(self._name, self._name)  # "StatQuest tour", not "statquest-tour"
+        self.label.setText(f"About {name or 'this session'}: {body}")
         self.label.setToolTip("" if self._expanded else self._text)
         self.more_button.setVisible(folded)
         self.more_button.setText("Less" if self._expanded else "More\u2026")

@@ -17,7 +17,7 @@ def test_the_long_memory_example_shows_its_explanation_and_more_unfolds_the_figu
     window = make_window(load_example("long-memory"))
     note = window.about_note
     assert note.isVisibleTo(window)
-    assert note.label.text() == "About long-memory: Why LSTMs exist."
+    assert note.label.text() == "About Long memory: Why LSTMs exist."
     assert note.more_button.isVisibleTo(window) and note.more_button.text() == "More\u2026"
     note.more_button.click()
     assert "6 of 10 seeds" in note.label.text() and "0 of 10" in note.label.text()
@@ -31,4 +31,4 @@ def test_a_session_without_a_description_hides_the_note_and_opening_an_example_s
     assert not window.about_note.isVisibleTo(window)
     window.open_example("companies", ask=False)
     assert window.about_note.isVisibleTo(window)
-    assert window.about_note.label.text().startswith("About companies: The video's dataset")
+    assert window.about_note.label.text().startswith("About Companies A and B: The video's dataset")

@@ -385,6 +385,7 @@ def test_a_waiting_question_hides_every_view_of_its_answer_and_holds_stepping(to
         assert win.scene.hint_text() == "Answer the question in the lesson panel first"
     assert "Answer the question" in win.statusBar().currentMessage()
     win.lessons.guess(0.5)
+    assert "Answer the question" not in win.statusBar().currentMessage()  # answered: no stale reminder
     assert win.action_show_gradients.isChecked() and win.action_show_gradients.isEnabled()
     assert win.dock_gradient_plot.isVisible() and win.dock_watches.isVisible()
     assert not win.find_widget("live_outputs").isHidden()

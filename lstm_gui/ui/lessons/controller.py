@@ -254,6 +254,8 @@ class LessonController(QObject):
         window.scene.set_hint_override(ANSWER_FIRST if held else None)
         if held:
             window.statusBar().showMessage(ANSWER_FIRST, 8000)
+        elif not self.is_pending() and window.statusBar().currentMessage() == ANSWER_FIRST:
+            window.statusBar().clearMessage()  # answered: the reminder would now mislead
 
     def _show_panel(self) -> None:
         chapter = self.chapter
