@@ -74,6 +74,10 @@ case "$mode" in
         gate .venv/bin/python -m ruff format --check lstm_gui tests benchmarks .ci
         gate .venv/bin/python -m mypy lstm_gui
         export QT_QPA_PLATFORM=offscreen
+        # One thread per maths library in each test process: with a worker per
+        # CPU, training children that each spin up a thread per CPU fight for
+        # the cores (OpenMP threads busy-wait) and start/stop cycles crawl.
+        export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-1}"
         echo "== pytest" >&2
         # exec: pytest's exit status is the script's. -n auto: one worker per
         # CPU (pytest-xdist); every test keeps its settings and files in its
