@@ -44,7 +44,6 @@ QT_FREE_PARTS = ("core", "training", "cli")
 ALLOWED_WINDOW_IMPORTS = {
     ("lstm_gui.cli", "_run_window", "lstm_gui.ui.app"),
     # animate draws with the window's diagram, offscreen: Qt only once it runs.
-    ("lstm_gui.cli.animate", "run", "PySide6.QtWidgets"),
     ("lstm_gui.cli.animate", "run", "lstm_gui.ui.animation"),
 }
 #: The one module that may locate files with ``__file__``.

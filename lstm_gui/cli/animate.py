@@ -1,7 +1,7 @@
 """``lstm-gui animate``: a GIF (and/or one SVG per step) of stepping through a
 sequence, drawn from the window's diagram without opening a window.
 
-Qt is imported only inside :func:`run` (the command-line package stays
+Qt (through :mod:`lstm_gui.ui.animation`) is imported only inside :func:`run` (the command-line package stays
 Qt-free on import); the platform is ``offscreen`` unless one is set.
 """
 
@@ -146,17 +146,14 @@ def run(args: argparse.Namespace) -> int:
     # Qt only now: the rest of the command line never loads it.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        from PySide6.QtWidgets import QApplication
-
-        from lstm_gui.ui.animation import export_animation, replay_frames, step_frames
+        from lstm_gui.ui.animation import export_without_window, replay_frames, step_frames
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph", "PIL"):
             print(f"{PROG}: animate needs {exc.name.split('.')[0]}, which is not installed", file=sys.stderr)
             return EXIT_FAILURE
         raise
-    app = QApplication.instance() or QApplication([PROG])  # the diagram's values are widgets
     try:
-        result = export_animation(
+        result = export_without_window(
             replay_frames(history, sequence)
             if args.replay and history is not None
             else step_frames(session.params, sequence, stages=args.stages),
@@ -170,8 +167,6 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         where = exc.filename if exc.filename else (out or args.svg_dir)
         raise CliError(f"cannot write {show_path(str(where))}: {exc.strerror or exc}") from None
-    finally:
-        app.processEvents()  # let the offscreen scene's deleteLater run
     width, height = size
     lines = []
     if result.gif_path is not None:

@@ -33,6 +33,7 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QApplication
 
 from lstm_gui import __version__
 from lstm_gui.core.animation import (
@@ -391,6 +392,17 @@ def export_animation(
         job.close()
     assert job.result is not None
     return job.result
+
+
+def export_without_window(frames: Sequence[Frame] | Iterator[Frame], **options: Any) -> AnimationResult:
+    """:func:`export_animation` where no window runs (the command line): a
+    ``QApplication`` is made if there is none (the diagram's values are
+    widgets), and its pending deletions run afterwards."""
+    app = QApplication.instance() or QApplication(["lstm-gui"])
+    try:
+        return export_animation(frames, **options)
+    finally:
+        app.processEvents()  # let the offscreen scene's deleteLater run
 
 
 def _write(path: str | os.PathLike[str], data: bytes) -> None:
