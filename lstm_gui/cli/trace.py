@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from lstm_gui.cli.cell_args import add_cell_argument, print_cell_trace
+from lstm_gui.cli.cell_args import add_cell_argument, chosen_inputs, print_cell_trace
 from lstm_gui.cli.common import (
     PROG,
     CliError,
@@ -110,26 +110,8 @@ def run(args: argparse.Namespace) -> int:
         conditions = [_compile(text, "--break", keys) for text in args.break_when or ()]
         return print_cell_trace(args, conditions, _watches(args.watch or (), keys))
     session = base_session_from_args(args)
-    inputs = session.inputs
-    long0, short0 = session.long0, session.short0
-    what = "--inputs" if args.inputs is not None else "the session's input sequence"
-    if args.sequence is not None:
-        if args.inputs is not None:
-            raise CliError("give either --inputs or --sequence, not both")
-        items = [item for item in session.dataset if item.name == args.sequence]
-        if not items:
-            names = ", ".join(quote_value(item.name) for item in session.dataset[:5]) or "none"
-            more = f" and {len(session.dataset) - 5} more" if len(session.dataset) > 5 else ""
-            raise CliError(
-                f"--sequence: no dataset sequence named {quote_value(args.sequence)}; available: {names}{more}"
-            )
-        inputs = items[0].inputs
-        what = f"dataset sequence {quote_value(args.sequence)} (target {format_number(items[0].target)})"
-        # Dataset sequences start from memories 0 (as in training) unless told otherwise.
-        long0 = 0.0 if args.long is None else long0
-        short0 = 0.0 if args.short is None else short0
-    if not inputs:
-        raise CliError("the input sequence is empty: give at least one number with --inputs")
+    chosen = chosen_inputs(args, session, CELLS["lstm"])
+    inputs, long0, short0, what = chosen.inputs, chosen.long0, chosen.short0, chosen.what
     conditions = [_compile(text, "--break") for text in args.break_when or ()]
     watched = _watches(args.watch or ())
 
